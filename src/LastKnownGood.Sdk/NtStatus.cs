@@ -1,0 +1,54 @@
+namespace LastKnownGood;
+
+/// <summary>
+/// A 32-bit status code laid out as Windows' NTSTATUS: the top two bits are the severity
+/// (success, informational, warning, error). Every SDK call returns one; none throws.
+/// </summary>
+public readonly record struct NtStatus(uint Value)
+{
+    public static readonly NtStatus Success = new(0x00000000);
+    public static readonly NtStatus Unsuccessful = new(0xC0000001);
+    public static readonly NtStatus AccessDenied = new(0xC0000022);
+    public static readonly NtStatus ObjectNameInvalid = new(0xC0000033);
+    public static readonly NtStatus ObjectNameNotFound = new(0xC0000034);
+    public static readonly NtStatus ObjectNameCollision = new(0xC0000035);
+    public static readonly NtStatus ObjectTypeMismatch = new(0xC0000024);
+    public static readonly NtStatus InvalidParameter = new(0xC000000D);
+    public static readonly NtStatus PrivilegeNotHeld = new(0xC0000061);
+    public static readonly NtStatus RegistryCorrupt = new(0xC000014C);
+    public static readonly NtStatus InsufficientResources = new(0xC000009A);
+    public static readonly NtStatus DataError = new(0xC000003E);
+    public static readonly NtStatus InvalidImageHash = new(0xC0000428);
+    public static readonly NtStatus NotSupported = new(0xC00000BB);
+    public static readonly NtStatus Timeout = new(0x00000102);
+
+    public NtStatusSeverity Severity => (NtStatusSeverity)(Value >> 30);
+
+    /// <summary>True for success and informational codes, as NT_SUCCESS is.</summary>
+    public bool IsSuccess => Severity is NtStatusSeverity.Success or NtStatusSeverity.Informational;
+
+    public bool IsError => Severity == NtStatusSeverity.Error;
+
+    /// <summary>The Windows symbol for a well-known code, else null.</summary>
+    public string? Name => Value switch
+    {
+        0x00000000 => "STATUS_SUCCESS",
+        0x00000102 => "STATUS_TIMEOUT",
+        0xC0000001 => "STATUS_UNSUCCESSFUL",
+        0xC000000D => "STATUS_INVALID_PARAMETER",
+        0xC0000022 => "STATUS_ACCESS_DENIED",
+        0xC0000024 => "STATUS_OBJECT_TYPE_MISMATCH",
+        0xC0000033 => "STATUS_OBJECT_NAME_INVALID",
+        0xC0000034 => "STATUS_OBJECT_NAME_NOT_FOUND",
+        0xC0000035 => "STATUS_OBJECT_NAME_COLLISION",
+        0xC000003E => "STATUS_DATA_ERROR",
+        0xC0000061 => "STATUS_PRIVILEGE_NOT_HELD",
+        0xC000009A => "STATUS_INSUFFICIENT_RESOURCES",
+        0xC00000BB => "STATUS_NOT_SUPPORTED",
+        0xC000014C => "STATUS_REGISTRY_CORRUPT",
+        0xC0000428 => "STATUS_INVALID_IMAGE_HASH",
+        _ => null,
+    };
+
+    public override string ToString() => Name is { } name ? $"{name} (0x{Value:X8})" : $"0x{Value:X8}";
+}

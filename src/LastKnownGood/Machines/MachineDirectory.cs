@@ -1,0 +1,71 @@
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Machines;
+
+/// <summary>
+/// A machine: a directory holding the hive (<c>system.db</c>), its backup from the last
+/// accepted boot (<c>system.db.lkg</c>), installed drivers, dumps and the machine lock.
+/// </summary>
+public sealed class MachineDirectory
+{
+    public const string EnvironmentVariable = "LKG_MACHINE";
+
+    public MachineDirectory(string root) => Root = System.IO.Path.GetFullPath(root);
+
+    public string Root { get; }
+
+    public string HivePath => System.IO.Path.Combine(Root, "system.db");
+
+    public string BackupPath => System.IO.Path.Combine(Root, "system.db.lkg");
+
+    public string DriversPath => System.IO.Path.Combine(Root, "drivers");
+
+    public string DumpsPath => System.IO.Path.Combine(Root, "dumps");
+
+    public string LockPath => System.IO.Path.Combine(Root, "machine.lock");
+
+    public bool Exists => File.Exists(HivePath);
+
+    /// <summary><c>--machine</c>, else <c>$LKG_MACHINE</c>, else <c>./machine</c>.</summary>
+    public static MachineDirectory Resolve(string? option) => new(
+        !string.IsNullOrEmpty(option) ? option
+        : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : "machine");
+
+    /// <summary>Creates the directory layout and an empty hive; refuses a directory that already holds a machine.</summary>
+    public Hive Create(TimeProvider time)
+    {
+        if (Exists)
+        {
+            throw new LkgException(NtStatus.ObjectNameCollision,
+                $"A machine already exists at {Root}; use it, or choose another directory with --machine.");
+        }
+
+        Directory.CreateDirectory(DriversPath);
+        Directory.CreateDirectory(DumpsPath);
+        return Hive.Create(HivePath, time);
+    }
+
+    /// <summary>
+    /// Opens and verifies the hive. A damaged hive is replaced by <c>system.db.lkg</c> when that
+    /// backup verifies, and the restored hive records what was lost; without a usable backup
+    /// this throws <see cref="HiveCorruptException"/> with what to do.
+    /// </summary>
+    public Hive OpenHive(TimeProvider time)
+    {
+        if (!Exists)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound,
+                $"There is no machine at {Root}; create one with lkg init, or point --machine or {EnvironmentVariable} at an existing one.");
+        }
+
+        try
+        {
+            return Hive.Open(HivePath, time);
+        }
+        catch (HiveCorruptException damage)
+        {
+            return HiveRestore.FromBackup(this, damage, time);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace LastKnownGood.Registry;
+
+public enum DifferenceKind
+{
+    KeyAdded,
+    KeyDeleted,
+    ValueAdded,
+    ValueChanged,
+    ValueDeleted,
+}

@@ -1,0 +1,86 @@
+namespace LastKnownGood.Registry;
+
+public sealed partial class Hive
+{
+    /// <summary>
+    /// Re-reads control set <paramref name="id"/> from the database and checks every key node
+    /// against its hash and every content file against its recorded size (and, with
+    /// <paramref name="contents"/>, its bytes against its hash). Subtrees that are the same in
+    /// <paramref name="verifiedBase"/>, a set already verified, are skipped: verifying a set
+    /// derived from a verified one costs in proportion to what changed.
+    /// </summary>
+    public VerificationReport VerifyControlSet(int id, int? verifiedBase = null, bool contents = false)
+    {
+        var baseRoot = verifiedBase is { } b ? GetControlSet(b).Root : (ContentHash?)null;
+        int nodes = 0, blobs = 0;
+        var pending = new Stack<(ContentHash Hash, ContentHash? Base)>();
+        pending.Push((GetControlSet(id).Root, baseRoot));
+        while (pending.TryPop(out var entry))
+        {
+            if (entry.Hash == entry.Base)
+            {
+                continue;
+            }
+
+            var node = _nodes.LoadVerified(entry.Hash);
+            var baseNode = entry.Base is { } baseHash ? _nodes.Load(baseHash) : null;
+            nodes++;
+            foreach (var (name, value) in node.Values)
+            {
+                if (value.Kind != RegistryValueKind.File
+                    || (baseNode is not null && baseNode.TryGetValue(name, out var old) && old.Equals(value)))
+                {
+                    continue;
+                }
+
+                VerifyFile(value.AsFile(), contents);
+                blobs++;
+            }
+
+            foreach (var subkey in node.Subkeys)
+            {
+                var baseSubkey = baseNode is not null && baseNode.TryGetSubkey(subkey.Name, out var link) ? link.Hash : (ContentHash?)null;
+                pending.Push((subkey.Hash, baseSubkey));
+            }
+        }
+
+        return new VerificationReport(nodes, blobs);
+    }
+
+    private void VerifyFile(FileReference file, bool contents)
+    {
+        if (_blobs.SizeOf(file.Hash) != file.Size)
+        {
+            throw new HiveCorruptException($"Content file {file.Name} ({file.Hash.ToShortString()}) is missing from the hive or has the wrong size.");
+        }
+
+        if (contents)
+        {
+            _blobs.Verify(file.Hash);
+        }
+    }
+
+    /// <summary>Verifies <c>Default</c> in full and the other sets <c>Select</c> names against it.</summary>
+    private void VerifySelected()
+    {
+        var select = ReadSelect();
+        foreach (var id in select.Named)
+        {
+            if (FindControlSet(id) is null)
+            {
+                throw new HiveCorruptException($"Select names {ControlSetInfo.FormatName(id)}, which the hive does not hold.");
+            }
+        }
+
+        if (select.Default == 0)
+        {
+            return;
+        }
+
+        VerifyControlSet(select.Default);
+        foreach (var id in select.Named.Where(id => id != select.Default))
+        {
+            VerifyControlSet(id, verifiedBase: select.Default);
+        }
+    }
+}

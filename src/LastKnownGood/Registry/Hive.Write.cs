@@ -1,0 +1,178 @@
+using System.Globalization;
+using LastKnownGood.Recovery;
+using LastKnownGood.Registry.Internal;
+
+namespace LastKnownGood.Registry;
+
+public sealed partial class Hive
+{
+    /// <summary>
+    /// Derives a new control set from <c>Default</c> with <paramref name="edit"/>'s changes and
+    /// makes it <c>Default</c>, in one transaction. A write that changes nothing creates no set.
+    /// Before the first set exists, the write derives from an empty registry.
+    /// </summary>
+    public WriteResult Write(string author, string reason, Action<ControlSetEditor> edit) => InTransaction(() =>
+    {
+        var select = ReadSelect();
+        var parent = select.Default == 0 ? null : GetControlSet(select.Default);
+        var root = parent is null ? new MutableKey(KeyNode.Empty, null) : new MutableKey(_nodes.Load(parent.Root), parent.Root);
+        var editor = new ControlSetEditor(_nodes, _blobs, root);
+        edit(editor);
+        var hash = editor.Freeze();
+        if (parent is not null && hash == parent.Root)
+        {
+            return new WriteResult(parent.Id, Changed: false);
+        }
+
+        var id = NextControlSetId();
+        _database.Execute(
+            """
+            INSERT INTO control_sets (id, root, parent, seq, created, author, reason)
+            VALUES ($id, $root, $parent, (SELECT COALESCE(MAX(seq), 0) + 1 FROM control_sets), $created, $author, $reason)
+            """,
+            ("$id", id), ("$root", hash.ToArray()), ("$parent", parent?.Id), ("$created", Now()), ("$author", author), ("$reason", reason));
+        StoreSelect(select with { Default = id });
+        return new WriteResult(id, Changed: true);
+    });
+
+    /// <summary>Applies a <c>Select</c> transition in one transaction; every set it names must exist.</summary>
+    public Select UpdateSelect(Func<Select, Select> transition) => InTransaction(() =>
+    {
+        var select = transition(ReadSelect());
+        foreach (var id in select.Named)
+        {
+            GetControlSet(id);
+        }
+
+        StoreSelect(select);
+        return select;
+    });
+
+    /// <summary>Records that this hive was restored from its backup, and what was lost.</summary>
+    public void RecordRecovery(HiveRecovery recovery) => InTransaction(() => _database.Execute(
+        "INSERT INTO hive_recoveries (time, reason, lost) VALUES ($time, $reason, $lost)",
+        ("$time", recovery.Time.ToString("O", CultureInfo.InvariantCulture)), ("$reason", recovery.Reason), ("$lost", string.Join('\n', recovery.Lost))));
+
+    /// <summary>Copies a consistent snapshot of the hive to <paramref name="path"/>, replacing it atomically.</summary>
+    public void BackupTo(string path)
+    {
+        var temporary = path + ".tmp";
+        File.Delete(temporary);
+        _database.BackupTo(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Deletes key nodes and content blobs that no control set reaches. Runs by itself after
+    /// retention has dropped <see cref="CollectAfterDroppedSets"/> sets; its cost is in
+    /// proportion to the whole hive, which is why writes do not pay it each time.
+    /// </summary>
+    public void Collect() => InTransaction(CollectGarbage);
+
+    private const int CollectAfterDroppedSets = 8;
+
+    private T InTransaction<T>(Func<T> work)
+    {
+        try
+        {
+            return _database.Write(work);
+        }
+        catch
+        {
+            // Nodes read inside the rolled-back transaction may not exist any more.
+            _nodes.Clear();
+            throw;
+        }
+    }
+
+    private void StoreSelect(Select select)
+    {
+        _database.Execute(
+            "UPDATE select_sets SET current = $c, default_set = $d, failed = $f, last_known_good = $l WHERE id = 1",
+            ("$c", select.Current), ("$d", select.Default), ("$f", select.Failed), ("$l", select.LastKnownGood));
+        ApplyRetention(select);
+    }
+
+    /// <summary>Keeps the sets <c>Select</c> names and the newest <c>History</c> others.</summary>
+    private void ApplyRetention(Select select)
+    {
+        var history = RecoveryOptions.From(select.Default == 0 ? null : OpenKey(select.Default, RecoveryOptions.KeyPath)).History;
+        var named = select.Named.ToHashSet();
+        var dropped = _database.Query("SELECT id FROM control_sets ORDER BY seq DESC", r => r.GetInt32(0))
+            .Where(id => !named.Contains(id))
+            .Skip(history)
+            .ToList();
+        foreach (var id in dropped)
+        {
+            _database.Execute("DELETE FROM control_sets WHERE id = $id", ("$id", id));
+        }
+
+        if (dropped.Count == 0)
+        {
+            return;
+        }
+
+        var pending = Convert.ToInt32(_database.Scalar("SELECT value FROM meta WHERE key = 'dropped'") ?? "0", CultureInfo.InvariantCulture) + dropped.Count;
+        if (pending >= CollectAfterDroppedSets)
+        {
+            CollectGarbage();
+            pending = 0;
+        }
+
+        _database.Execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dropped', $n)", ("$n", pending));
+    }
+
+    private int CollectGarbage()
+    {
+        var liveNodes = new HashSet<ContentHash>();
+        var liveBlobs = new HashSet<ContentHash>();
+        var pending = new Stack<ContentHash>(ListControlSets().Select(s => s.Root));
+        while (pending.TryPop(out var hash))
+        {
+            if (!liveNodes.Add(hash))
+            {
+                continue;
+            }
+
+            var node = _nodes.Load(hash);
+            liveBlobs.UnionWith(node.Values.Where(v => v.Value.Kind == RegistryValueKind.File).Select(v => v.Value.AsFile().Hash));
+            foreach (var subkey in node.Subkeys)
+            {
+                pending.Push(subkey.Hash);
+            }
+        }
+
+        var deadNodes = _database.Query("SELECT hash FROM nodes", r => ContentHash.FromBytes((byte[])r.GetValue(0)))
+            .Where(h => !liveNodes.Contains(h)).ToList();
+        foreach (var hash in deadNodes)
+        {
+            _database.Execute("DELETE FROM nodes WHERE hash = $hash", ("$hash", hash.ToArray()));
+        }
+
+        var deadBlobs = _database.Query("SELECT id, hash FROM blobs", r => (Id: r.GetInt64(0), Hash: r.IsDBNull(1) ? default : ContentHash.FromBytes((byte[])r.GetValue(1))))
+            .Where(b => !liveBlobs.Contains(b.Hash)).ToList();
+        foreach (var blob in deadBlobs)
+        {
+            _blobs.Delete(blob.Id);
+        }
+
+        _nodes.Clear();
+        _database.Execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dropped', 0)");
+        return deadNodes.Count + deadBlobs.Count;
+    }
+
+    private int NextControlSetId()
+    {
+        var used = _database.Query("SELECT id FROM control_sets", r => r.GetInt32(0)).ToHashSet();
+        var next = used.Count == 0 ? 1 : used.Max() + 1;
+        if (next <= MaxControlSets)
+        {
+            return next;
+        }
+
+        // Numbers wrap, as they would past ControlSet999; retention keeps far fewer sets than that.
+        return Enumerable.Range(1, MaxControlSets).First(id => !used.Contains(id));
+    }
+
+    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+}
