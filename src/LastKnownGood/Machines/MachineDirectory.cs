@@ -32,8 +32,12 @@ public sealed class MachineDirectory
         : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : "machine");
 
-    /// <summary>Creates the directory layout and an empty hive; refuses a directory that already holds a machine.</summary>
-    public Hive Create(TimeProvider time)
+    /// <summary>
+    /// Creates the machine: the directory layout and a hive that <paramref name="populate"/>
+    /// fills. The hive is built under a temporary name and moved into place only when complete,
+    /// so a failure leaves no machine rather than half of one.
+    /// </summary>
+    public void Create(TimeProvider time, Action<Hive> populate)
     {
         if (Exists)
         {
@@ -41,9 +45,38 @@ public sealed class MachineDirectory
                 $"A machine already exists at {Root}; use it, or choose another directory with --machine.");
         }
 
-        Directory.CreateDirectory(DriversPath);
-        Directory.CreateDirectory(DumpsPath);
-        return Hive.Create(HivePath, time);
+        var rootExisted = Directory.Exists(Root);
+        var building = HivePath + ".new";
+        try
+        {
+            Directory.CreateDirectory(DriversPath);
+            Directory.CreateDirectory(DumpsPath);
+            DeleteHiveFiles(building);
+            using (var hive = Hive.Create(building, time))
+            {
+                populate(hive);
+            }
+
+            File.Move(building, HivePath);
+        }
+        catch
+        {
+            DeleteHiveFiles(building);
+            if (!rootExisted)
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private static void DeleteHiveFiles(string path)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
     }
 
     /// <summary>

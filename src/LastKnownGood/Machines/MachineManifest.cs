@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text.Json;
+using LastKnownGood.Registry;
+using LastKnownGood.Services;
+
+namespace LastKnownGood.Machines;
+
+/// <summary>
+/// A machine manifest: JSON (comments allowed) describing the <c>Services</c> and <c>Control</c>
+/// keys of a first control set. Objects are keys; numbers are DWORD (QWORD when larger);
+/// strings are SZ; arrays of strings are MULTI_SZ; <c>{"$type": "binary", "value": "base64"}</c>
+/// names a type; <c>{"$file": "relative/path"}</c> is a content file. Loading checks everything
+/// against <see cref="ServiceSchema"/>, so a manifest that loads can be written whole.
+/// </summary>
+public sealed class MachineManifest
+{
+    private static readonly string[] TopLevelKeys = ["Services", "Control"];
+    private static readonly string[] RequiredServiceValues = ["Type", "Start", "ImagePath"];
+
+    private MachineManifest(IReadOnlyList<ManifestEntry> entries) => Entries = entries;
+
+    public static MachineManifest Empty { get; } = new([]);
+
+    internal IReadOnlyList<ManifestEntry> Entries { get; }
+
+    /// <summary>Loads and checks a manifest; errors name the file, line, field and reason.</summary>
+    public static MachineManifest Load(string path)
+    {
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"The manifest {path} cannot be read ({e.Message.TrimEnd('.')}); check the path.");
+        }
+
+        var file = Path.GetFileName(path);
+        var root = ManifestReader.Read(json, file);
+        if (root.Type != JsonTokenType.StartObject)
+        {
+            throw ManifestReader.Error(file, root.Line, "a manifest is a JSON object with Services and Control.");
+        }
+
+        var builder = new Builder(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        foreach (var (name, line, value) in root.Members)
+        {
+            if (!TopLevelKeys.Contains(name, RegistryNames.Comparer))
+            {
+                throw ManifestReader.Error(file, line, $"\"{name}\" is not a manifest section; use Services and Control.");
+            }
+
+            builder.AddKey(KeyPath.Root.Child(name), line, value);
+        }
+
+        builder.CheckServices();
+        return new MachineManifest(builder.Entries);
+    }
+
+    /// <summary>Writes the manifest's keys, values and files into a control set being derived.</summary>
+    public void ApplyTo(ControlSetEditor editor)
+    {
+        foreach (var entry in Entries)
+        {
+            if (entry.SourceFile is { } source)
+            {
+                using var content = File.OpenRead(source);
+                editor.SetValue(entry.Key, entry.Name!, RegistryValue.File(editor.StoreFile(content, Path.GetFileName(source))));
+            }
+            else if (entry.Value is { } value)
+            {
+                editor.SetValue(entry.Key, entry.Name!, value);
+            }
+            else
+            {
+                editor.CreateKey(entry.Key);
+            }
+        }
+    }
+
+    private sealed class Builder(string file, string directory)
+    {
+        private readonly Dictionary<string, (int Line, IReadOnlyList<string> DependOn)> _services = new(RegistryNames.Comparer);
+
+        public List<ManifestEntry> Entries { get; } = [];
+
+        public void AddKey(KeyPath key, int line, ManifestNode node)
+        {
+            if (node.Type != JsonTokenType.StartObject)
+            {
+                throw Error(line, key.ToString(), "must be an object of keys and values.");
+            }
+
+            Entries.Add(new(key, null, null, null));
+            if (IsService(key))
+            {
+                _services[key.Name] = (line, []);
+            }
+
+            foreach (var (name, memberLine, value) in node.Members)
+            {
+                var field = key.IsRoot ? name : $@"{key}\{name}";
+                if (value.Type == JsonTokenType.StartObject && !IsTypedValue(value))
+                {
+                    if (!RegistryNames.TryValidateKeyName(name, out var keyError))
+                    {
+                        throw Error(memberLine, field, keyError);
+                    }
+
+                    AddKey(key.Child(name), memberLine, value);
+                }
+                else
+                {
+                    AddValue(key, name, memberLine, value, field);
+                }
+            }
+        }
+
+        public void CheckServices()
+        {
+            foreach (var (service, (line, _)) in _services)
+            {
+                var present = Entries.Where(e => e.Name is not null && e.Key.Segments.Count == 2 && RegistryNames.Comparer.Equals(e.Key.Name, service))
+                    .Select(e => e.Name!).ToHashSet(RegistryNames.Comparer);
+                if (RequiredServiceValues.FirstOrDefault(r => !present.Contains(r)) is { } missing)
+                {
+                    throw Error(line, $@"Services\{service}", $"has no {missing}; every service needs {string.Join(", ", RequiredServiceValues)}.");
+                }
+            }
+
+            if (ServiceSchema.FindDependencyCycle(_services.ToDictionary(s => s.Key, s => s.Value.DependOn, RegistryNames.Comparer)) is { } cycle)
+            {
+                throw Error(_services[cycle[0]].Line, $@"Services\{cycle[0]}\DependOnService",
+                    $"the services depend on each other in a cycle ({string.Join(" -> ", cycle)}); remove one of the dependencies.");
+            }
+        }
+
+        private void AddValue(KeyPath key, string name, int line, ManifestNode node, string field)
+        {
+            if (key.IsRoot)
+            {
+                throw Error(line, field, "a manifest section must be an object.");
+            }
+
+            if (!RegistryNames.TryValidateValueName(name, out var nameError))
+            {
+                throw Error(line, field, nameError);
+            }
+
+            var (value, source) = ToValue(node, line, field);
+            if (!ServiceSchema.TryValidateValue(key, name, value, out var error))
+            {
+                throw Error(line, field, error);
+            }
+
+            if (IsService(key) && RegistryNames.Comparer.Equals(name, "DependOnService"))
+            {
+                _services[key.Name] = (_services[key.Name].Line, value.AsMultiString());
+            }
+
+            Entries.Add(new(key, name, source is null ? value : null, source));
+        }
+
+        private (RegistryValue Value, string? Source) ToValue(ManifestNode node, int line, string field)
+        {
+            try
+            {
+                return node.Type switch
+                {
+                    JsonTokenType.Number => (ToNumber(node.Text!, null, line, field), null),
+                    JsonTokenType.String => (RegistryValue.String(node.Text!), null),
+                    JsonTokenType.StartArray => (RegistryValue.MultiString(node.Items.Select(i => i.Type == JsonTokenType.String
+                        ? i.Text!
+                        : throw Error(i.Line, field, "a list (MULTI_SZ) holds strings only."))), null),
+                    JsonTokenType.StartObject when Member(node, "$file") is { } fileNode => ToFile(fileNode, field),
+                    JsonTokenType.StartObject => (ToTyped(node, line, field), null),
+                    _ => throw Error(line, field, $"{node.Text} is not a registry value; use a number, a string, a list of strings or an object."),
+                };
+            }
+            catch (LkgException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
+            {
+                throw Error(line, field, e.Message);
+            }
+        }
+
+        private RegistryValue ToTyped(ManifestNode node, int line, string field)
+        {
+            if (node.Members.Any(m => m.Name is not "$type" and not "value"))
+            {
+                throw Error(line, field, "a typed value has only \"$type\" and \"value\".");
+            }
+
+            var typeNode = Member(node, "$type");
+            var valueNode = Member(node, "value") ?? throw Error(line, field, "a typed value needs \"value\".");
+            if (typeNode?.Text is not { } typeName || !RegistryValueKinds.TryParse(typeName, out var kind) || kind == RegistryValueKind.File)
+            {
+                throw Error(line, field, $"\"$type\" must be one of dword, qword, sz, multi_sz, binary (content files use \"$file\").");
+            }
+
+            return (kind, valueNode.Type) switch
+            {
+                (RegistryValueKind.Dword or RegistryValueKind.Qword, JsonTokenType.Number) => ToNumber(valueNode.Text!, kind, line, field),
+                (RegistryValueKind.Sz or RegistryValueKind.MultiSz, _) => ToValue(valueNode, line, field).Value is var v && v.Kind == kind
+                    ? v : throw Error(line, field, $"the value does not fit {typeName}."),
+                (RegistryValueKind.Binary, JsonTokenType.String) => FromBase64(valueNode.Text!) is { } bytes
+                    ? RegistryValue.Binary(bytes)
+                    : throw Error(line, field, "a binary value is a base64 string."),
+                _ => throw Error(line, field, $"the value does not fit {typeName}."),
+            };
+        }
+
+        private (RegistryValue, string) ToFile(ManifestNode node, string field)
+        {
+            var relative = node.Type == JsonTokenType.String ? node.Text! : throw Error(node.Line, field, "\"$file\" is a path relative to the manifest.");
+            var source = Path.GetFullPath(Path.Combine(directory, relative));
+            if (!File.Exists(source))
+            {
+                throw Error(node.Line, field, $"the content file {relative} does not exist next to the manifest.");
+            }
+
+            var placeholder = new FileReference(default, new FileInfo(source).Length, Path.GetFileName(source));
+            return (RegistryValue.File(placeholder), source);
+        }
+
+        /// <summary>A bare number is DWORD, or QWORD when it does not fit; a typed one must fit its type.</summary>
+        private RegistryValue ToNumber(string text, RegistryValueKind? typed, int line, string field)
+        {
+            if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                throw Error(line, field, $"{text} is not a whole number from 0 to {ulong.MaxValue}.");
+            }
+
+            return typed switch
+            {
+                RegistryValueKind.Qword => RegistryValue.Qword(number),
+                RegistryValueKind.Dword when number > uint.MaxValue => throw Error(line, field, $"{text} does not fit a DWORD; use qword."),
+                _ => number > uint.MaxValue ? RegistryValue.Qword(number) : RegistryValue.Dword((uint)number),
+            };
+        }
+
+        private static byte[]? FromBase64(string text)
+        {
+            var buffer = new byte[text.Length];
+            return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
+        }
+
+        private static ManifestNode? Member(ManifestNode node, string name) =>
+            node.Members.FirstOrDefault(m => m.Name == name).Value;
+
+        private static bool IsTypedValue(ManifestNode node) => Member(node, "$type") is not null || Member(node, "$file") is not null;
+
+        private static bool IsService(KeyPath key) => key.Segments.Count == 2 && RegistryNames.Comparer.Equals(key.Segments[0], "Services");
+
+        private LkgException Error(int line, string field, string reason) => ManifestReader.Error(file, line, $"{field}: {reason}");
+    }
+}

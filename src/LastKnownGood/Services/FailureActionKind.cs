@@ -1,0 +1,9 @@
+namespace LastKnownGood.Services;
+
+public enum FailureActionKind
+{
+    None,
+    Restart,
+    Reboot,
+    Run,
+}

@@ -1,0 +1,134 @@
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Services;
+
+/// <summary>
+/// The documented values of a control set (DESIGN §6 and §8): <c>Services\&lt;Name&gt;</c> and
+/// its <c>Content</c>, <c>TrackedFiles</c> and <c>Health</c> keys, and <c>Control\Recovery</c>
+/// and <c>Control\CrashControl</c>. Manifests and <c>lkg reg set</c> both check against it;
+/// keys it does not describe (<c>Parameters</c>, for instance) take any value.
+/// </summary>
+public static class ServiceSchema
+{
+    public const uint KernelDriver = 1;
+    public const uint UserModeDriver = 2;
+    public const uint OwnProcess = 0x10;
+
+    private static readonly ValueRule[] ServiceRules =
+    [
+        new("Type", RegistryValueKind.Dword, ValueRule.OneOf((KernelDriver, "kernel driver"), (UserModeDriver, "user-mode driver"), (OwnProcess, "service"))),
+        new("Start", RegistryValueKind.Dword, ValueRule.OneOf((0, "Boot"), (1, "System"), (2, "Auto"), (3, "Demand"), (4, "Disabled"))),
+        new("ErrorControl", RegistryValueKind.Dword, ValueRule.OneOf((0, "Ignore"), (1, "Normal"), (2, "Severe"), (3, "Critical"))),
+        new("Group", RegistryValueKind.Sz),
+        new("Tag", RegistryValueKind.Dword),
+        new("DependOnService", RegistryValueKind.MultiSz),
+        new("DependOnGroup", RegistryValueKind.MultiSz),
+        new("ImagePath", RegistryValueKind.Sz, v => v.AsString().Length > 0 ? null : "ImagePath is empty; name the driver package or the executable."),
+        new("Arguments", RegistryValueKind.MultiSz),
+        new("Environment", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(e => !e.Contains('=') || e.StartsWith('=')) is { } bad
+            ? $"\"{bad}\" is not NAME=VALUE." : null),
+        new("WorkingDirectory", RegistryValueKind.Sz),
+        new("FailureActions", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(a => !FailureAction.TryParse(a, out _)) is { } bad
+            ? $"\"{bad}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
+        new("ResetPeriod", RegistryValueKind.Dword),
+        new("Critical", RegistryValueKind.Dword, ValueRule.OneOf((0, "no"), (1, "yes"))),
+        new("MinimumVersion", RegistryValueKind.Sz, v => Version.TryParse(v.AsString(), out _) ? null : $"\"{v.AsString()}\" is not a version such as 1.2.0."),
+        new("DisplayName", RegistryValueKind.Sz),
+        new("Description", RegistryValueKind.Sz),
+    ];
+
+    private static readonly ValueRule[] HealthRules =
+    [
+        new("Command", RegistryValueKind.Sz),
+        new("Http", RegistryValueKind.Sz, v => Uri.TryCreate(v.AsString(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? null : $"\"{v.AsString()}\" is not an http:// or https:// URL."),
+        new("Tcp", RegistryValueKind.Sz, v => v.AsString().LastIndexOf(':') is var colon and > 0 && ushort.TryParse(v.AsString()[(colon + 1)..], out _)
+            ? null : $"\"{v.AsString()}\" is not host:port."),
+        new("Required", RegistryValueKind.Dword, ValueRule.OneOf((0, "Wanted"), (1, "Required"))),
+        new("Timeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+    ];
+
+    private static readonly ValueRule[] RecoveryRules =
+    [
+        new("Policy", RegistryValueKind.Sz, ValueRule.Words("Classic", "Improved")),
+        new("AcceptAfter", RegistryValueKind.Dword),
+        new("ReportBootOk", RegistryValueKind.Dword, ValueRule.OneOf((0, "only an explicit boot-ok accepts"), (1, "automatic"))),
+        new("FailedBootsBeforeRecovery", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("MaxTrialBoots", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("History", RegistryValueKind.Dword, v => v.AsDword() <= 990 ? null : $"{v.AsDword()} is over 990; at most 999 control sets exist."),
+        new("RemediationSource", RegistryValueKind.Sz),
+        new("RemediationRetry", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+    ];
+
+    private static readonly ValueRule[] CrashControlRules =
+    [
+        new("DumpType", RegistryValueKind.Sz, ValueRule.Words("none", "mini", "full")),
+    ];
+
+    /// <summary>Checks one value at its place; false with a reason when it breaks a documented rule.</summary>
+    public static bool TryValidateValue(KeyPath key, string name, RegistryValue value, out string error)
+    {
+        error = ValidateValue(key.Segments, name, value) ?? "";
+        return error.Length == 0;
+    }
+
+    private static string? ValidateValue(IReadOnlyList<string> key, string name, RegistryValue value)
+    {
+        bool At(params string?[] pattern) => key.Count == pattern.Length
+            && pattern.Select((p, i) => p is null || RegistryNames.Comparer.Equals(p, key[i])).All(m => m);
+
+        return key switch
+        {
+            _ when At("Services", null) => ByRule(ServiceRules, name, value, "a service"),
+            _ when At("Services", null, "Content") => value.Kind == RegistryValueKind.File ? null : $"{name} must be FILE: Content holds content files.",
+            _ when At("Services", null, "TrackedFiles") => value.Kind != RegistryValueKind.File
+                ? $"{name} must be FILE: TrackedFiles holds the files a service reads."
+                : Path.IsPathFullyQualified(name) ? null : $"\"{name}\" is not an absolute path; TrackedFiles values are named by the path the program reads.",
+            _ when At("Services", null, "Health", null) => ByRule(HealthRules, name, value, "a health check"),
+            _ when At("Control", "Recovery") => ByRule(RecoveryRules, name, value, @"Control\Recovery"),
+            _ when At("Control", "CrashControl") => ByRule(CrashControlRules, name, value, @"Control\CrashControl"),
+            _ when At("Control", "ServiceGroupOrder") && RegistryNames.Comparer.Equals(name, "List") =>
+                value.Kind == RegistryValueKind.MultiSz ? null : "List must be MULTI_SZ: the group names in load order.",
+            _ => null,
+        };
+    }
+
+    private static string? ByRule(ValueRule[] rules, string name, RegistryValue value, string owner) =>
+        rules.FirstOrDefault(r => RegistryNames.Comparer.Equals(r.Name, name)) is { } rule
+            ? rule.Validate(value)
+            : $"\"{name}\" is not a value of {owner}; the known ones are {string.Join(", ", rules.Select(r => r.Name))}.";
+
+    /// <summary>
+    /// The dependency cycle among services' <c>DependOnService</c>, as the names around it, or
+    /// null when there is none. <paramref name="dependencies"/> maps each service to what it names.
+    /// </summary>
+    public static IReadOnlyList<string>? FindDependencyCycle(IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies)
+    {
+        var state = new Dictionary<string, bool>(RegistryNames.Comparer); // false: on the path; true: done
+        var path = new List<string>();
+
+        IReadOnlyList<string>? Visit(string service)
+        {
+            if (state.TryGetValue(service, out var done))
+            {
+                return done ? null : [.. path.SkipWhile(s => !RegistryNames.Comparer.Equals(s, service)), service];
+            }
+
+            state[service] = false;
+            path.Add(service);
+            foreach (var next in dependencies.TryGetValue(service, out var names) ? names : [])
+            {
+                if (Visit(next) is { } cycle)
+                {
+                    return cycle;
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            state[service] = true;
+            return null;
+        }
+
+        return dependencies.Keys.Select(Visit).FirstOrDefault(c => c is not null);
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LastKnownGood.Machines;
+using LastKnownGood.Registry;
+using Spectre.Console;
+
+namespace LastKnownGood.Cli;
+
+/// <summary>What every command gets: the machine, whether to answer in JSON, the clock and the consoles.</summary>
+internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time, IAnsiConsole console)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public MachineDirectory Machine { get; } = machine;
+
+    public bool Json { get; } = json;
+
+    public TimeProvider Time { get; } = time;
+
+    public IAnsiConsole Console { get; } = console;
+
+    public static string Author => Environment.UserName;
+
+    public Hive OpenHive() => Machine.OpenHive(Time);
+
+    /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
+    public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
+
+    public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Prints <paramref name="json"/> with --json, else runs <paramref name="human"/>.</summary>
+    public int Report(object json, Action human)
+    {
+        if (Json)
+        {
+            WriteJson(json);
+        }
+        else
+        {
+            human();
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static CommandContext From(ParseResult result, TimeProvider time) => new(
+        MachineDirectory.Resolve(result.GetValue(LkgCommand.MachineOption)),
+        result.GetValue(LkgCommand.JsonOption),
+        time,
+        AnsiConsole.Console);
+}

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using LastKnownGood.Registry;
+using LastKnownGood.Services;
+using Spectre.Console;
+
+namespace LastKnownGood.Cli.Commands;
+
+/// <summary>
+/// <c>lkg reg query|set|delete PATH [NAME] [VALUE] [--type T]</c>. Reads work on any set;
+/// writes go through <c>CurrentControlSet</c> and derive a new set from <c>Default</c>.
+/// </summary>
+internal static class RegCommand
+{
+    public static Command Create(TimeProvider time)
+    {
+        var command = new Command("reg", "Query and change the registry.");
+        command.Subcommands.Add(Query(time));
+        command.Subcommands.Add(Set(time));
+        command.Subcommands.Add(Delete(time));
+        return command;
+    }
+
+    private static Command Query(TimeProvider time)
+    {
+        var path = PathArgument();
+        var name = new Argument<string?>("name") { Description = "Only this value.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("query", "Show a key's values and subkeys, or one value.") { path, name };
+        command.SetHandler(time, (context, result) =>
+        {
+            var location = ParsePath(result.GetValue(path)!);
+            using var hive = context.OpenHive();
+            if (location.Kind == RegistryPathKind.Select)
+            {
+                var select = hive.ReadSelect();
+                return ShowKey(context, location, result.GetValue(name),
+                    [new("Current", RegistryValue.Dword((uint)select.Current)), new("Default", RegistryValue.Dword((uint)select.Default)),
+                     new("Failed", RegistryValue.Dword((uint)select.Failed)), new("LastKnownGood", RegistryValue.Dword((uint)select.LastKnownGood))],
+                    []);
+            }
+
+            if (location.Kind == RegistryPathKind.System)
+            {
+                var sets = hive.ListControlSets().Select(s => s.Name);
+                return ShowKey(context, location, result.GetValue(name), [], ["Select", RegistryPath.CurrentControlSetName, .. sets]);
+            }
+
+            var set = location.Kind == RegistryPathKind.CurrentControlSet ? hive.ResolveCurrentControlSet(context.BootRunning) : location.ControlSet;
+            var key = (set == 0 ? null : hive.OpenKey(set, location.Key))
+                ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {location} does not exist; list its parent's subkeys with lkg reg query.");
+            return ShowKey(context, location, result.GetValue(name), key.Values, key.Subkeys.Select(s => s.Name));
+        });
+        return command;
+    }
+
+    private static Command Set(TimeProvider time)
+    {
+        var path = PathArgument();
+        var name = new Argument<string>("name") { Description = "The value's name." };
+        var value = new Argument<string>("value") { Description = "The data; for --type file, the path of a local file." };
+        var type = new Option<string>("--type") { Description = $"The value type: {RegistryValueKinds.AllNames} (default sz).", DefaultValueFactory = _ => "sz" };
+        var reason = ReasonOption();
+        var command = new Command("set", "Set a value: derives a new control set from Default.") { path, name, value, type, reason };
+        command.SetHandler(time, (context, result) =>
+        {
+            var key = WritableKey(ParsePath(result.GetValue(path)!));
+            var valueName = ValidName(result.GetValue(name)!);
+            if (!RegistryValueKinds.TryParse(result.GetValue(type)!, out var kind))
+            {
+                throw new UsageException($"\"{result.GetValue(type)}\" is not a value type; use one of {RegistryValueKinds.AllNames}.");
+            }
+
+            var text = result.GetValue(value)!;
+            var parsed = kind == RegistryValueKind.File ? null : ValueFormat.Parse(kind, text);
+            if (parsed is not null && !ServiceSchema.TryValidateValue(key, valueName, parsed, out var schemaError))
+            {
+                throw new LkgException(NtStatus.InvalidParameter, $@"{key}\{valueName}: {schemaError}");
+            }
+
+            var why = result.GetValue(reason) ?? $@"reg set {key}\{valueName}";
+            return Write(context, why, editor =>
+            {
+                var final = parsed ?? StoreLocalFile(editor, text);
+                if (!ServiceSchema.TryValidateValue(key, valueName, final, out var error))
+                {
+                    throw new LkgException(NtStatus.InvalidParameter, $@"{key}\{valueName}: {error}");
+                }
+
+                editor.SetValue(key, valueName, final);
+            });
+        });
+        return command;
+    }
+
+    private static Command Delete(TimeProvider time)
+    {
+        var path = PathArgument();
+        var name = new Argument<string?>("name") { Description = "The value to delete; without it, the key and all below it.", Arity = ArgumentArity.ZeroOrOne };
+        var reason = ReasonOption();
+        var command = new Command("delete", "Delete a value or a key: derives a new control set from Default.") { path, name, reason };
+        command.SetHandler(time, (context, result) =>
+        {
+            var key = WritableKey(ParsePath(result.GetValue(path)!));
+            var valueName = result.GetValue(name);
+            var why = result.GetValue(reason) ?? (valueName is null ? $"reg delete {key}" : $@"reg delete {key}\{valueName}");
+            return Write(context, why, editor =>
+            {
+                if (valueName is null)
+                {
+                    editor.DeleteKey(key);
+                }
+                else
+                {
+                    editor.DeleteValue(key, valueName);
+                }
+            });
+        });
+        return command;
+    }
+
+    private static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit)
+    {
+        using var hive = context.OpenHive();
+        var outcome = hive.Write(CommandContext.Author, reason, edit);
+        return context.Report(new { controlSet = outcome.ControlSet, changed = outcome.Changed }, () =>
+            context.Console.MarkupLine(outcome.Changed
+                ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now."
+                : $"Nothing changed; [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] stays Default."));
+    }
+
+    private static RegistryValue StoreLocalFile(ControlSetEditor editor, string path)
+    {
+        try
+        {
+            using var content = File.OpenRead(path);
+            return RegistryValue.File(editor.StoreFile(content, Path.GetFileName(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"The file {path} cannot be read ({e.Message.TrimEnd('.')}); check the path.");
+        }
+    }
+
+    private static int ShowKey(CommandContext context, RegistryPath path, string? only, IReadOnlyList<NamedValue> values, IEnumerable<string> subkeys)
+    {
+        if (only is not null)
+        {
+            values = values.Where(v => RegistryNames.Comparer.Equals(v.Name, only)).ToList() is [var one]
+                ? [one]
+                : throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {path} has no value \"{only}\"; list its values with lkg reg query {path}.");
+            subkeys = [];
+        }
+
+        var subkeyList = subkeys.ToList();
+        return context.Report(new { path = path.ToString(), values = values.Select(ValueFormat.ToJson), subkeys = subkeyList }, () =>
+        {
+            context.Console.MarkupLineInterpolated($"[bold]{path}[/]");
+            if (values.Count > 0)
+            {
+                var table = new Table().AddColumns("Name", "Type", "Data");
+                foreach (var value in values)
+                {
+                    table.AddRow(Markup.Escape(value.Name.Length == 0 ? "(Default)" : value.Name), RegistryValueKinds.Name(value.Value.Kind), Markup.Escape(value.Value.ToDisplayString()));
+                }
+
+                context.Console.Write(table);
+            }
+
+            foreach (var subkey in subkeyList)
+            {
+                context.Console.MarkupLineInterpolated($"  {path}\\[blue]{subkey}[/]");
+            }
+        });
+    }
+
+    private static Argument<string> PathArgument() => new("path") { Description = @"A key, such as SYSTEM\CurrentControlSet\Services\Sensor." };
+
+    private static Option<string?> ReasonOption() => new("--reason") { Description = "The one-line reason recorded with the new control set." };
+
+    private static RegistryPath ParsePath(string text) =>
+        RegistryPath.TryParse(text, out var path, out var error) ? path : throw new UsageException(error);
+
+    private static string ValidName(string name) =>
+        RegistryNames.TryValidateValueName(name, out var error) ? name : throw new UsageException(error);
+
+    private static KeyPath WritableKey(RegistryPath path) => path.Kind switch
+    {
+        RegistryPathKind.CurrentControlSet => path.Key,
+        RegistryPathKind.ControlSet => throw new LkgException(NtStatus.AccessDenied,
+            $@"{ControlSetInfo.FormatName(path.ControlSet)} is immutable; write to SYSTEM\{RegistryPath.CurrentControlSetName}\{path.Key} and a new set is derived from Default."),
+        _ => throw new LkgException(NtStatus.AccessDenied,
+            $@"{path} is maintained by the boot manager; change configuration under SYSTEM\{RegistryPath.CurrentControlSetName}."),
+    };
+}

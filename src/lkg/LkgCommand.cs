@@ -1,0 +1,66 @@
+using System.CommandLine;
+using LastKnownGood.Cli.Commands;
+
+namespace LastKnownGood.Cli;
+
+/// <summary>The <c>lkg</c> command tree, its global options and its one error boundary.</summary>
+public static class LkgCommand
+{
+    public static readonly Option<string?> MachineOption = new("--machine")
+    {
+        Description = "The machine directory (default: $LKG_MACHINE, else ./machine).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Answer in JSON.",
+        Recursive = true,
+    };
+
+    public static int Run(string[] args, TimeProvider time)
+    {
+        var root = new RootCommand("lkg: a reliability runtime with control sets, Last Known Good and safe mode.");
+        root.Options.Add(MachineOption);
+        root.Options.Add(JsonOption);
+        foreach (var command in new[]
+        {
+            InitCommand.Create(time),
+            RegCommand.Create(time),
+            ControlSetCommand.Create(time),
+            StatusCommand.Create(time),
+        })
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var result = root.Parse(args);
+        if (result.Errors is [var first, ..])
+        {
+            Console.Error.WriteLine($"{first.Message.TrimEnd('.')}; run lkg --help for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return result.Invoke();
+    }
+
+    /// <summary>Wraps a command's work: expected failures print one sentence and set the exit code.</summary>
+    internal static void SetHandler(this Command command, TimeProvider time, Func<CommandContext, ParseResult, int> work) =>
+        command.SetAction(result =>
+        {
+            try
+            {
+                return work(CommandContext.From(result, time), result);
+            }
+            catch (UsageException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ExitCodes.Usage;
+            }
+            catch (LkgException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ExitCodes.Failed;
+            }
+        });
+}

@@ -1,0 +1,3 @@
+using LastKnownGood.Cli;
+
+return LkgCommand.Run(args, TimeProvider.System);
