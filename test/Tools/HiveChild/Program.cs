@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using LastKnownGood.Machines;
+using LastKnownGood.Registry;
+
+// write-loop HIVE: each write sets Test\A, Test\B and Test\Content to the same counter, and
+// prints "begin N" before and "done N" after it commits, until the parent kills the process.
+// hold-lock LOCKFILE: takes the machine lock, prints "locked", and holds it until killed.
+switch (args)
+{
+    case ["write-loop", var path]:
+        using (var hive = Hive.Open(path, TimeProvider.System))
+        {
+            var key = KeyPath.Parse(@"Services\Test\Parameters");
+            var start = hive.OpenKey(hive.ReadSelect().Default, key) is { } node && node.TryGetValue("A", out var a) ? a.AsDword() : 0;
+            Console.WriteLine("ready");
+            for (var n = start + 1; ; n++)
+            {
+                Console.WriteLine($"begin {n}");
+                hive.Write("hive-child", $"write {n}", editor =>
+                {
+                    editor.SetValue(key, "A", RegistryValue.Dword(n));
+                    var text = string.Concat(Enumerable.Repeat(n.ToString(CultureInfo.InvariantCulture) + "\n", 20_000));
+                    using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
+                    editor.SetValue(key, "Content", RegistryValue.File(editor.StoreFile(content, "counter.txt")));
+                    editor.SetValue(key, "B", RegistryValue.Dword(n));
+                });
+                Console.WriteLine($"done {n}");
+            }
+        }
+
+    case ["hold-lock", var path]:
+        using (MachineLock.Acquire(path, "hive-child hold-lock", TimeProvider.System))
+        {
+            Console.WriteLine("locked");
+            Console.In.ReadToEnd();
+            return 0;
+        }
+
+    default:
+        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE");
+        return 2;
+}
