@@ -74,10 +74,8 @@ internal sealed class BlobReadStream(HiveDatabase database, long blobId, long si
         }
 
         // Read into the one chunk buffer: a blob of any size costs one chunk of memory.
-        _chunkLength = 0;
-        database.ForEach("SELECT data FROM blob_chunks WHERE blob = $blob AND seq = $seq",
-            r => _chunkLength = (int)Math.Min(r.GetBytes(0, 0, _chunk, 0, _chunk.Length), int.MaxValue),
-            ("$blob", blobId), ("$seq", _nextSeq++));
+        var rowId = database.Scalar("SELECT rowid FROM blob_chunks WHERE blob = $blob AND seq = $seq", ("$blob", blobId), ("$seq", _nextSeq++));
+        _chunkLength = rowId is long row ? database.ReadBlob("blob_chunks", "data", row, _chunk) : 0;
         Check(_chunkLength > 0 && _position + _chunkLength <= size);
         _hasher.AppendData(_chunk, 0, _chunkLength);
         _chunkOffset = 0;

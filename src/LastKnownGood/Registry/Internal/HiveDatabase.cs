@@ -104,19 +104,22 @@ internal sealed class HiveDatabase : IDisposable
             return rows;
         });
 
-    /// <summary>Streams rows to <paramref name="visit"/> without collecting them.</summary>
-    public void ForEach(string sql, Action<SqliteDataReader> visit, params (string Name, object? Value)[] parameters) =>
-        Run(() =>
+    /// <summary>
+    /// Reads a BLOB column of one row into <paramref name="buffer"/> with SQLite's incremental
+    /// I/O: unlike a data reader, which materializes the whole value, this allocates nothing.
+    /// Returns the bytes read, or -1 when the value is larger than the buffer.
+    /// </summary>
+    public int ReadBlob(string table, string column, long rowId, byte[] buffer) => Run(() =>
+    {
+        using var blob = new SqliteBlob(_connection, table, column, rowId, readOnly: true);
+        if (blob.Length > buffer.Length)
         {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                visit(reader);
-            }
+            return -1;
+        }
 
-            return 0;
-        });
+        blob.ReadExactly(buffer, 0, (int)blob.Length);
+        return (int)blob.Length;
+    });
 
     /// <summary>Copies a consistent snapshot of the hive to <paramref name="destination"/> with SQLite's online backup.</summary>
     public void BackupTo(string destination) => Run(() =>
