@@ -12,7 +12,8 @@ switch (args)
         using (var hive = Hive.Open(path, TimeProvider.System))
         {
             var key = KeyPath.Parse(@"Services\Test\Parameters");
-            var start = hive.OpenKey(hive.ReadSelect().Default, key) is { } node && node.TryGetValue("A", out var a) ? a.AsDword() : 0;
+            var current = hive.ReadSelect().Default;
+            var start = current != 0 && hive.OpenKey(current, key) is { } node && node.TryGetValue("A", out var a) ? a.AsDword() : 0;
             Console.WriteLine("ready");
             for (var n = start + 1; ; n++)
             {

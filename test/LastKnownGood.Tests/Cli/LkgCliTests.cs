@@ -1,0 +1,108 @@
+using System.Text.Json;
+using LastKnownGood.Cli;
+using LastKnownGood.Tests.Machines;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Cli;
+
+/// <summary>The real lkg program, run as a child process, as users and scripts run it.</summary>
+public sealed class LkgCliTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Machine => _temp.Combine("machine");
+
+    [Fact]
+    public async Task InitSetQueryDiff_WorkEndToEnd_WithJson()
+    {
+        var sample = Path.Combine(MachineManifestTests.RepositoryRoot(), "samples", "machines", "workstation.json");
+        await Ok("init", "--from", sample, "--machine", Machine);
+
+        var set = await Ok("reg", "set", @"SYSTEM\CurrentControlSet\Services\Sensor\Parameters", "EventBudget", "21", "--type", "dword", "--machine", Machine, "--json");
+        var query = await Ok("reg", "query", @"HKLM\SYSTEM\ControlSet002\Services\Sensor\Parameters", "EventBudget", "--machine", Machine, "--json");
+        var diff = await Ok("controlset", "diff", "1", "2", "--machine", Machine, "--json");
+        var status = await Ok("status", "--machine", Machine, "--json");
+
+        Assert.Equal(2, set.GetProperty("controlSet").GetInt32());
+        Assert.Equal(21, query.GetProperty("values")[0].GetProperty("value").GetInt32());
+        var change = Assert.Single(diff.EnumerateArray());
+        Assert.Equal("value-changed", change.GetProperty("kind").GetString());
+        Assert.Equal((20, 21), (change.GetProperty("old").GetInt32(), change.GetProperty("new").GetInt32()));
+        var select = status.GetProperty("select");
+        Assert.Equal((0, 2, 0, 0), (select.GetProperty("current").GetInt32(), select.GetProperty("default").GetInt32(),
+            select.GetProperty("failed").GetInt32(), select.GetProperty("lastKnownGood").GetInt32()));
+        Assert.Equal("stopped", status.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task MachineOption_FallsBackToTheEnvironmentVariable()
+    {
+        await Ok("init", "--machine", Machine);
+
+        var result = await Lkg.RunAsync(["status", "--json"], new Dictionary<string, string> { ["LKG_MACHINE"] = Machine });
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(Machine, JsonDocument.Parse(result.Output).RootElement.GetProperty("machine").GetString());
+    }
+
+    [Theory]
+    [InlineData(ExitCodes.Usage, "is not a dword", "reg", "set", @"SYSTEM\CurrentControlSet\Services\A", "Start", "lots", "--type", "dword")]
+    [InlineData(ExitCodes.Usage, "is not a value type", "reg", "set", @"SYSTEM\CurrentControlSet\Services\A", "Start", "1", "--type", "float")]
+    [InlineData(ExitCodes.Usage, "is outside the hive", "reg", "query", @"SOFTWARE\Microsoft")]
+    [InlineData(ExitCodes.Usage, "key name is empty", "reg", "query", @"SYSTEM\\ControlSet001")]
+    [InlineData(ExitCodes.Usage, "control character U+0001", "reg", "set", "SYSTEM\\CurrentControlSet\\Services\\A\u0001", "X", "1")]
+    [InlineData(ExitCodes.Usage, "run lkg --help", "reg", "frobnicate")]
+    [InlineData(ExitCodes.Failed, "is immutable", "reg", "set", @"SYSTEM\ControlSet001\Services\A", "X", "1")]
+    [InlineData(ExitCodes.Failed, "maintained by the boot manager", "reg", "set", @"SYSTEM\Select", "Default", "1", "--type", "dword")]
+    [InlineData(ExitCodes.Failed, "does not exist", "reg", "query", @"SYSTEM\CurrentControlSet\Services\Nope")]
+    [InlineData(ExitCodes.Failed, "ControlSet009 does not exist", "controlset", "show", "9")]
+    [InlineData(ExitCodes.Failed, "Start: 9 is not allowed", "reg", "set", @"SYSTEM\CurrentControlSet\Services\A", "Start", "9", "--type", "dword")]
+    [InlineData(ExitCodes.Failed, "cannot be read", "reg", "set", @"SYSTEM\CurrentControlSet\Services\A\Content", "C-1.sys", "/nonexistent/C-1.sys", "--type", "file")]
+    [InlineData(ExitCodes.Failed, "A machine already exists", "init")]
+    public async Task BadInput_GetsOneSentence_TheExitCode_AndChangesNothing(int exitCode, string message, params string[] args)
+    {
+        await Ok("init", "--machine", Machine);
+        var before = File.ReadAllBytes(Path.Combine(Machine, "system.db"));
+
+        var result = await Lkg.RunAsync([.. args, "--machine", Machine], null);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain('\n', result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(Machine, "system.db")));
+    }
+
+    [Fact]
+    public async Task MissingMachine_SaysHowToCreateOne()
+    {
+        var result = await Lkg.RunAsync("status", "--machine", _temp.Combine("nowhere"));
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains("There is no machine at", result.Error);
+        Assert.Contains("lkg init", result.Error);
+        Assert.False(Directory.Exists(_temp.Combine("nowhere")));
+    }
+
+    [Fact]
+    public async Task InitFromInvalidManifest_WritesNothing()
+    {
+        var manifest = _temp.Combine("bad.json");
+        File.WriteAllText(manifest, "{\n  \"Services\": { \"A\": { \"Type\": 1, \"Start\": 0 } }\n}");
+
+        var result = await Lkg.RunAsync("init", "--from", manifest, "--machine", Machine);
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Equal(@"bad.json:2: Services\A: has no ImagePath; every service needs Type, Start, ImagePath.", result.Error);
+        Assert.False(Directory.Exists(Machine));
+    }
+
+    private static async Task<JsonElement> Ok(params string[] args)
+    {
+        var result = await Lkg.RunAsync(args);
+        Assert.True(result.ExitCode == ExitCodes.Success, $"lkg {string.Join(' ', args)} failed: {result.Error}");
+        return args.Contains("--json") ? JsonDocument.Parse(result.Output).RootElement.Clone() : default;
+    }
+}
