@@ -13,7 +13,7 @@ namespace LastKnownGood.Benchmarks;
 /// </summary>
 internal sealed class FlatControlSetStore : IDisposable
 {
-    private static readonly string[] _schema =
+    private static readonly string[] Schema =
     [
         "CREATE TABLE control_sets (id INTEGER PRIMARY KEY, parent INTEGER)",
         "CREATE TABLE select_sets (id INTEGER PRIMARY KEY CHECK (id = 1), default_set INTEGER NOT NULL)",
@@ -55,7 +55,7 @@ internal sealed class FlatControlSetStore : IDisposable
             store.Execute("PRAGMA synchronous = FULL");
             store.InTransaction(() =>
             {
-                foreach (var statement in _schema)
+                foreach (var statement in Schema)
                 {
                     store.Execute(statement);
                 }

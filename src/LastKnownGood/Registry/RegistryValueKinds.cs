@@ -3,7 +3,7 @@ namespace LastKnownGood.Registry;
 /// <summary>The names of value kinds as the command line and manifests spell them.</summary>
 public static class RegistryValueKinds
 {
-    private static readonly (RegistryValueKind Kind, string Name)[] _names =
+    private static readonly (RegistryValueKind Kind, string Name)[] Names =
     [
         (RegistryValueKind.Dword, "DWORD"),
         (RegistryValueKind.Qword, "QWORD"),
@@ -13,13 +13,13 @@ public static class RegistryValueKinds
         (RegistryValueKind.File, "FILE"),
     ];
 
-    public static string Name(RegistryValueKind kind) => _names.First(n => n.Kind == kind).Name;
+    public static string Name(RegistryValueKind kind) => Names.First(n => n.Kind == kind).Name;
 
     /// <summary>Accepts <c>dword</c>, <c>REG_DWORD</c> and the like, in any case.</summary>
     public static bool TryParse(string text, out RegistryValueKind kind)
     {
         var name = text.StartsWith("REG_", StringComparison.OrdinalIgnoreCase) ? text[4..] : text;
-        foreach (var entry in _names)
+        foreach (var entry in Names)
         {
             if (string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase))
             {
@@ -32,5 +32,5 @@ public static class RegistryValueKinds
         return false;
     }
 
-    public static string AllNames => string.Join(", ", _names.Select(n => n.Name.ToLowerInvariant()));
+    public static string AllNames => string.Join(", ", Names.Select(n => n.Name.ToLowerInvariant()));
 }

@@ -8,7 +8,7 @@ namespace LastKnownGood.Registry.Internal;
 /// </summary>
 internal sealed class HiveDatabase : IDisposable
 {
-    private static readonly TimeSpan _busyTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
@@ -31,14 +31,14 @@ internal sealed class HiveDatabase : IDisposable
             Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             // Without pooling, Dispose closes the file: a corrupt hive can be moved aside at once.
             Pooling = false,
-            DefaultTimeout = (int)_busyTimeout.TotalSeconds,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         };
         var connection = new SqliteConnection(builder.ToString());
         var database = new HiveDatabase(path, connection);
         try
         {
             connection.Open();
-            database.Execute($"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}");
+            database.Execute($"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
             database.Execute("PRAGMA journal_mode = WAL");
             database.Execute("PRAGMA synchronous = FULL");
             return database;
