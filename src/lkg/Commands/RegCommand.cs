@@ -77,6 +77,12 @@ internal static class RegCommand
             }
 
             var why = result.GetValue(reason) ?? $@"reg set {key}\{valueName}";
+            if (parsed is { Kind: RegistryValueKind.MultiSz } && IsServiceKey(key) && RegistryNames.Comparer.Equals(valueName, "DependOnService"))
+            {
+                using var hive = context.OpenHive();
+                ServiceDependencies.RequireNoCycle(hive, hive.ReadSelect().Default, key.Name, parsed.AsMultiString());
+            }
+
             return Write(context, why, editor =>
             {
                 var final = parsed ?? StoreLocalFile(editor, text);
@@ -171,6 +177,9 @@ internal static class RegCommand
             }
         });
     }
+
+    private static bool IsServiceKey(KeyPath key) =>
+        key.Segments.Count == 2 && RegistryNames.Comparer.Equals(key.Segments[0], "Services");
 
     private static Argument<string> PathArgument() => new("path") { Description = @"A key, such as SYSTEM\CurrentControlSet\Services\Sensor." };
 

@@ -76,6 +76,20 @@ public sealed class LkgCliTests : IDisposable
     }
 
     [Fact]
+    public async Task DependencyCycle_IsRefusedWhenWritten()
+    {
+        var sample = Path.Combine(MachineManifestTests.RepositoryRoot(), "samples", "machines", "workstation.json");
+        await Ok("init", "--from", sample, "--machine", Machine);
+
+        // WebFrontend already depends on Hello.
+        var result = await Lkg.RunAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\Hello", "DependOnService", "Sensor\\0WebFrontend",
+            "--type", "multi_sz", "--machine", Machine);
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains("cycle (Hello -> WebFrontend -> Hello)", result.Error);
+    }
+
+    [Fact]
     public async Task MissingMachine_SaysHowToCreateOne()
     {
         var result = await Lkg.RunAsync("status", "--machine", _temp.Combine("nowhere"));
