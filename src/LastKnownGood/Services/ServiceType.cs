@@ -1,0 +1,13 @@
+namespace LastKnownGood.Services;
+
+/// <summary><c>Type</c> of a <c>Services\&lt;Name&gt;</c> entry, with Windows' numbers.</summary>
+public enum ServiceType
+{
+    KernelDriver = 1,
+
+    /// <summary>A driver run in its own <c>lkg umhost</c> process.</summary>
+    UserModeDriver = 2,
+
+    /// <summary>Any executable in its own process.</summary>
+    OwnProcess = 0x10,
+}
