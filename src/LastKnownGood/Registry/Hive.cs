@@ -28,6 +28,9 @@ public sealed partial class Hive : IDisposable
 
     public string Path => _database.Path;
 
+    /// <summary>The hive file's connection, for the other machine records kept in the same file.</summary>
+    internal HiveDatabase Database => _database;
+
     /// <summary>Creates an empty hive: no control sets, <c>Select</c> all zero. Fails if the file exists.</summary>
     public static Hive Create(string path, TimeProvider time)
     {
@@ -131,6 +134,12 @@ public sealed partial class Hive : IDisposable
             failed INTEGER NOT NULL, last_known_good INTEGER NOT NULL)
         """,
         "CREATE TABLE hive_recoveries (id INTEGER PRIMARY KEY, time TEXT NOT NULL, reason TEXT NOT NULL, lost TEXT NOT NULL)",
+        """
+        CREATE TABLE crashes (
+            id INTEGER PRIMARY KEY, time TEXT NOT NULL, code INTEGER NOT NULL, parameters TEXT NOT NULL,
+            boot INTEGER, control_set INTEGER NOT NULL, component TEXT, exception_type TEXT,
+            message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL)
+        """,
     ];
 
     private void CheckSchema()

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.Json;
+using LastKnownGood.Registry;
+using LastKnownGood.Registry.Internal;
+
+namespace LastKnownGood.Diagnostics;
+
+/// <summary>
+/// Crash records, kept in the machine's hive file beside the registry (everything durable is
+/// there). Appending opens its own connection, so a bug check can write its record whatever
+/// state the kernel's other connections are in.
+/// </summary>
+public static class CrashLog
+{
+    /// <summary>Writes a record durably (synchronous=FULL) and returns its id.</summary>
+    public static long Append(string hivePath, CrashRecord record)
+    {
+        using var database = HiveDatabase.Open(hivePath, create: false);
+        return database.Write(() => (long)database.Scalar(
+            """
+            INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events)
+            VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events) RETURNING id
+            """,
+            ("$time", record.Time.ToString("O", CultureInfo.InvariantCulture)),
+            ("$code", (long)record.Code),
+            ("$parameters", JsonSerializer.Serialize(record.Parameters)),
+            ("$boot", record.Boot),
+            ("$set", record.ControlSet),
+            ("$component", record.Component),
+            ("$type", record.ExceptionType),
+            ("$message", record.Message),
+            ("$stack", record.Stack),
+            ("$events", JsonSerializer.Serialize(record.LastEvents)))!);
+    }
+
+    public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query(
+        "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes ORDER BY id",
+        r => new CrashRecord(
+            DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
+            (BugCheckCode)r.GetInt64(2),
+            JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,
+            r.IsDBNull(4) ? null : r.GetInt32(4),
+            r.GetInt32(5),
+            r.IsDBNull(6) ? null : r.GetString(6),
+            r.IsDBNull(7) ? null : r.GetString(7),
+            r.GetString(8),
+            r.GetString(9),
+            JsonSerializer.Deserialize<string[]>(r.GetString(10))!) { Id = r.GetInt64(0) });
+}
