@@ -29,6 +29,7 @@ public static class LkgCommand
             RegCommand.Create(time),
             ControlSetCommand.Create(time),
             StatusCommand.Create(time),
+            KernelCommand.Create(time),
         })
         {
             root.Subcommands.Add(command);

@@ -1,0 +1,121 @@
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Kernel;
+
+/// <summary>
+/// What one kernel-mode driver sees of the kernel (<see cref="IDriverContext"/>). Every call
+/// returns a status; kernel-detected corruption in a call becomes a bug check naming this driver.
+/// </summary>
+internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDriverContext
+{
+    private readonly KeyPath _key = KeyPath.Parse("Services").Child(driver.Name);
+
+    public string DriverName => driver.Name;
+
+    public IReadOnlyList<string> ContentNames => kernel.WithHive((hive, set) =>
+        hive.OpenKey(set, _key.Child("Content"))?.Values.Where(v => v.Value.Kind == RegistryValueKind.File).Select(v => v.Name).ToList() ?? []);
+
+    public NtStatus QueryParameter(string name, out object? value)
+    {
+        value = kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
+            ? found.Kind switch
+            {
+                RegistryValueKind.Dword => found.AsDword(),
+                RegistryValueKind.Qword => found.AsQword(),
+                RegistryValueKind.Sz => found.AsString(),
+                RegistryValueKind.MultiSz => found.AsMultiString().ToArray(),
+                RegistryValueKind.Binary => found.Data.ToArray(),
+                _ => (object?)null,
+            }
+            : null);
+        return value is null ? NtStatus.ObjectNameNotFound : NtStatus.Success;
+    }
+
+    /// <summary>Reads the whole file under the hive's lock: drivers read content from any thread.</summary>
+    public NtStatus OpenContent(string name, out Stream? content)
+    {
+        content = kernel.WithHive((hive, set) =>
+        {
+            if (hive.OpenKey(set, _key.Child("Content")) is not { } key || !key.TryGetValue(name, out var value) || value.Kind != RegistryValueKind.File)
+            {
+                return null;
+            }
+
+            var copy = new MemoryStream();
+            using (var stream = hive.OpenFile(value.AsFile()))
+            {
+                stream.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            return (Stream)copy;
+        });
+        return content is null ? NtStatus.ObjectNameNotFound : NtStatus.Success;
+    }
+
+    public NtStatus AllocatePool(int size, uint tag, out PoolBlock? block)
+    {
+        block = size > 0 ? KernelCall(() => kernel.Pool.Allocate(size, tag, driver.Id)) : null;
+        return block is null ? (size > 0 ? NtStatus.InsufficientResources : NtStatus.InvalidParameter) : NtStatus.Success;
+    }
+
+    public NtStatus FreePool(PoolBlock block, uint tag)
+    {
+        KernelCall(() =>
+        {
+            kernel.Pool.Free(block, tag, driver.Id);
+            return 0;
+        });
+        return NtStatus.Success;
+    }
+
+    public NtStatus QueueWorkItem(Action work) =>
+        ThreadPool.UnsafeQueueUserWorkItem(_ => kernel.Call(driver, CallSite.WorkItem, () =>
+        {
+            work();
+            return NtStatus.Success;
+        }), null) ? NtStatus.Success : NtStatus.InsufficientResources;
+
+    public NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer)
+    {
+        timer = new Timer(_ => kernel.Call(driver, CallSite.WorkItem, () =>
+        {
+            callback();
+            return NtStatus.Success;
+        }), null, dueTime, period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : period);
+        return NtStatus.Success;
+    }
+
+    public NtStatus CreateLock(string name, out IKernelLock? kernelLock)
+    {
+        kernelLock = new KernelLock(name);
+        return NtStatus.Success;
+    }
+
+    public void Log(string message) => kernel.Events.Write(driver.Name, message);
+
+    public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => kernel.Subscribe(driver, eventType, handler);
+
+    public NtStatus ReportBootOk()
+    {
+        kernel.Events.Write(driver.Name, "reported the boot good");
+        return NtStatus.Success;
+    }
+
+    public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>
+        kernel.BugCheck(code, parameter1, parameter2, parameter3, parameter4, driver.Name, null, $"{driver.Name} called BugCheck.");
+
+    /// <summary>A kernel service that finds corruption stops the machine here: the driver never sees the exception.</summary>
+    private T KernelCall<T>(Func<T> service)
+    {
+        try
+        {
+            return service();
+        }
+        catch (BugCheckException e)
+        {
+            kernel.BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using LastKnownGood.Drivers;
+using LastKnownGood.Registry;
+using LastKnownGood.Services;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace LastKnownGood.Kernel;
+
+public sealed partial class Kernel
+{
+    private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
+
+    private CodeIntegrityPolicy? _codeIntegrity;
+
+    /// <summary>Opens the hive, plans the load order, and starts every kernel-mode driver in it.</summary>
+    private int Boot()
+    {
+        try
+        {
+            _hive = _machine.OpenHive(_time);
+            var select = _hive.ReadSelect();
+            _controlSet = _options.ControlSet ?? (select.Current != 0 ? select.Current : select.Default);
+            _hive.GetControlSet(_controlSet);
+        }
+        catch (LkgException e)
+        {
+            BugCheck(BugCheckCode.BadSystemConfigInfo, 0, 0, 0, 0, null, e, $"The hive cannot be used: {e.Message}");
+        }
+
+        var entries = ReadServices();
+        var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
+        Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
+        _codeIntegrity = CodeIntegrityPolicy.Read(_hive!, _controlSet);
+        _dumpType = _hive.OpenKey(_controlSet, KeyPath.Parse(@"Control\CrashControl")) is { } crashControl
+            && crashControl.TryGetValue("DumpType", out var dumpType) && dumpType.Kind == RegistryValueKind.Sz
+            ? dumpType.AsString().ToLowerInvariant() switch { "mini" => DumpType.Normal, "full" => DumpType.Full, _ => null }
+            : null;
+        if (_codeIntegrity.TestSigning)
+        {
+            Events.Write("kernel", "Test Mode: TestSigning is on; development-signed drivers load.");
+        }
+
+        foreach (var (entry, reason) in plan.CannotStart)
+        {
+            if (StartFailed(entry, reason) is var outcome and not KernelExitCodes.Shutdown)
+            {
+                return outcome;
+            }
+        }
+
+        foreach (var entry in plan.Order.Where(e => e.Type == ServiceType.KernelDriver))
+        {
+            var status = Start(entry, out var reason);
+            if (!status.IsSuccess && StartFailed(entry, $"{reason} ({status})") is var outcome and not KernelExitCodes.Shutdown)
+            {
+                return outcome;
+            }
+        }
+
+        SealProtectedStructures();
+        StartWatchdog();
+        OpenKernelSocket();
+        return KernelExitCodes.Shutdown;
+    }
+
+    private List<ServiceEntry> ReadServices()
+    {
+        var entries = new List<ServiceEntry>();
+        foreach (var subkey in _hive!.OpenKey(_controlSet, ServicesKey)?.Subkeys ?? [])
+        {
+            var key = _hive.OpenKey(_controlSet, ServicesKey.Child(subkey.Name))!;
+            if (ServiceEntry.TryRead(subkey.Name, key, out var entry))
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                Events.Write("kernel", $@"Services\{subkey.Name} has no valid Type, Start and ImagePath; it is not started.");
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Loads, verifies and starts one kernel-mode driver.</summary>
+    private NtStatus Start(ServiceEntry entry, out string reason)
+    {
+        var integrity = new DriverStore(_machine).Verify(entry.ImagePath, _codeIntegrity!);
+        if (!integrity.Succeeded || integrity.Manifest is not { } manifest)
+        {
+            reason = integrity.Reason ?? "the package cannot be verified";
+            return integrity.Succeeded ? NtStatus.InvalidImageHash : integrity.Status;
+        }
+
+        var package = Path.Combine(_machine.DriversPath, entry.ImagePath);
+        IDriver instance;
+        try
+        {
+            var context = new DriverLoadContext(entry.Name, package);
+            var assembly = context.LoadFromAssemblyPath(Path.Combine(package, manifest.Assembly));
+            instance = assembly.GetType(manifest.Type, throwOnError: true) is { } type && Activator.CreateInstance(type) is IDriver driver
+                ? driver
+                : throw new InvalidOperationException($"{manifest.Type} does not implement {nameof(IDriver)}");
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or InvalidOperationException or MissingMethodException)
+        {
+            reason = $"the driver cannot be loaded: {e.Message}";
+            return NtStatus.InvalidImageHash;
+        }
+
+        var loaded = new LoadedDriver(_drivers.Count + 1, entry, instance, manifest.Version.ToString());
+        var result = Call(loaded, CallSite.DriverEntry, () => instance.DriverEntry(new DriverContext(this, loaded)));
+        if (!result.IsSuccess)
+        {
+            reason = "DriverEntry failed";
+            return result;
+        }
+
+        _drivers.Add(loaded);
+        Events.Write("kernel", $"started {entry.Name} {manifest.Version}");
+        reason = "";
+        return NtStatus.Success;
+    }
+
+    /// <summary>Applies the ErrorControl table; returns <see cref="KernelExitCodes.Shutdown"/> to go on booting.</summary>
+    private int StartFailed(ServiceEntry entry, string reason)
+    {
+        var outcome = StartFailurePolicy.Decide(entry.ErrorControl, entry.Start, _options.LastKnownGoodBoot);
+        if (outcome != StartFailureOutcome.Continue)
+        {
+            Events.Write("kernel", $"{entry.Name} failed to start: {reason}");
+        }
+
+        return outcome switch
+        {
+            StartFailureOutcome.RebootWithLastKnownGood => KernelExitCodes.RebootWithLastKnownGood,
+            StartFailureOutcome.FailedBoot => KernelExitCodes.FailedBoot,
+            StartFailureOutcome.BugCheckInaccessibleBootDevice =>
+                BugCheck(BugCheckCode.InaccessibleBootDevice, 0, 0, 0, 0, entry.Name, null, $"{entry.Name} failed to start in a Last Known Good boot: {reason}"),
+            _ => KernelExitCodes.Shutdown,
+        };
+    }
+}

@@ -1,0 +1,79 @@
+namespace LastKnownGood.Kernel;
+
+public sealed partial class Kernel
+{
+    private readonly Dictionary<int, (LoadedDriver Driver, CallSite Site, long Started)> _activeCalls = [];
+    private Timer? _watchdog;
+
+    /// <summary>
+    /// The one way into driver code. An exception that escapes it is a bug check: the kernel
+    /// cannot know what state the driver left shared memory in, so it does not run on.
+    /// </summary>
+    internal NtStatus Call(LoadedDriver driver, CallSite site, Func<NtStatus> call)
+    {
+        WaitIfStopping();
+        var thread = Environment.CurrentManagedThreadId;
+        lock (_activeCalls)
+        {
+            _activeCalls[thread] = (driver, site, _time.GetTimestamp());
+        }
+
+        try
+        {
+            return call();
+        }
+        catch (BugCheckException e)
+        {
+            return BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
+        }
+        catch (Exception e)
+        {
+            var code = Classify(e, site);
+            return BugCheck(code, (ulong)(uint)e.HResult, 0, (ulong)driver.Id, 0, driver.Name, e,
+                $"{e.GetType().Name} escaped {driver.Name} in {site}: {e.Message}");
+        }
+        finally
+        {
+            lock (_activeCalls)
+            {
+                _activeCalls.Remove(thread);
+            }
+        }
+    }
+
+    /// <summary>DESIGN §9: memory faults are 0x50; other exceptions 0x7E on system threads, 0x1E elsewhere.</summary>
+    internal static BugCheckCode Classify(Exception exception, CallSite site) => exception switch
+    {
+        IndexOutOfRangeException or ArgumentOutOfRangeException or NullReferenceException or AccessViolationException =>
+            BugCheckCode.PageFaultInNonpagedArea,
+        _ when site == CallSite.WorkItem => BugCheckCode.SystemThreadExceptionNotHandled,
+        _ => BugCheckCode.KmodeExceptionNotHandled,
+    };
+
+    /// <summary>Every 100 ms: a driver call past its deadline is 0xEA; a protected structure changed behind the kernel's back is 0x109.</summary>
+    private void StartWatchdog() =>
+        _watchdog = new Timer(_ => WatchdogTick(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+
+    private void WatchdogTick()
+    {
+        (LoadedDriver Driver, CallSite Site, long Started, int Thread)? stuck = null;
+        lock (_activeCalls)
+        {
+            foreach (var (thread, call) in _activeCalls)
+            {
+                if (_time.GetElapsedTime(call.Started) > _options.WatchdogTimeout)
+                {
+                    stuck = (call.Driver, call.Site, call.Started, thread);
+                }
+            }
+        }
+
+        if (stuck is { } s)
+        {
+            BugCheck(BugCheckCode.ThreadStuckInDeviceDriver, (ulong)s.Thread, 0, (ulong)s.Driver.Id, 0, s.Driver.Name, null,
+                $"{s.Driver.Name} has been running its {s.Site} for {_time.GetElapsedTime(s.Started).TotalSeconds:0.0} s, past the watchdog's {_options.WatchdogTimeout.TotalSeconds:0.#} s.");
+        }
+
+        CheckProtectedStructures();
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace LastKnownGood.Kernel;
+
+public sealed partial class Kernel
+{
+    private Socket? _kernelSocket;
+
+    /// <summary>The kernel's own Unix-domain socket, where user-mode hosts will reach it.</summary>
+    public string SocketPath => Path.Combine(_machine.Root, "kernel.sock");
+
+    /// <summary>
+    /// Opens the kernel's socket and dispatches the <c>ipc</c> event for it, as a sensor on a real
+    /// machine sees the IPC endpoints opened at boot. The event carries 20 fields.
+    /// </summary>
+    private void OpenKernelSocket()
+    {
+        File.Delete(SocketPath);
+        _kernelSocket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _kernelSocket.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        _kernelSocket.Listen(16);
+        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Dispatch(new KernelEvent("ipc",
+        [
+            "unix", SocketPath, self, Environment.UserName, "", "lkg", Environment.ProcessPath ?? "", "", Environment.MachineName,
+            CurrentCgroup(), "listen", "stream", "0", "", "16", "", _options.Boot?.ToString(CultureInfo.InvariantCulture) ?? "",
+            _controlSet.ToString(CultureInfo.InvariantCulture), "kernel", "1",
+        ]));
+    }
+
+    private static string CurrentCgroup() =>
+        File.Exists("/proc/self/cgroup") ? File.ReadAllText("/proc/self/cgroup").Trim().Split(':').LastOrDefault() ?? "" : "";
+}

@@ -1,0 +1,82 @@
+using LastKnownGood.Kernel.Pool;
+using LastKnownGood.Machines;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Kernel;
+
+/// <summary>
+/// One boot (DESIGN §3): the shared, trusted process in which kernel-mode drivers run. It loads
+/// them in Windows' order, calls them only through a boundary that turns any escaped exception
+/// into a bug check, watches every call with a watchdog, and ends with exit code 66 on a bug
+/// check, after writing the crash record. Use <see cref="Run"/> once per process.
+/// </summary>
+public sealed partial class Kernel : IDisposable
+{
+    private readonly MachineDirectory _machine;
+    private readonly KernelOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _hiveGate = new();
+    private readonly List<LoadedDriver> _drivers = [];
+    private Hive? _hive;
+    private int _controlSet;
+
+    public Kernel(MachineDirectory machine, KernelOptions options, TimeProvider time)
+    {
+        _machine = machine;
+        _options = options;
+        _time = time;
+        Events = new EventLog(time);
+        Pool = new KernelPool();
+    }
+
+    public EventLog Events { get; }
+
+    internal KernelPool Pool { get; }
+
+    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then unloads.</summary>
+    /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
+    public int Run(CancellationToken stop)
+    {
+        var outcome = Boot();
+        if (outcome != KernelExitCodes.Shutdown)
+        {
+            return outcome;
+        }
+
+        Console.Out.WriteLine("ready");
+        Console.Out.Flush();
+        stop.WaitHandle.WaitOne();
+        Shutdown();
+        return KernelExitCodes.Shutdown;
+    }
+
+    public void Dispose()
+    {
+        _watchdog?.Dispose();
+        _kernelSocket?.Dispose();
+        _hive?.Dispose();
+        Pool.Dispose();
+    }
+
+    /// <summary>Reads the hive under the kernel's lock: drivers call in from many threads, the hive is single-threaded.</summary>
+    internal T WithHive<T>(Func<Hive, int, T> read)
+    {
+        lock (_hiveGate)
+        {
+            return read(_hive!, _controlSet);
+        }
+    }
+
+    private void Shutdown()
+    {
+        foreach (var driver in Enumerable.Reverse(_drivers))
+        {
+            Call(driver, CallSite.Unload, () =>
+            {
+                driver.Instance.Unload();
+                return NtStatus.Success;
+            });
+            Events.Write("kernel", $"unloaded {driver.Name}");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace LastKnownGood.Kernel;
+
+/// <summary>How one boot's kernel runs; the boot manager sets these, tests may too.</summary>
+public sealed record KernelOptions
+{
+    /// <summary>The control set to boot; null: <c>Select.Current</c> if set, else <c>Default</c>.</summary>
+    public int? ControlSet { get; init; }
+
+    /// <summary>The boot's number in the machine's history, when a boot manager started this kernel.</summary>
+    public int? Boot { get; init; }
+
+    /// <summary>A Last Known Good boot: start failures follow the right-hand column of the ErrorControl table.</summary>
+    public bool LastKnownGoodBoot { get; init; }
+
+    /// <summary>How long one driver call may run before the watchdog raises 0xEA.</summary>
+    public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

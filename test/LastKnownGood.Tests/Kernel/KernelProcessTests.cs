@@ -1,0 +1,131 @@
+using LastKnownGood.Kernel;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Kernel;
+
+/// <summary>A real kernel process loading a real, signed test driver that fails in one chosen way.</summary>
+public sealed class KernelProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("throw", BugCheckCode.KmodeExceptionNotHandled, "System.InvalidOperationException")]
+    [InlineData("index", BugCheckCode.PageFaultInNonpagedArea, "System.IndexOutOfRangeException")]
+    [InlineData("throw-work-item", BugCheckCode.SystemThreadExceptionNotHandled, "System.InvalidOperationException")]
+    [InlineData("hang", BugCheckCode.ThreadStuckInDeviceDriver, null)]
+    [InlineData("bugcheck", BugCheckCode.ManuallyInitiatedCrash, null)]
+    [InlineData("patch-kernel", BugCheckCode.CriticalStructureCorruption, null)]
+    public async Task Fault_InARealKernel_IsABugCheckWithARecord(string fault, BugCheckCode expected, string? exceptionType)
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", fault);
+
+        using var kernel = machine.StartKernel("--watchdog", "1");
+        var exit = await kernel.WaitForExitAsync(Timeout);
+
+        Assert.Equal(KernelExitCodes.BugCheck, exit);
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal(expected, crash.Code);
+        Assert.Equal(exceptionType, crash.ExceptionType);
+        Assert.Equal(expected == BugCheckCode.CriticalStructureCorruption ? null : "FaultDriver", crash.Component);
+        Assert.Contains("FaultDriver", kernel.StandardError);
+        Assert.Contains($"0x{(uint)expected:X8}", kernel.StandardError);
+        if (expected == BugCheckCode.ManuallyInitiatedCrash)
+        {
+            Assert.Equal([1ul, 2ul, 3ul, 4ul], crash.Parameters);
+        }
+
+        if (exceptionType is not null)
+        {
+            Assert.Contains("FaultDriver.FaultDriver", crash.Stack);
+        }
+    }
+
+    [Fact]
+    public async Task HealthyDriver_Starts_AndTheKernelShutsDownOnSigterm()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "boot", "--error-control", "critical");
+
+        using var kernel = machine.StartKernel();
+        await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        Assert.Contains("Hello: saw an IPC event with 20 fields", kernel.StandardError);
+        System.Diagnostics.Process.Start("kill", ["-TERM", kernel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+
+        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+        Assert.Contains("Hello: Goodbye", kernel.StandardError);
+        Assert.Empty(machine.Crashes());
+    }
+
+    [Theory]
+    [InlineData("critical", false, KernelExitCodes.RebootWithLastKnownGood)]
+    [InlineData("severe", false, KernelExitCodes.RebootWithLastKnownGood)]
+    [InlineData("critical", true, KernelExitCodes.BugCheck)]
+    public async Task StartFailure_FollowsErrorControl(string errorControl, bool lastKnownGood, int expectedExit)
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "boot", "--error-control", errorControl);
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "fail");
+
+        using var kernel = lastKnownGood ? machine.StartKernel("--last-known-good") : machine.StartKernel();
+
+        Assert.Equal(expectedExit, await kernel.WaitForExitAsync(Timeout));
+        Assert.Contains("FaultDriver failed to start", kernel.StandardError);
+        var crashes = machine.Crashes();
+        Assert.Equal(expectedExit == KernelExitCodes.BugCheck ? [BugCheckCode.InaccessibleBootDevice] : [], crashes.Select(c => c.Code));
+    }
+
+    [Fact]
+    public async Task NormalStartFailure_IsLoggedAndTheBootGoesOn()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "boot", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "fail");
+
+        using var kernel = machine.StartKernel();
+
+        await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        Assert.Contains("FaultDriver failed to start", kernel.StandardError);
+    }
+
+    [Theory]
+    [InlineData("C-00000291-00000000-00000001.sys", false)]
+    [InlineData("C-00000291-00000000-00000032.sys", true)]
+    public async Task Sensor_ChannelFileWithAValueInField21_IsBugCheck0x50NamingSensor(string channelFile, bool crashes)
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Sensor", "--start", "boot", "--error-control", "critical", "--group", "Early-Launch");
+        var content = Path.Combine(Tests.Machines.MachineManifestTests.RepositoryRoot(), "samples", "Drivers", "Sensor", "content", channelFile);
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\Sensor\Content", "C-00000291-00000000-00000001.sys", content, "--type", "file");
+
+        using var kernel = machine.StartKernel();
+
+        if (!crashes)
+        {
+            await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+            Assert.Empty(machine.Crashes());
+            return;
+        }
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "Sensor"), (crash.Code, crash.Component));
+        Assert.Contains("Sensor.ContentInterpreter.Match", crash.Stack);
+        Assert.Contains(crash.LastEvents, e => e.Contains("loaded C-00000291", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TamperedInstalledPackage_IsRefusedAtLoad()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "boot", "--error-control", "critical");
+        var installed = Directory.GetDirectories(machine.Directory.DriversPath).Single();
+        File.AppendAllText(Path.Combine(installed, "driver.json"), " ");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.RebootWithLastKnownGood, await kernel.WaitForExitAsync(Timeout));
+        Assert.Contains("STATUS_INVALID_IMAGE_HASH", kernel.StandardError);
+    }
+}

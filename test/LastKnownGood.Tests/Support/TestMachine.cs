@@ -1,0 +1,63 @@
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Machines;
+using LastKnownGood.Tests.Machines;
+
+namespace LastKnownGood.Tests.Support;
+
+/// <summary>
+/// A real machine in a temporary directory, driven through the real lkg command line: a trusted
+/// signing key, drivers built from their projects, copied, signed and installed as users do.
+/// </summary>
+public sealed class TestMachine : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public string Root => _temp.Combine("machine");
+
+    public MachineDirectory Directory => new(Root);
+
+    private Dictionary<string, string> Environment => new() { ["LKG_MACHINE"] = Root, ["LKG_KEYS"] = _temp.Combine("keys") };
+
+    public static async Task<TestMachine> CreateAsync()
+    {
+        var machine = new TestMachine();
+        await machine.LkgAsync("init");
+        await machine.LkgAsync("keys", "create", "test", "--trust");
+        return machine;
+    }
+
+    /// <summary>Builds the package of a driver project (its build output), signs it with the trusted key and installs it.</summary>
+    public async Task InstallDriverAsync(string project, params string[] options)
+    {
+        var package = _temp.Combine("packages", Path.GetFileName(project));
+        var output = Path.Combine(MachineManifestTests.RepositoryRoot(), project, "bin", BuildConfiguration, "net10.0");
+        System.IO.Directory.CreateDirectory(package);
+        foreach (var file in System.IO.Directory.GetFiles(output).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("driver.json", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(package, Path.GetFileName(file)), overwrite: true);
+        }
+
+        await LkgAsync("sign", package, "--key", "test");
+        await LkgAsync(["driver", "install", package, .. options]);
+    }
+
+    public async Task<Lkg.Result> LkgAsync(params string[] args)
+    {
+        var result = await Lkg.RunAsync(args, Environment);
+        Assert.True(result.ExitCode == 0, $"lkg {string.Join(' ', args)} failed ({result.ExitCode}): {result.Error}");
+        return result;
+    }
+
+    public ChildProcess StartKernel(params string[] args) => ChildProcess.Start("lkg", ["kernel", .. args], Environment);
+
+    public IReadOnlyList<CrashRecord> Crashes()
+    {
+        using var hive = Directory.OpenHive(TimeProvider.System);
+        return CrashLog.List(hive);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>Debug or Release, as the tests themselves were built.</summary>
+    private static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+}

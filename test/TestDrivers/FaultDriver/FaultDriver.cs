@@ -1,0 +1,56 @@
+namespace FaultDriver;
+
+/// <summary>
+/// Does what <c>Parameters\Fault</c> says, so each test can make a real driver fail in one way:
+/// <c>none</c>, <c>fail</c> (DriverEntry returns an error), <c>throw</c>, <c>index</c> (reads past
+/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>,
+/// <c>throw-on-event</c>, <c>swallow-bugcheck</c>.
+/// </summary>
+public sealed class FaultDriver : IDriver
+{
+    private IDriverContext? _context;
+
+    public NtStatus DriverEntry(IDriverContext context)
+    {
+        _context = context;
+        var fault = context.QueryParameter("Fault", out var value).IsSuccess ? (string)value! : "none";
+        context.Log($"DriverEntry with fault {fault}");
+        switch (fault)
+        {
+            case "fail":
+                return NtStatus.Unsuccessful;
+            case "throw":
+                throw new InvalidOperationException("FaultDriver threw from DriverEntry");
+            case "index":
+                var inputs = new int[20];
+                return inputs[20] == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
+            case "throw-work-item":
+                context.QueueWorkItem(() => throw new InvalidOperationException("FaultDriver threw from a work item"));
+                return NtStatus.Success;
+            case "hang":
+                Thread.Sleep(Timeout.Infinite);
+                return NtStatus.Success;
+            case "bugcheck":
+                context.BugCheck(BugCheckCode.ManuallyInitiatedCrash, 1, 2, 3, 4);
+                return NtStatus.Success;
+            case "patch-kernel":
+                context.QueueWorkItem(PatchKernel);
+                return NtStatus.Success;
+            default:
+                return NtStatus.Success;
+        }
+    }
+
+    public void Unload() => _context?.Log("Unload");
+
+    /// <summary>Kernel-mode code can reach any kernel structure; this one edits the loaded-driver list with reflection.</summary>
+    private void PatchKernel()
+    {
+        var kernelField = _context!.GetType().GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+            .First(f => f.FieldType.Name == "Kernel");
+        var kernel = kernelField.GetValue(_context)!;
+        var drivers = kernel.GetType().GetField("_drivers", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var list = (System.Collections.IList)drivers.GetValue(kernel)!;
+        list.RemoveAt(0);
+    }
+}
