@@ -9,14 +9,12 @@ namespace LastKnownGood.Benchmarks;
 /// goal is a pool pair of at most twice the native pair; docs/pool.md says what was measured.
 /// </summary>
 /// <remarks>
-/// The baseline calls <see cref="Marshal.AllocHGlobal(int)"/> and <see cref="Marshal.FreeHGlobal"/>,
-/// which on Linux and macOS are exactly <c>NativeMemory.Alloc</c> and <c>NativeMemory.Free</c>
-/// (malloc and free): this project does not allow the unsafe code that NativeMemory's pointers
-/// need. Both sides first get the same 1,000 live blocks of mixed sizes, so neither runs on an
-/// empty heap.
+/// The baseline is <see cref="NativeMemory.Alloc(nuint)"/> and <see cref="NativeMemory.Free"/>
+/// (malloc and free). Both sides first get the same 1,000 live blocks of mixed sizes, so neither
+/// runs on an empty heap.
 /// </remarks>
 [MemoryDiagnoser]
-public class PoolBenchmarks
+public unsafe class PoolBenchmarks
 {
     private const int LiveBlocks = 1000;
     private const int BenchmarkOwner = 1;
@@ -38,7 +36,7 @@ public class PoolBenchmarks
         for (var i = 0; i < LiveBlocks; i++)
         {
             var size = random.Next(1, 2000);
-            _nativeLive.Add(Marshal.AllocHGlobal(size));
+            _nativeLive.Add((nint)NativeMemory.Alloc((nuint)size));
             if (_pool.Allocate(size, Tag, BackgroundOwner) is null)
             {
                 throw new InvalidOperationException($"Benchmark setup failed: the pool could not hold {LiveBlocks} live blocks.");
@@ -49,9 +47,9 @@ public class PoolBenchmarks
     [Benchmark(Baseline = true)]
     public nint NativeMemoryAllocateAndFree()
     {
-        var memory = Marshal.AllocHGlobal(Size);
-        Marshal.FreeHGlobal(memory);
-        return memory;
+        var memory = NativeMemory.Alloc((nuint)Size);
+        NativeMemory.Free(memory);
+        return (nint)memory;
     }
 
     [Benchmark]
@@ -65,7 +63,7 @@ public class PoolBenchmarks
     [GlobalCleanup]
     public void CleanUp()
     {
-        _nativeLive.ForEach(Marshal.FreeHGlobal);
+        _nativeLive.ForEach(memory => NativeMemory.Free((void*)memory));
         _nativeLive.Clear();
         _pool?.Dispose();
     }
