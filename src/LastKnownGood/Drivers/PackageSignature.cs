@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LastKnownGood.Drivers;
@@ -18,6 +19,9 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
 
     /// <summary>Larger files are refused unread: a signature file is a few hundred bytes.</summary>
     private const int MaxFileSize = 64 * 1024;
+
+    /// <summary>Base64's '+' stays unescaped, so the file shows what it holds; it is never embedded in HTML.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads <c>signature.json</c>; false with one sentence when it is missing or malformed. Never throws for bad input.</summary>
     public static bool TryRead(string packageDirectory, [NotNullWhen(true)] out PackageSignature? signature, out string error)
@@ -78,7 +82,7 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
             {
-                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                 {
                     writer.WriteStartObject();
                     writer.WriteString("key", Key);
