@@ -16,7 +16,7 @@ namespace LastKnownGood.Benchmarks;
 /// </remarks>
 [MemoryDiagnoser]
 [MedianColumn, MinColumn, MaxColumn]
-[SimpleJob(warmupCount: 3, iterationCount: 15, invocationCount: 16)]
+[SimpleJob(warmupCount: 3, iterationCount: 20, invocationCount: 16)]
 [Outliers(OutlierMode.DontRemove)]
 public class DeriveOneValueBenchmarks
 {

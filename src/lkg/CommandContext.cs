@@ -25,12 +25,24 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
 
     public IAnsiConsole Console { get; } = console;
 
+    /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
+    public const string TestModeNotice = "Test Mode: TestSigning is on; development-signed drivers load.";
+
     public static string Author => Environment.UserName;
 
     public Hive OpenHive() => Machine.OpenHive(Time);
 
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
+
+    /// <summary>Prints <see cref="TestModeNotice"/> on a human screen when <paramref name="testSigning"/> is on.</summary>
+    public void WriteTestModeNotice(bool testSigning)
+    {
+        if (testSigning)
+        {
+            Console.MarkupLine($"[yellow]{Markup.Escape(TestModeNotice)}[/]");
+        }
+    }
 
     public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

@@ -29,6 +29,9 @@ public static class LkgCommand
             RegCommand.Create(time),
             ControlSetCommand.Create(time),
             StatusCommand.Create(time),
+            KeysCommand.Create(time),
+            SignCommand.Create(time),
+            DriverCommand.Create(time),
             KernelCommand.Create(time),
         })
         {

@@ -69,7 +69,7 @@ public sealed partial class Hive
     /// </summary>
     public void Collect() => InTransaction(CollectGarbage);
 
-    private const int CollectAfterDroppedSets = 8;
+    private const int CollectAfterDroppedSets = 64;
 
     private T InTransaction<T>(Func<T> work)
     {
@@ -156,7 +156,7 @@ public sealed partial class Hive
             _blobs.Delete(blob.Id);
         }
 
-        _nodes.Clear();
+        _nodes.Forget(deadNodes);
         _database.Execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dropped', 0)");
         return deadNodes.Count + deadBlobs.Count;
     }

@@ -1,12 +1,14 @@
+using LastKnownGood.Drivers;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Services;
 
 /// <summary>
-/// The documented values of a control set (DESIGN §6 and §8): <c>Services\&lt;Name&gt;</c> and
-/// its <c>Content</c>, <c>TrackedFiles</c> and <c>Health</c> keys, and <c>Control\Recovery</c>
-/// and <c>Control\CrashControl</c>. Manifests and <c>lkg reg set</c> both check against it;
-/// keys it does not describe (<c>Parameters</c>, for instance) take any value.
+/// The documented values of a control set (DESIGN §6, §8 and §10): <c>Services\&lt;Name&gt;</c>
+/// and its <c>Content</c>, <c>TrackedFiles</c> and <c>Health</c> keys, <c>Control\Recovery</c>,
+/// <c>Control\CrashControl</c>, and <c>Control\CI</c> with its trusted <c>Keys</c>. Manifests and
+/// <c>lkg reg set</c> both check against it; keys it does not describe (<c>Parameters</c>, for
+/// instance) take any value.
 /// </summary>
 public static class ServiceSchema
 {
@@ -32,7 +34,8 @@ public static class ServiceSchema
             ? $"\"{bad}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
         new("ResetPeriod", RegistryValueKind.Dword),
         new("Critical", RegistryValueKind.Dword, ValueRule.OneOf((0, "no"), (1, "yes"))),
-        new("MinimumVersion", RegistryValueKind.Sz, v => Version.TryParse(v.AsString(), out _) ? null : $"\"{v.AsString()}\" is not a version such as 1.2.0."),
+        new("MinimumVersion", RegistryValueKind.Sz, VersionError),
+        new("Version", RegistryValueKind.Sz, VersionError),
         new("DisplayName", RegistryValueKind.Sz),
         new("Description", RegistryValueKind.Sz),
     ];
@@ -58,6 +61,11 @@ public static class ServiceSchema
         new("History", RegistryValueKind.Dword, v => v.AsDword() <= 990 ? null : $"{v.AsDword()} is over 990; at most 999 control sets exist."),
         new("RemediationSource", RegistryValueKind.Sz),
         new("RemediationRetry", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+    ];
+
+    private static readonly ValueRule[] CodeIntegrityRules =
+    [
+        new(CodeIntegrityPolicy.TestSigningValue, RegistryValueKind.Dword, ValueRule.OneOf((0, "off"), (1, "on: development-signed drivers load"))),
     ];
 
     private static readonly ValueRule[] CrashControlRules =
@@ -87,10 +95,31 @@ public static class ServiceSchema
             _ when At("Services", null, "Health", null) => ByRule(HealthRules, name, value, "a health check"),
             _ when At("Control", "Recovery") => ByRule(RecoveryRules, name, value, @"Control\Recovery"),
             _ when At("Control", "CrashControl") => ByRule(CrashControlRules, name, value, @"Control\CrashControl"),
+            _ when At("Control", "CI") => ByRule(CodeIntegrityRules, name, value, @"Control\CI"),
+            _ when At("Control", "CI", "Keys") => TrustedKeyError(name, value),
             _ when At("Control", "ServiceGroupOrder") && RegistryNames.Comparer.Equals(name, "List") =>
                 value.Kind == RegistryValueKind.MultiSz ? null : "List must be MULTI_SZ: the group names in load order.",
             _ => null,
         };
+    }
+
+    private static string? VersionError(RegistryValue value) =>
+        Version.TryParse(value.AsString(), out _) ? null : $"\"{value.AsString()}\" is not a version such as 1.2.0.";
+
+    private static string? TrustedKeyError(string name, RegistryValue value)
+    {
+        if (value.Kind != RegistryValueKind.Binary)
+        {
+            return $"{name} must be BINARY: a trusted key is the DER SubjectPublicKeyInfo of an ECDSA P-256 key.";
+        }
+
+        if (!SigningKey.TryImportPublicKey(value.Data, out var key, out var error))
+        {
+            return $"{name}: {error}; trust a key with lkg keys trust NAME.";
+        }
+
+        key.Dispose();
+        return null;
     }
 
     private static string? ByRule(ValueRule[] rules, string name, RegistryValue value, string owner) =>

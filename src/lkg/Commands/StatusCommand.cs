@@ -1,11 +1,12 @@
 using System.CommandLine;
+using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
 
-/// <summary><c>lkg status</c>: Select, whether a boot manager holds the machine, and hive restores.</summary>
+/// <summary><c>lkg status</c>: Select, whether a boot manager holds the machine, hive restores and test mode.</summary>
 internal static class StatusCommand
 {
     public static Command Create(TimeProvider time)
@@ -17,6 +18,7 @@ internal static class StatusCommand
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
             var recoveries = hive.ListRecoveries();
+            var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
             var json = new
             {
                 machine = context.Machine.Root,
@@ -24,6 +26,7 @@ internal static class StatusCommand
                 holder = holder is null ? null : new { pid = holder.ProcessId, since = holder.Since, command = holder.Command },
                 select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
                 hiveRestores = recoveries.Select(r => new { time = r.Time, reason = r.Reason, lost = r.Lost }),
+                testSigning,
             };
             return context.Report(json, () =>
             {
@@ -33,6 +36,7 @@ internal static class StatusCommand
                     table.AddRow(name, id == 0 ? "[grey]none[/]" : ControlSetInfo.FormatName(id));
                 }
 
+                context.WriteTestModeNotice(testSigning);
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {(holder is null ? "stopped" : $"running, held by {holder}")}");
                 context.Console.Write(table);
                 foreach (var recovery in recoveries)

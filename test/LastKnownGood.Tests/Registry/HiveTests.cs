@@ -201,6 +201,33 @@ public sealed class HiveTests : IDisposable
         Assert.Equal(4, incremental.Nodes); // root, Services, Svc042, Parameters
     }
 
+    [Fact]
+    public void Write_AfterAnotherHiveCollectedANodeThisOneCached_StoresTheNodeAgain()
+    {
+        _hive.Write("test", "x=1", e => e.SetValue(Parameters, "X", RegistryValue.Dword(1)));
+        _hive.Write("test", "x=2", e => e.SetValue(Parameters, "X", RegistryValue.Dword(2)));
+        using (var other = Hive.Open(_hive.Path, TimeProvider.System))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                other.Write("other", $"n={i}", e => e.SetValue(Parameters, "N", RegistryValue.Dword((uint)i)));
+            }
+
+            other.Collect();
+        }
+
+        // The node for X=1 is still in this hive's cache, but the other hive deleted its row.
+        _hive.Write("test", "x=1 again", e =>
+        {
+            e.DeleteValue(Parameters, "N");
+            e.SetValue(Parameters, "X", RegistryValue.Dword(1));
+        });
+
+        using var reopened = Hive.Open(_hive.Path, TimeProvider.System);
+        var set = reopened.ReadSelect().Default;
+        Assert.Equal(new VerificationReport(4, 0), reopened.VerifyControlSet(set));
+    }
+
     private RegistryValue Value(int set, KeyPath key, string name) =>
         _hive.OpenKey(set, key) is { } node && node.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException(name);
 

@@ -28,21 +28,30 @@ internal sealed class NodeStore(HiveDatabase database)
         return KeyNode.Decode(data, hash);
     }
 
-    /// <summary>Stores a node (a no-op when an equal node exists) and returns its address.</summary>
+    /// <summary>
+    /// Stores a node (a no-op when an equal node exists) and returns its address. It always asks
+    /// the database: a cached node may have been collected since by another process's hive.
+    /// </summary>
     public ContentHash Save(KeyNode node)
     {
         var data = node.Encode();
         var hash = ContentHash.Of(data);
-        if (!_cache.ContainsKey(hash))
-        {
-            database.Execute("INSERT OR IGNORE INTO nodes (hash, data) VALUES ($hash, $data)", ("$hash", hash.ToArray()), ("$data", data));
-        }
-
+        database.Execute("INSERT OR IGNORE INTO nodes (hash, data) VALUES ($hash, $data)", ("$hash", hash.ToArray()), ("$data", data));
+        Remember(hash, node);
         return hash;
     }
 
-    /// <summary>Forgets cached nodes, for instance after a rollback left nodes that were never committed.</summary>
+    /// <summary>Forgets every cached node, after a rollback left nodes that were never committed.</summary>
     public void Clear() => _cache.Clear();
+
+    /// <summary>Forgets the nodes a collection deleted.</summary>
+    public void Forget(IEnumerable<ContentHash> deleted)
+    {
+        foreach (var hash in deleted)
+        {
+            _cache.Remove(hash);
+        }
+    }
 
     private KeyNode Remember(ContentHash hash, KeyNode node)
     {

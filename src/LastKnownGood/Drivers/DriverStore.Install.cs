@@ -1,0 +1,92 @@
+using LastKnownGood.Registry;
+using LastKnownGood.Services;
+
+namespace LastKnownGood.Drivers;
+
+public sealed partial class DriverStore
+{
+    /// <summary>
+    /// Installs a driver package: checks it against the code integrity policy of the
+    /// <c>Default</c> control set (the set the write derives from), copies it into
+    /// <c>drivers/&lt;digest&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
+    /// ErrorControl, Group if given, <c>ImagePath</c> = the digest, <c>Version</c>) in one hive
+    /// write. Values not mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
+    /// A refused package changes nothing; if the hive write fails, the copied package stays
+    /// (content-addressed, it is harmless) and the registry is unchanged. Throws
+    /// <see cref="LkgException"/> with the reason when it refuses.
+    /// </summary>
+    public DriverInstallResult Install(string packageDirectory, Hive hive, string author, DriverInstallOptions? options = null)
+    {
+        options ??= DriverInstallOptions.Default;
+        if (options.Type is { } type && type is not (ServiceType.KernelDriver or ServiceType.UserModeDriver))
+        {
+            throw new LkgException(NtStatus.InvalidParameter, $"A driver's Type is a kernel or a user-mode driver, not {type}; choose --mode kernel or --mode user.");
+        }
+
+        var source = Path.GetFullPath(packageDirectory);
+        var defaultSet = hive.ReadSelect().Default;
+        var policy = CodeIntegrityPolicy.Read(hive, defaultSet);
+        var integrity = CodeIntegrity.Check(source, policy);
+        if (!integrity.Succeeded)
+        {
+            throw new LkgException(integrity.Status, integrity.Reason!);
+        }
+
+        var manifest = integrity.Manifest!;
+        var digest = integrity.Digest!;
+        var key = KeyPath.Root.Child("Services").Child(manifest.Name);
+        var values = ServiceValues(key, defaultSet == 0 ? null : hive.OpenKey(defaultSet, key), manifest, digest, options);
+        var copied = Store(source, digest, policy);
+        var write = hive.Write(author, $"driver install {manifest.Name} {manifest.Version}", editor =>
+        {
+            foreach (var (name, value) in values)
+            {
+                editor.SetValue(key, name, value);
+            }
+        });
+        return new(manifest, digest, Path.Combine(Root, digest), copied, write, integrity);
+    }
+
+    private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, string digest, DriverInstallOptions options)
+    {
+        uint Current(string name, uint fallback) =>
+            existing is not null && existing.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : fallback;
+
+        var existingType = Current("Type", (uint)ServiceType.KernelDriver);
+        if (existingType is not ((uint)ServiceType.KernelDriver or (uint)ServiceType.UserModeDriver))
+        {
+            throw new LkgException(NtStatus.ObjectNameCollision,
+                $@"Services\{manifest.Name} is a service (Type 0x{existingType:x}), not a driver; delete it first or rename the driver in its driver.json and sign it again.");
+        }
+
+        if (existing is not null && existing.TryGetValue("MinimumVersion", out var floor) && floor.Kind == RegistryValueKind.Sz
+            && Version.TryParse(floor.AsString(), out var minimum) && manifest.Version < minimum)
+        {
+            throw new LkgException(NtStatus.AccessDenied,
+                $"{manifest.Name} {manifest.Version} is below its MinimumVersion {minimum}, the security floor; install {minimum} or later, or lower MinimumVersion first.");
+        }
+
+        var values = new List<(string, RegistryValue)>
+        {
+            ("Type", RegistryValue.Dword(options.Type is { } type ? (uint)type : existingType)),
+            ("Start", RegistryValue.Dword(options.Start is { } start ? (uint)start : Current("Start", (uint)StartType.Demand))),
+            ("ErrorControl", RegistryValue.Dword(options.ErrorControl is { } errorControl ? (uint)errorControl : Current("ErrorControl", (uint)ErrorControl.Normal))),
+            ("ImagePath", RegistryValue.String(digest)),
+            ("Version", RegistryValue.String(manifest.Version.ToString())),
+        };
+        if (options.Group is { } group)
+        {
+            values.Add(("Group", RegistryValue.String(group)));
+        }
+
+        foreach (var (name, value) in values)
+        {
+            if (!ServiceSchema.TryValidateValue(key, name, value, out var error))
+            {
+                throw new LkgException(NtStatus.InvalidParameter, $@"{key}\{name}: {error}");
+            }
+        }
+
+        return values;
+    }
+}

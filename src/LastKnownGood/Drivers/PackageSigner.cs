@@ -1,0 +1,34 @@
+namespace LastKnownGood.Drivers;
+
+/// <summary>Signs driver packages: the developer's side of <see cref="CodeIntegrity"/>.</summary>
+public static class PackageSigner
+{
+    /// <summary>
+    /// Checks the package's <c>driver.json</c>, computes its digest and writes
+    /// <c>signature.json</c> atomically, replacing an earlier signature. Throws
+    /// <see cref="LkgException"/> when the package is not one (no or invalid driver.json, a
+    /// symbolic link, an unreadable file). The package must not change while it is signed.
+    /// </summary>
+    public static PackageSignature Sign(string packageDirectory, SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!Directory.Exists(packageDirectory))
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"The driver package {packageDirectory} does not exist; give the directory that holds driver.json.");
+        }
+
+        DriverManifest.Load(packageDirectory);
+
+        // A temporary file left by a crashed signing would otherwise be counted as a package file.
+        File.Delete(PackageSignature.TemporaryPath(packageDirectory));
+        var digest = PackageDigest.Compute(packageDirectory);
+        var signature = new PackageSignature(
+            key.Name,
+            Convert.ToBase64String(key.PublicKey.Span),
+            PackageSignature.EcdsaP256Sha256,
+            digest,
+            Convert.ToBase64String(key.Sign(Convert.FromHexString(digest))));
+        signature.WriteTo(packageDirectory);
+        return signature;
+    }
+}

@@ -1,0 +1,199 @@
+using LastKnownGood.Kernel.Pool.Internal;
+
+namespace LastKnownGood.Kernel.Pool;
+
+public sealed partial class KernelPool
+{
+    /// <summary>
+    /// Allocates a block of at least <paramref name="size"/> bytes for <paramref name="ownerId"/>,
+    /// as <c>ExAllocatePoolWithTag</c>. The data is not cleared.
+    /// </summary>
+    /// <returns>The block, or null when no free block is large enough (STATUS_INSUFFICIENT_RESOURCES); a negative size is never satisfiable.</returns>
+    /// <exception cref="BugCheckException">
+    /// 0xC2 BAD_POOL_CALLER (p1 0x00) for a zero-byte request; 0xC5 DRIVER_CORRUPTED_EXPOOL when
+    /// the allocation finds a damaged block on its way.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ownerId"/> is outside 0 to <see cref="MaximumOwnerId"/>.</exception>
+    public KernelPoolBlock? Allocate(int size, uint tag, int ownerId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ownerId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ownerId, MaximumOwnerId);
+        if (size == 0)
+        {
+            throw ZeroByteAllocation(tag, ownerId);
+        }
+
+        if (size < 0 || size > _capacity - PoolHeader.Size)
+        {
+            return null;
+        }
+
+        var needed = Math.Max(MinimumBlockSize, PoolHeader.Size + ((size + Granularity - 1) & ~(Granularity - 1)));
+        var specialPool = _specialPoolOwners.Count != 0 && _specialPoolOwners.Contains(ownerId);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var offset = TakeFreeBlock(needed, ownerId);
+            if (offset == NoBlock && CoalesceFreeBlocks(ownerId))
+            {
+                offset = TakeFreeBlock(needed, ownerId);
+            }
+
+            if (offset == NoBlock)
+            {
+                return null;
+            }
+
+            ref var header = ref Header(offset);
+            header.Tag = tag;
+            header.OwnerId = (ushort)ownerId;
+            header.State = PoolBlockState.Allocated;
+            var block = new KernelPoolBlock(this, DataAddress(offset), offset, header.BlockSize, size, tag, ownerId, specialPool);
+            TrackLive(block);
+            return block;
+        }
+    }
+
+    /// <summary>
+    /// Unlinks a free block of at least <paramref name="needed"/> bytes, cut to size, and returns
+    /// its offset; every free block it looks at on the way is checked.
+    /// </summary>
+    private int TakeFreeBlock(int needed, int ownerId)
+    {
+        var bin = BinOf(needed);
+        if (bin < SmallBinCount)
+        {
+            // Small bins hold blocks of exactly one size: the head fits as it is.
+            var head = _binHeads[bin];
+            if (head != NoBlock)
+            {
+                CheckFreeForAllocation(head, bin, ownerId);
+                UnlinkFree(head, bin);
+                return head;
+            }
+        }
+        else
+        {
+            for (var candidate = _binHeads[bin]; candidate != NoBlock; candidate = Links(candidate).Flink)
+            {
+                CheckFreeForAllocation(candidate, bin, ownerId);
+                if (Header(candidate).BlockSize >= needed)
+                {
+                    UnlinkFree(candidate, bin);
+                    Split(candidate, needed, ownerId);
+                    return candidate;
+                }
+            }
+        }
+
+        var larger = FirstNonEmptyBin(bin + 1);
+        if (larger == NoBlock)
+        {
+            return NoBlock;
+        }
+
+        var offset = _binHeads[larger];
+        CheckFreeForAllocation(offset, larger, ownerId);
+        UnlinkFree(offset, larger);
+        Split(offset, needed, ownerId);
+        return offset;
+    }
+
+    /// <summary>Cuts the unlinked free block at <paramref name="offset"/> to <paramref name="needed"/> bytes and frees the rest, if the rest can hold a block.</summary>
+    private void Split(int offset, int needed, int ownerId)
+    {
+        ref var header = ref Header(offset);
+        var size = header.BlockSize;
+        var remainder = size - needed;
+        if (remainder < MinimumBlockSize)
+        {
+            return;
+        }
+
+        var next = offset + size;
+        if (next < _capacity)
+        {
+            ref var following = ref Header(next);
+            if (!IsValidState(following.State) || following.PreviousSize != size)
+            {
+                throw NextContradictsSplitBlock(next, size, ownerId);
+            }
+
+            following.PreviousSize = remainder;
+        }
+
+        header.BlockSize = needed;
+        var rest = offset + needed;
+        Header(rest) = new PoolHeader { PreviousSize = needed, BlockSize = remainder, State = PoolBlockState.Free };
+        InsertFree(rest);
+    }
+
+    /// <summary>
+    /// Walks the whole arena, checking every header on the way, and merges each run of adjacent
+    /// free blocks into one. Returns whether anything merged, that is, whether another search can succeed.
+    /// </summary>
+    private bool CoalesceFreeBlocks(int ownerId)
+    {
+        var merged = false;
+        var runStart = NoBlock;
+        var runBlocks = 0;
+        var previousSize = 0;
+        for (var offset = 0; offset < _capacity;)
+        {
+            ref var header = ref Header(offset);
+            if (!IsValidState(header.State) || header.PreviousSize != previousSize || !IsPlausibleSize(offset, header.BlockSize))
+            {
+                throw SweepFoundDamage(offset, previousSize, ownerId);
+            }
+
+            if (header.State == PoolBlockState.Free)
+            {
+                CheckFreeForAllocation(offset, BinOf(header.BlockSize), ownerId);
+                runStart = runStart == NoBlock ? offset : runStart;
+                runBlocks++;
+            }
+            else
+            {
+                merged |= MergeRun(runStart, runBlocks, offset);
+                runStart = NoBlock;
+                runBlocks = 0;
+            }
+
+            previousSize = header.BlockSize;
+            offset += header.BlockSize;
+        }
+
+        return MergeRun(runStart, runBlocks, _capacity) | merged;
+    }
+
+    /// <summary>Merges the checked free blocks from <paramref name="runStart"/> up to <paramref name="end"/> into one.</summary>
+    private bool MergeRun(int runStart, int runBlocks, int end)
+    {
+        if (runBlocks < 2)
+        {
+            return false;
+        }
+
+        for (var offset = runStart; offset < end; offset += Header(offset).BlockSize)
+        {
+            UnlinkFree(offset, BinOf(Header(offset).BlockSize));
+        }
+
+        Header(runStart).BlockSize = end - runStart;
+        if (end < _capacity)
+        {
+            Header(end).PreviousSize = end - runStart;
+        }
+
+        InsertFree(runStart);
+        return true;
+    }
+
+    private void CheckFreeForAllocation(int offset, int bin, int ownerId)
+    {
+        if (InspectFree(offset, bin) is var check and not FreeBlockCheck.Intact)
+        {
+            throw CorruptedExpool(offset, ownerId, FreeDamageFinding(offset, check));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using LastKnownGood.Kernel.Pool.Internal;
+
+namespace LastKnownGood.Kernel.Pool;
+
+/// <summary>
+/// The kernel's shared pool, as <c>ExAllocatePoolWithTag</c> gives Windows drivers: one arena of
+/// native memory cut into adjacent blocks, each behind an in-band header (size, previous size, tag,
+/// owner, state). A driver that writes past its block damages the next block's header, and the
+/// damage is found later, by whoever next touches that block: a free of it or of its neighbour, or
+/// an allocation that takes or splits it. The bug check then blames the wrong caller, as in Windows;
+/// the <see cref="PoolCorruption"/> it carries names the damaged block's owner and the owner of the
+/// block before it. See docs/pool.md.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Allocate"/>, <see cref="Free"/> and <see cref="Outstanding"/> are safe to call from
+/// any thread (one lock). Driver mistakes never surface as ordinary exceptions: they raise a
+/// <see cref="BugCheckException"/>, which the kernel's boundary turns into a crash. Running out of
+/// pool is not a mistake: <see cref="Allocate"/> returns null, which the kernel reports as
+/// STATUS_INSUFFICIENT_RESOURCES.
+/// </para>
+/// <para>
+/// Dispose the pool only once no driver can touch a block any more: blocks are raw native memory,
+/// and a block access racing with <see cref="Dispose"/> can read or write freed memory.
+/// </para>
+/// </remarks>
+public sealed unsafe partial class KernelPool : IDisposable
+{
+    public const int DefaultCapacity = 16 * 1024 * 1024;
+
+    public const int MinimumCapacity = 4096;
+
+    /// <summary>The size of the header in front of every block.</summary>
+    public const int HeaderSize = PoolHeader.Size;
+
+    /// <summary>Owner ids are stored in 16 bits of the header, as Windows stores its pool index.</summary>
+    public const int MaximumOwnerId = ushort.MaxValue;
+
+    /// <summary>Blocks start, and their sizes are counted, in 16-byte granules; data is 16-byte aligned.</summary>
+    internal const int Granularity = 16;
+
+    /// <summary>A header and room for the free-list links a block holds once it is free.</summary>
+    internal const int MinimumBlockSize = PoolHeader.Size + Granularity;
+
+    internal const int NoBlock = -1;
+
+    private readonly Lock _lock = new();
+    private readonly byte* _base;
+    private readonly int _capacity;
+    private readonly HashSet<int> _specialPoolOwners;
+    private KernelPoolBlock? _newestLive;
+    private volatile bool _disposed;
+
+    /// <summary>Reserves the arena and makes it one free block.</summary>
+    /// <param name="capacity">The arena's size in bytes, rounded down to 16; at least <see cref="MinimumCapacity"/>.</param>
+    /// <param name="specialPoolOwners">Owners whose blocks are bounds-checked (the verifier's special pool); none by default.</param>
+    public KernelPool(int capacity = DefaultCapacity, IEnumerable<int>? specialPoolOwners = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, MinimumCapacity);
+        _capacity = capacity & ~(Granularity - 1);
+        _specialPoolOwners = [.. specialPoolOwners ?? []];
+        _base = (byte*)NativeMemory.AlignedAlloc((nuint)_capacity, Granularity);
+        Array.Fill(_binHeads, NoBlock);
+        Header(0) = new PoolHeader { PreviousSize = 0, BlockSize = _capacity, State = PoolBlockState.Free };
+        InsertFree(0);
+    }
+
+    /// <summary>The arena's size in bytes, headers included.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>
+    /// The blocks <paramref name="ownerId"/> holds, oldest first: pool tracking, for the kernel to
+    /// report leaks when a driver unloads.
+    /// </summary>
+    public IReadOnlyList<PoolAllocation> Outstanding(int ownerId)
+    {
+        var outstanding = new List<PoolAllocation>();
+        lock (_lock)
+        {
+            for (var block = _newestLive; block is not null; block = block.OlderLive)
+            {
+                if (block.OwnerId == ownerId)
+                {
+                    outstanding.Add(block.ToAllocation());
+                }
+            }
+        }
+
+        outstanding.Reverse();
+        return outstanding;
+    }
+
+    /// <summary>Releases the arena. Every block becomes unusable; see the remarks on the class.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            NativeMemory.AlignedFree(_base);
+        }
+    }
+
+    /// <summary>
+    /// Where a block access goes: unchecked within the arena, except for special pool blocks, whose
+    /// accesses must stay within the allocation.
+    /// </summary>
+    internal byte* Locate(KernelPoolBlock block, int offset, int length, PoolAccess access)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (block.IsSpecialPool && (offset < 0 || (long)offset + length > block.Size))
+        {
+            throw BeyondEndOfAllocation(block, offset, length, access);
+        }
+
+        var start = (long)block.DataOffset + offset;
+        if (start < 0 || start + length > _capacity)
+        {
+            throw PageFault(block, offset, length, start < 0 ? start : Math.Max(start, _capacity), access);
+        }
+
+        return _base + start;
+    }
+
+    private ref PoolHeader Header(int offset) => ref *(PoolHeader*)(_base + offset);
+
+    private ref FreeLinks Links(int offset) => ref *(FreeLinks*)(_base + offset + PoolHeader.Size);
+
+    /// <summary>The address of the header at <paramref name="offset"/>: a "pool entry" in Windows' bug check parameters.</summary>
+    private ulong EntryAddress(long offset) => (ulong)(_base + offset);
+
+    /// <summary>The address of the data of the block whose header is at <paramref name="offset"/>.</summary>
+    private nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
+
+    private void TrackLive(KernelPoolBlock block)
+    {
+        block.OlderLive = _newestLive;
+        _newestLive?.NewerLive = block;
+        _newestLive = block;
+    }
+
+    private void UntrackLive(KernelPoolBlock block)
+    {
+        block.OlderLive?.NewerLive = block.NewerLive;
+        if (block.NewerLive is { } newer)
+        {
+            newer.OlderLive = block.OlderLive;
+        }
+        else
+        {
+            _newestLive = block.OlderLive;
+        }
+
+        block.OlderLive = null;
+        block.NewerLive = null;
+    }
+}
