@@ -102,8 +102,9 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
         return NtStatus.Success;
     }
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>
-        kernel.BugCheck(code, parameter1, parameter2, parameter3, parameter4, driver.Name, null, $"{driver.Name} called BugCheck.");
+        throw kernel.BugCheck(code, parameter1, parameter2, parameter3, parameter4, driver.Name, null, $"{driver.Name} called BugCheck.");
 
     /// <summary>A kernel service that finds corruption stops the machine here: the driver never sees the exception.</summary>
     private T KernelCall<T>(Func<T> service)
@@ -114,8 +115,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
         }
         catch (BugCheckException e)
         {
-            kernel.BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
-            throw;
+            throw kernel.BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
         }
     }
 }

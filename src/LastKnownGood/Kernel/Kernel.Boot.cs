@@ -23,9 +23,10 @@ public sealed partial class Kernel
         }
         catch (LkgException e)
         {
-            BugCheck(BugCheckCode.BadSystemConfigInfo, 0, 0, 0, 0, null, e, $"The hive cannot be used: {e.Message}");
+            throw BugCheck(BugCheckCode.BadSystemConfigInfo, 0, 0, 0, 0, null, e, $"The hive cannot be used: {e.Message}");
         }
 
+        StartWatchdog();
         var entries = ReadServices();
         var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
         Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
@@ -57,7 +58,6 @@ public sealed partial class Kernel
         }
 
         SealProtectedStructures();
-        StartWatchdog();
         OpenKernelSocket();
         return KernelExitCodes.Shutdown;
     }
@@ -135,7 +135,7 @@ public sealed partial class Kernel
             StartFailureOutcome.RebootWithLastKnownGood => KernelExitCodes.RebootWithLastKnownGood,
             StartFailureOutcome.FailedBoot => KernelExitCodes.FailedBoot,
             StartFailureOutcome.BugCheckInaccessibleBootDevice =>
-                BugCheck(BugCheckCode.InaccessibleBootDevice, 0, 0, 0, 0, entry.Name, null, $"{entry.Name} failed to start in a Last Known Good boot: {reason}"),
+                throw BugCheck(BugCheckCode.InaccessibleBootDevice, 0, 0, 0, 0, entry.Name, null, $"{entry.Name} failed to start in a Last Known Good boot: {reason}"),
             _ => KernelExitCodes.Shutdown,
         };
     }

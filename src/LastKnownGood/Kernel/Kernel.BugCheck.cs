@@ -14,10 +14,11 @@ public sealed partial class Kernel
     /// <summary>
     /// KeBugCheckEx (DESIGN §9): no further driver code is dispatched, the crash record is
     /// written and flushed, and the process ends at once with exit code 66. A second bug check
-    /// racing the first waits for the process to end.
+    /// racing the first waits for the process to end. It never returns; callers write
+    /// <c>throw BugCheck(…)</c> so the compiler knows it too.
     /// </summary>
     [DoesNotReturn]
-    internal int BugCheck(BugCheckCode code, ulong p1, ulong p2, ulong p3, ulong p4, string? component, Exception? exception, string message)
+    internal Exception BugCheck(BugCheckCode code, ulong p1, ulong p2, ulong p3, ulong p4, string? component, Exception? exception, string message)
     {
         WaitIfStopping(enter: true);
         _watchdog?.Dispose();

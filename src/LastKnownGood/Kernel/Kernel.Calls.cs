@@ -24,12 +24,12 @@ public sealed partial class Kernel
         }
         catch (BugCheckException e)
         {
-            return BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
+            throw BugCheck(e.Code, e.Parameter1, e.Parameter2, e.Parameter3, e.Parameter4, driver.Name, e, e.Message);
         }
         catch (Exception e)
         {
             var code = Classify(e, site);
-            return BugCheck(code, (ulong)(uint)e.HResult, 0, (ulong)driver.Id, 0, driver.Name, e,
+            throw BugCheck(code, (ulong)(uint)e.HResult, 0, (ulong)driver.Id, 0, driver.Name, e,
                 $"{e.GetType().Name} escaped {driver.Name} in {site}: {e.Message}");
         }
         finally
@@ -70,7 +70,7 @@ public sealed partial class Kernel
 
         if (stuck is { } s)
         {
-            BugCheck(BugCheckCode.ThreadStuckInDeviceDriver, (ulong)s.Thread, 0, (ulong)s.Driver.Id, 0, s.Driver.Name, null,
+            throw BugCheck(BugCheckCode.ThreadStuckInDeviceDriver, (ulong)s.Thread, 0, (ulong)s.Driver.Id, 0, s.Driver.Name, null,
                 $"{s.Driver.Name} has been running its {s.Site} for {_time.GetElapsedTime(s.Started).TotalSeconds:0.0} s, past the watchdog's {_options.WatchdogTimeout.TotalSeconds:0.#} s.");
         }
 

@@ -67,7 +67,7 @@ public sealed partial class Kernel
         {
             if (_sealedFingerprint is { } sealedValue && Fingerprint() != sealedValue)
             {
-                BugCheck(BugCheckCode.CriticalStructureCorruption, 0, 0, 0, 0, null, null,
+                throw BugCheck(BugCheckCode.CriticalStructureCorruption, 0, 0, 0, 0, null, null,
                     "The loaded-driver list or the event dispatch table was modified outside the kernel.");
             }
         }

@@ -1,3 +1,5 @@
+using LastKnownGood;
+
 namespace FaultDriver;
 
 /// <summary>
