@@ -23,7 +23,7 @@ public sealed partial class Kernel
         WaitIfStopping(enter: true);
         _watchdog?.Dispose();
         var record = new CrashRecord(_time.GetUtcNow(), code, [p1, p2, p3, p4], _options.Boot, _controlSet, component,
-            exception?.GetType().FullName, message, exception?.ToString() ?? new StackTrace(1, fNeedFileInfo: true).ToString(), Events.Recent());
+            exception?.GetType().FullName, message, StackOf(exception), Events.Recent());
         long id = 0;
         try
         {
@@ -41,6 +41,17 @@ public sealed partial class Kernel
         Console.Error.Flush();
         Libc.Exit(KernelExitCodes.BugCheck);
         throw new UnreachableException();
+    }
+
+    /// <summary>
+    /// The exception's own stack (from where it was thrown to where the kernel caught it) and the
+    /// thread's stack at the bug check, which holds the callers above the catch: for corruption
+    /// found by a kernel service, that is the driver that called it.
+    /// </summary>
+    private static string StackOf(Exception? exception)
+    {
+        var thread = new StackTrace(2, fNeedFileInfo: true).ToString();
+        return exception is null ? thread : $"{exception}\n--- stack of the thread at the bug check ---\n{thread}";
     }
 
     /// <summary>CrashControl\DumpType: mini or full writes this process's dump as <c>dumps/crash-&lt;id&gt;.dmp</c>.</summary>

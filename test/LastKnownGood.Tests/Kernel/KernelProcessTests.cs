@@ -128,4 +128,39 @@ public sealed class KernelProcessTests
         Assert.Equal(KernelExitCodes.RebootWithLastKnownGood, await kernel.WaitForExitAsync(Timeout));
         Assert.Contains("STATUS_INVALID_IMAGE_HASH", kernel.StandardError);
     }
+
+    [Fact]
+    public async Task NotMyFaultOverflow_IsFoundLaterByAnotherDriversPoolCall_WhichIsBlamed()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "boot", "--error-control", "normal");
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "overflow");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Contains(crash.Code, new[] { BugCheckCode.BadPoolHeader, BugCheckCode.DriverCorruptedExpool });
+        Assert.Equal("Hello", crash.Component);
+        Assert.Contains("Hello.HelloDriver.Refresh", crash.Stack);
+        Assert.DoesNotContain("NotMyFault", crash.Stack);
+        Assert.Contains(crash.LastEvents, e => e.Contains("NotMyFault: wrote 96 bytes into a 64-byte buffer", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("double-free", BugCheckCode.BadPoolCaller)]
+    [InlineData("bad-read", BugCheckCode.PageFaultInNonpagedArea)]
+    public async Task NotMyFault_PoolMisuse_IsCaughtAtTheFaultingDriver(string fault, BugCheckCode expected)
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", fault);
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal((expected, "NotMyFault"), (crash.Code, crash.Component));
+    }
 }
