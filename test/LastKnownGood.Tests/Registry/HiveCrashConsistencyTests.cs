@@ -9,6 +9,7 @@ namespace LastKnownGood.Tests.Registry;
 /// instants. Each write sets A, a content file and B to the same counter; afterwards the hive
 /// must open, verify, and hold the state before or after the write in flight, never a mix.
 /// </summary>
+[Collection(nameof(HiveCrashConsistencyTests))]
 public sealed class HiveCrashConsistencyTests
 {
     private static readonly KeyPath Key = KeyPath.Parse(@"Services\Test\Parameters");
@@ -28,9 +29,12 @@ public sealed class HiveCrashConsistencyTests
 
         for (var trial = 0; trial < Trials; trial++)
         {
+            // Kill a few milliseconds after the start of the first, second or third write: on a busy
+            // machine a fixed delay from start-up could end every child before its first commit.
             using var child = ChildProcess.Start("HiveChild", ["write-loop", path]);
-            await child.WaitForLineAsync(l => l == "ready", TimeSpan.FromSeconds(30));
-            await Task.Delay(random.Next(0, 40));
+            var target = $"begin {committed + (uint)random.Next(1, 4)}";
+            await child.WaitForLineAsync(l => l == target, TimeSpan.FromSeconds(30));
+            await Task.Delay(random.Next(0, 5));
             await child.KillAsync();
 
             var begun = Last(child.Lines, "begin ") ?? committed;
@@ -50,7 +54,7 @@ public sealed class HiveCrashConsistencyTests
 
         // The kills must have landed inside writes often, or the test proves little.
         Assert.True(midWriteKills >= Trials / 4, $"only {midWriteKills} of {Trials} kills landed during a write");
-        Assert.True(committed > Trials, $"only {committed} writes committed in {Trials} trials");
+        Assert.True(committed >= Trials / 2, $"only {committed} writes committed in {Trials} trials");
     }
 
     /// <summary>Reads A, B and the content file of one set and checks they agree.</summary>
