@@ -5,12 +5,12 @@ namespace FaultDriver;
 /// <summary>
 /// Does what <c>Parameters\Fault</c> says, so each test can make a real driver fail in one way:
 /// <c>none</c>, <c>fail</c> (DriverEntry returns an error), <c>throw</c>, <c>index</c> (reads past
-/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>,
-/// <c>throw-on-event</c>, <c>swallow-bugcheck</c>.
+/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>.
 /// </summary>
 public sealed class FaultDriver : IDriver
 {
     private IDriverContext? _context;
+    private IDisposable? _timer;
 
     public NtStatus DriverEntry(IDriverContext context)
     {
@@ -36,14 +36,18 @@ public sealed class FaultDriver : IDriver
                 context.BugCheck(BugCheckCode.ManuallyInitiatedCrash, 1, 2, 3, 4);
                 return NtStatus.Success;
             case "patch-kernel":
-                context.QueueWorkItem(PatchKernel);
-                return NtStatus.Success;
+                // After the boot, when the kernel has sealed its structures and listed this driver.
+                return context.SetTimer(TimeSpan.FromMilliseconds(300), TimeSpan.Zero, PatchKernel, out _timer);
             default:
                 return NtStatus.Success;
         }
     }
 
-    public void Unload() => _context?.Log("Unload");
+    public void Unload()
+    {
+        _timer?.Dispose();
+        _context?.Log("Unload");
+    }
 
     /// <summary>Kernel-mode code can reach any kernel structure; this one edits the loaded-driver list with reflection.</summary>
     private void PatchKernel()
