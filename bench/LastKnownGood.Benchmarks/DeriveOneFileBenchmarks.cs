@@ -12,8 +12,8 @@ namespace LastKnownGood.Benchmarks;
 /// <remarks>
 /// One derive an iteration, since the baseline copies 1 GiB each time; BenchmarkDotNet's
 /// MinIterationTime warning for the hive's few-millisecond iterations is expected. The hive
-/// collects garbage after every 8 sets retention drops, so 2 of the 16 measured derives carry a
-/// collection: the median leaves them out, the mean spreads them, the maximum shows them. No
+/// collects garbage after every 64 sets retention drops, so at most one of the 16 measured derives
+/// carries a collection: the median leaves it out, the mean spreads it, the maximum shows it. No
 /// iteration is dropped as an outlier.
 /// </remarks>
 [MemoryDiagnoser]

@@ -10,8 +10,8 @@ namespace LastKnownGood.Benchmarks;
 /// Every invocation writes a value no set held before, so every derive is a real change.
 /// </summary>
 /// <remarks>
-/// 16 invocations an iteration: the hive collects garbage after every 8 sets retention drops,
-/// so each measured iteration carries exactly two collections, amortized over its writes.
+/// 16 invocations an iteration: the hive collects garbage after every 64 sets retention drops,
+/// so one measured iteration in four carries a collection, amortized over its writes.
 /// No iteration is dropped as an outlier: collections and WAL checkpoints are part of the cost.
 /// </remarks>
 [MemoryDiagnoser]

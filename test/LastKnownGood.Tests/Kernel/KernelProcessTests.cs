@@ -163,4 +163,36 @@ public sealed class KernelProcessTests
         var crash = Assert.Single(machine.Crashes());
         Assert.Equal((expected, "NotMyFault"), (crash.Code, crash.Component));
     }
+
+    [Fact]
+    public async Task UnreadableHive_IsBugCheck0x74()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        File.WriteAllText(machine.Directory.HivePath, "this is not a hive");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        Assert.Contains("*** STOP: 0x00000074 (BAD_SYSTEM_CONFIG_INFO)", kernel.StandardError);
+    }
+
+    [Fact]
+    public async Task CrashControlMiniDump_WritesARealDumpBesideTheRecord()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "throw");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\CrashControl", "DumpType", "mini");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        var crash = Assert.Single(machine.Crashes());
+        var dump = new FileInfo(Path.Combine(machine.Directory.DumpsPath, $"crash-{crash.Id}.dmp"));
+        Assert.True(dump.Exists, kernel.StandardError);
+        using var header = dump.OpenRead();
+        var magic = new byte[4];
+        header.ReadExactly(magic);
+        Assert.Equal("\u007fELF"u8.ToArray(), magic);
+    }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Kernel start to ready with 10 signed kernel-mode drivers, against a bare `dotnet` hello-world
+# start, measured in the same run on the same machine (issue goal: at most 3x).
+# Usage: bench/scripts/kernel-start.sh [RUNS]   (default 15)
+set -euo pipefail
+runs="${1:-15}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+dotnet build "$root/src/lkg" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+# The same program compiled ahead of time (ReadyToRun), as an installed boot manager would ship it.
+dotnet publish "$root/src/lkg" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/lkg-r2r" -v quiet -nologo -clp:NoSummary >/dev/null
+dotnet build "$root/samples/Drivers/Hello" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }
+export LKG_MACHINE="$work/machine" LKG_KEYS="$work/keys"
+
+# The baseline: the smallest .NET program, started the same way.
+mkdir -p "$work/hello" && cat > "$work/hello/hello.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
+XML
+echo 'System.Console.WriteLine("ready");' > "$work/hello/Program.cs"
+dotnet build "$work/hello" -c Release -o "$work/hello/out" -v quiet -nologo -clp:NoSummary >/dev/null
+
+lkg init >/dev/null
+lkg keys create bench --trust >/dev/null
+for i in $(seq 1 10); do
+  package="$work/packages/Hello$i"
+  mkdir -p "$package"
+  cp "$root/samples/Drivers/Hello/bin/Release/net10.0/Hello.dll" "$package/"
+  printf '{ "name": "Hello%d", "version": "1.0.0", "assembly": "Hello.dll", "type": "Hello.HelloDriver" }\n' "$i" > "$package/driver.json"
+  lkg sign "$package" --key bench >/dev/null
+  lkg driver install "$package" --start system >/dev/null
+done
+
+# Milliseconds from start until the program prints "ready"; the kernel is then stopped with SIGTERM.
+time_to_ready() {
+  local start end
+  start=$(date +%s%N)
+  coproc PROGRAM { exec "$@" 2>/dev/null; }
+  while read -r line <&"${PROGRAM[0]}"; do [[ "$line" == ready ]] && break; done
+  end=$(date +%s%N)
+  kill -TERM "$PROGRAM_PID" 2>/dev/null || true
+  wait "$PROGRAM_PID" 2>/dev/null || true
+  echo $(( (end - start) / 1000000 ))
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+baseline=(); kernel=(); kernel_r2r=()
+for _ in $(seq 1 "$runs"); do
+  baseline+=("$(time_to_ready dotnet "$work/hello/out/hello.dll")")
+  kernel+=("$(time_to_ready dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" kernel)")
+  kernel_r2r+=("$(time_to_ready dotnet "$work/lkg-r2r/lkg.dll" kernel)")
+done
+b=$(printf '%s\n' "${baseline[@]}" | median)
+k=$(printf '%s\n' "${kernel[@]}" | median)
+r=$(printf '%s\n' "${kernel_r2r[@]}" | median)
+echo "dotnet hello world to ready: median ${b} ms over $runs runs"
+awk -v k="$k" -v b="$b" 'BEGIN { printf "lkg kernel, 10 drivers, JIT build: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'
+awk -v k="$r" -v b="$b" 'BEGIN { printf "lkg kernel, 10 drivers, ReadyToRun: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'
