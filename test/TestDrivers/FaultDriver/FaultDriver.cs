@@ -30,7 +30,8 @@ public sealed class FaultDriver : IDriver
                 context.QueueWorkItem(() => throw new InvalidOperationException("FaultDriver threw from a work item"));
                 return NtStatus.Success;
             case "hang":
-                Thread.Sleep(Timeout.Infinite);
+                // Blocks forever, as a driver waiting on an event nobody will set.
+                new ManualResetEventSlim().Wait();
                 return NtStatus.Success;
             case "bugcheck":
                 context.BugCheck(BugCheckCode.ManuallyInitiatedCrash, 1, 2, 3, 4);
