@@ -6,6 +6,10 @@ namespace LastKnownGood.Registry;
 /// </summary>
 public readonly record struct Select(int Current, int Default, int Failed, int LastKnownGood)
 {
+    /// <summary>The four values by their registry names, in Windows' order.</summary>
+    public IEnumerable<(string Name, int ControlSet)> Values =>
+        [(nameof(Current), Current), (nameof(Default), Default), (nameof(Failed), Failed), (nameof(LastKnownGood), LastKnownGood)];
+
     /// <summary>The sets this names, without zeros and repeats.</summary>
-    public IEnumerable<int> Named => new[] { Current, Default, Failed, LastKnownGood }.Where(id => id != 0).Distinct();
+    public IEnumerable<int> Named => Values.Select(v => v.ControlSet).Where(id => id != 0).Distinct();
 }

@@ -12,13 +12,9 @@ namespace LastKnownGood.Services;
 /// </summary>
 public static class ServiceSchema
 {
-    public const uint KernelDriver = 1;
-    public const uint UserModeDriver = 2;
-    public const uint OwnProcess = 0x10;
-
     private static readonly ValueRule[] ServiceRules =
     [
-        new("Type", RegistryValueKind.Dword, ValueRule.OneOf((KernelDriver, "kernel driver"), (UserModeDriver, "user-mode driver"), (OwnProcess, "service"))),
+        new("Type", RegistryValueKind.Dword, ValueRule.OneOf(((uint)ServiceType.KernelDriver, "kernel driver"), ((uint)ServiceType.UserModeDriver, "user-mode driver"), ((uint)ServiceType.OwnProcess, "service"))),
         new("Start", RegistryValueKind.Dword, ValueRule.OneOf((0, "Boot"), (1, "System"), (2, "Auto"), (3, "Demand"), (4, "Disabled"))),
         new("ErrorControl", RegistryValueKind.Dword, ValueRule.OneOf((0, "Ignore"), (1, "Normal"), (2, "Severe"), (3, "Critical"))),
         new("Group", RegistryValueKind.Sz),

@@ -104,8 +104,7 @@ internal static class ControlSetCommand
     };
 
     private static IEnumerable<string> Roles(int id, Select select) =>
-        new[] { ("Current", select.Current), ("Default", select.Default), ("Failed", select.Failed), ("LastKnownGood", select.LastKnownGood) }
-            .Where(r => r.Item2 == id).Select(r => r.Item1);
+        select.Values.Where(v => v.ControlSet == id).Select(v => v.Name);
 
     private static object KeyToJson(Hive hive, int set, KeyPath path, KeyNode node) => new
     {

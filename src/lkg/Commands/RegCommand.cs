@@ -33,9 +33,7 @@ internal static class RegCommand
             {
                 var select = hive.ReadSelect();
                 return ShowKey(context, location, result.GetValue(name),
-                    [new("Current", RegistryValue.Dword((uint)select.Current)), new("Default", RegistryValue.Dword((uint)select.Default)),
-                     new("Failed", RegistryValue.Dword((uint)select.Failed)), new("LastKnownGood", RegistryValue.Dword((uint)select.LastKnownGood))],
-                    []);
+                    [.. select.Values.Select(v => new NamedValue(v.Name, RegistryValue.Dword((uint)v.ControlSet)))], []);
             }
 
             if (location.Kind == RegistryPathKind.System)

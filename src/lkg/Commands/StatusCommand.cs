@@ -31,7 +31,7 @@ internal static class StatusCommand
             return context.Report(json, () =>
             {
                 var table = new Table().AddColumns("Select", "Control set");
-                foreach (var (name, id) in new[] { ("Current", select.Current), ("Default", select.Default), ("Failed", select.Failed), ("LastKnownGood", select.LastKnownGood) })
+                foreach (var (name, id) in select.Values)
                 {
                     table.AddRow(name, id == 0 ? "[grey]none[/]" : ControlSetInfo.FormatName(id));
                 }

@@ -21,8 +21,6 @@ internal sealed class HiveDatabase : IDisposable
 
     public string Path { get; }
 
-    public bool InTransaction => _transaction is not null;
-
     public static HiveDatabase Open(string path, bool create)
     {
         var builder = new SqliteConnectionStringBuilder
