@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using LastKnownGood.Diagnostics;
-using LastKnownGood.Kernel.Internal;
+using LastKnownGood.Internal;
 using Microsoft.Diagnostics.NETCore.Client;
 
 namespace LastKnownGood.Kernel;

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
+using LastKnownGood.Internal;
 using Microsoft.Win32.SafeHandles;
 
 namespace LastKnownGood.Machines;
@@ -11,7 +11,7 @@ namespace LastKnownGood.Machines;
 /// manager. It is an advisory <c>flock</c> that the operating system drops when its holder
 /// dies, so a lock left by a dead process is simply taken over; the file names the holder.
 /// </summary>
-public sealed partial class MachineLock : IDisposable
+public sealed class MachineLock : IDisposable
 {
     private readonly FileStream _file;
 
@@ -95,7 +95,7 @@ public sealed partial class MachineLock : IDisposable
     /// </summary>
     private static string ReadUnlocked(string path)
     {
-        var fd = Open(path, OpenReadOnly | OpenCloseOnExec);
+        var fd = Libc.Open(path, Libc.OpenReadOnly | Libc.OpenCloseOnExec);
         if (fd < 0)
         {
             return "";
@@ -105,10 +105,4 @@ public sealed partial class MachineLock : IDisposable
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }
-
-    private const int OpenReadOnly = 0;
-    private const int OpenCloseOnExec = 0x80000;
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using LastKnownGood.Internal;
 using Microsoft.Win32.SafeHandles;
 
 namespace LastKnownGood.Drivers.Internal;
@@ -7,11 +7,8 @@ namespace LastKnownGood.Drivers.Internal;
 /// Makes a rename inside a directory durable. POSIX persists a rename only once the directory
 /// itself is fsynced, and .NET refuses to open a directory as a file, so this calls open(2).
 /// </summary>
-internal static partial class DurableDirectory
+internal static class DurableDirectory
 {
-    private const int OpenReadOnly = 0;
-    private const int OpenCloseOnExec = 0x80000;
-
     /// <summary>Best effort: a directory that cannot be opened is left as the file system keeps it.</summary>
     public static void Flush(string path)
     {
@@ -20,7 +17,7 @@ internal static partial class DurableDirectory
             return;
         }
 
-        var fd = Open(path, OpenReadOnly | OpenCloseOnExec);
+        var fd = Libc.Open(path, Libc.OpenReadOnly | Libc.OpenCloseOnExec);
         if (fd < 0)
         {
             return;
@@ -28,12 +25,6 @@ internal static partial class DurableDirectory
 
         // The handle closes the descriptor, whatever fsync says.
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        _ = Fsync(fd);
+        _ = Libc.Fsync(fd);
     }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
 }

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace LastKnownGood.Internal;
+
+/// <summary>The few POSIX calls .NET does not expose: every P/Invoke of the runtime is here.</summary>
+internal static partial class Libc
+{
+    public const int OpenReadOnly = 0;
+    public const int OpenCloseOnExec = 0x80000;
+    public const int SignalKill = 9;
+    public const int SignalTerm = 15;
+
+    /// <summary>
+    /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run
+    /// more driver code. This is what a bug check needs and Environment.Exit does not give.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    public static partial void Exit(int status);
+
+    /// <summary>open(2): .NET's FileStream always takes a lock on Unix and refuses directories.</summary>
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    /// <summary>kill(2): a negative <paramref name="pid"/> signals the whole process group.</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    /// <summary>setpgid(0, 0) makes the calling process the leader of a new process group.</summary>
+    [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
+    public static partial int SetProcessGroup(int pid, int group);
+}
