@@ -21,6 +21,7 @@ public readonly record struct NtStatus(uint Value)
     public static readonly NtStatus InvalidImageHash = new(0xC0000428);
     public static readonly NtStatus NotSupported = new(0xC00000BB);
     public static readonly NtStatus Timeout = new(0x00000102);
+    public static readonly NtStatus InvalidDeviceState = new(0xC0000184);
 
     public NtStatusSeverity Severity => (NtStatusSeverity)(Value >> 30);
 
@@ -46,6 +47,7 @@ public readonly record struct NtStatus(uint Value)
         0xC000009A => "STATUS_INSUFFICIENT_RESOURCES",
         0xC00000BB => "STATUS_NOT_SUPPORTED",
         0xC000014C => "STATUS_REGISTRY_CORRUPT",
+        0xC0000184 => "STATUS_INVALID_DEVICE_STATE",
         0xC0000428 => "STATUS_INVALID_IMAGE_HASH",
         _ => null,
     };

@@ -16,22 +16,25 @@ public static class CrashLog
     public static long Append(string hivePath, CrashRecord record)
     {
         using var database = HiveDatabase.Open(hivePath, create: false);
-        return database.Write(() => (long)database.Scalar(
-            """
-            INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events)
-            VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events) RETURNING id
-            """,
-            ("$time", record.Time.ToString("O", CultureInfo.InvariantCulture)),
-            ("$code", (long)record.Code),
-            ("$parameters", JsonSerializer.Serialize(record.Parameters)),
-            ("$boot", record.Boot),
-            ("$set", record.ControlSet),
-            ("$component", record.Component),
-            ("$type", record.ExceptionType),
-            ("$message", record.Message),
-            ("$stack", record.Stack),
-            ("$events", JsonSerializer.Serialize(record.LastEvents)))!);
+        return database.Write(() => Insert(database, record));
     }
+
+    /// <summary>Writes a record inside the caller's transaction.</summary>
+    internal static long Insert(HiveDatabase database, CrashRecord record) => (long)database.Scalar(
+        """
+        INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events)
+        VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events) RETURNING id
+        """,
+        ("$time", record.Time.ToString("O", CultureInfo.InvariantCulture)),
+        ("$code", (long)record.Code),
+        ("$parameters", JsonSerializer.Serialize(record.Parameters)),
+        ("$boot", record.Boot),
+        ("$set", record.ControlSet),
+        ("$component", record.Component),
+        ("$type", record.ExceptionType),
+        ("$message", record.Message),
+        ("$stack", record.Stack),
+        ("$events", JsonSerializer.Serialize(record.LastEvents)))!;
 
     public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query(
         "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes ORDER BY id",

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using LastKnownGood.Drivers.Internal;
+using LastKnownGood.Internal;
 using LastKnownGood.Machines;
 
 namespace LastKnownGood.Drivers;

@@ -13,7 +13,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public string DriverName => driver.Name;
 
     public IReadOnlyList<string> ContentNames => kernel.WithHive((hive, set) =>
-        hive.OpenKey(set, _key.Child("Content"))?.Values.Where(v => v.Value.Kind == RegistryValueKind.File).Select(v => v.Name).ToList() ?? []);
+        kernel.Content!.List(hive, set, driver.Name).Select(f => f.Name).ToList());
 
     public NtStatus QueryParameter(string name, out object? value)
     {
@@ -36,17 +36,14 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     {
         content = kernel.WithHive((hive, set) =>
         {
-            if (hive.OpenKey(set, _key.Child("Content")) is not { } key || !key.TryGetValue(name, out var value) || value.Kind != RegistryValueKind.File)
+            using var stream = kernel.Content!.Open(hive, set, driver.Name, name);
+            if (stream is null)
             {
                 return null;
             }
 
             var copy = new MemoryStream();
-            using (var stream = hive.OpenFile(value.AsFile()))
-            {
-                stream.CopyTo(copy);
-            }
-
+            stream.CopyTo(copy);
             copy.Position = 0;
             return (Stream)copy;
         });
@@ -96,11 +93,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
 
     public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => kernel.Subscribe(driver, eventType, handler);
 
-    public NtStatus ReportBootOk()
-    {
-        kernel.Events.Write(driver.Name, "reported the boot good");
-        return NtStatus.Success;
-    }
+    public NtStatus ReportBootOk() => kernel.ReportBootOk(driver);
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>

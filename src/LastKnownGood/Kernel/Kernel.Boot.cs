@@ -1,3 +1,4 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Drivers;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
@@ -27,6 +28,7 @@ public sealed partial class Kernel
         }
 
         StartWatchdog();
+        Content = ContentStore.For(_machine, _hive, _controlSet);
         var entries = ReadServices();
         var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
         Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
@@ -62,15 +64,28 @@ public sealed partial class Kernel
         return KernelExitCodes.Shutdown;
     }
 
+    /// <summary>Where drivers' content files come from: the control set, or the Classic content directory.</summary>
+    internal ContentStore? Content { get; private set; }
+
+    /// <summary>The components of the booted set; in safe mode, only those <c>Control\SafeBoot</c> names.</summary>
     private List<ServiceEntry> ReadServices()
     {
+        var safeBootKey = SafeBoot.KeyFor(_options.Mode);
+        var safeBoot = safeBootKey is null ? null : _hive!.OpenKey(_controlSet, safeBootKey);
         var entries = new List<ServiceEntry>();
         foreach (var subkey in _hive!.OpenKey(_controlSet, ServicesKey)?.Subkeys ?? [])
         {
             var key = _hive.OpenKey(_controlSet, ServicesKey.Child(subkey.Name))!;
             if (ServiceEntry.TryRead(subkey.Name, key, out var entry))
             {
-                entries.Add(entry);
+                if (safeBootKey is null || SafeBoot.Allows(safeBoot, entry))
+                {
+                    entries.Add(entry);
+                }
+                else
+                {
+                    Events.Write("kernel", $"safe mode: {safeBootKey} does not name {entry.Name} or its group; it is not loaded.");
+                }
             }
             else
             {
@@ -124,7 +139,7 @@ public sealed partial class Kernel
     /// <summary>Applies the ErrorControl table; returns <see cref="KernelExitCodes.Shutdown"/> to go on booting.</summary>
     private int StartFailed(ServiceEntry entry, string reason)
     {
-        var outcome = StartFailurePolicy.Decide(entry.ErrorControl, entry.Start, _options.LastKnownGoodBoot);
+        var outcome = StartFailurePolicy.Decide(entry.ErrorControl, entry.Start, _options.Mode == BootMode.LastKnownGood);
         if (outcome != StartFailureOutcome.Continue)
         {
             Events.Write("kernel", $"{entry.Name} failed to start: {reason}");

@@ -37,12 +37,14 @@ public sealed partial class Kernel : IDisposable
     /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
     public int Run(CancellationToken stop)
     {
+        AttachToBootManager();
         var outcome = Boot();
         if (outcome != KernelExitCodes.Shutdown)
         {
             return outcome;
         }
 
+        MarkReady();
         Console.Out.WriteLine("ready");
         Console.Out.Flush();
         stop.WaitHandle.WaitOne();

@@ -1,3 +1,5 @@
+using LastKnownGood.Boot;
+
 namespace LastKnownGood.Kernel;
 
 /// <summary>How one boot's kernel runs; the boot manager sets these, tests may too.</summary>
@@ -6,11 +8,18 @@ public sealed record KernelOptions
     /// <summary>The control set to boot; null: <c>Select.Current</c> if set, else <c>Default</c>.</summary>
     public int? ControlSet { get; init; }
 
-    /// <summary>The boot's number in the machine's history, when a boot manager started this kernel.</summary>
+    /// <summary>
+    /// The boot's number in the machine's history, when a boot manager started this kernel: the
+    /// kernel then leads its own process group, records its progress in the boot's record, and
+    /// ends the group at once if the boot manager dies.
+    /// </summary>
     public int? Boot { get; init; }
 
-    /// <summary>A Last Known Good boot: start failures follow the right-hand column of the ErrorControl table.</summary>
-    public bool LastKnownGoodBoot { get; init; }
+    /// <summary>
+    /// Last Known Good: start failures follow the right-hand column of the ErrorControl table.
+    /// Safe mode: only what <c>Control\SafeBoot</c> names loads.
+    /// </summary>
+    public BootMode Mode { get; init; } = BootMode.Normal;
 
     /// <summary>How long one driver call may run before the watchdog raises 0xEA.</summary>
     public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -4,7 +4,8 @@ namespace LastKnownGood.Machines;
 
 /// <summary>
 /// A machine: a directory holding the hive (<c>system.db</c>), its backup from the last
-/// accepted boot (<c>system.db.lkg</c>), installed drivers, dumps and the machine lock.
+/// accepted boot (<c>system.db.lkg</c>), installed drivers, dumps, the machine lock, and under
+/// the Classic policy the content files.
 /// </summary>
 public sealed class MachineDirectory
 {
@@ -21,6 +22,9 @@ public sealed class MachineDirectory
     public string DriversPath => System.IO.Path.Combine(Root, "drivers");
 
     public string DumpsPath => System.IO.Path.Combine(Root, "dumps");
+
+    /// <summary>Classic policy: content files, one directory per component, outside the control sets.</summary>
+    public string ContentPath => System.IO.Path.Combine(Root, "content");
 
     public string LockPath => System.IO.Path.Combine(Root, "machine.lock");
 

@@ -4,20 +4,48 @@ namespace LastKnownGood.Recovery;
 
 /// <summary>
 /// <c>Control\Recovery</c> of a control set; every value is optional and has the default that
-/// DESIGN §8 documents.
+/// DESIGN §8 documents. A value of the wrong type counts as absent.
 /// </summary>
 public sealed record RecoveryOptions
 {
     public static readonly KeyPath KeyPath = KeyPath.Parse(@"Control\Recovery");
 
+    public RecoveryPolicy Policy { get; init; } = RecoveryPolicy.Improved;
+
+    /// <summary>Healthy time, after every component has started, before a boot is accepted.</summary>
+    public TimeSpan AcceptAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>False: only <c>lkg boot-ok</c> or the SDK's <c>ReportBootOk()</c> accepts a boot.</summary>
+    public bool ReportBootOk { get; init; } = true;
+
+    /// <summary>Classic: consecutive failed boots before the recovery environment boots Last Known Good.</summary>
+    public int FailedBootsBeforeRecovery { get; init; } = 2;
+
     /// <summary>Control sets kept beyond those <c>Select</c> names.</summary>
     public int History { get; init; } = 16;
+
+    public static RecoveryOptions Read(Hive hive, int controlSet) =>
+        From(controlSet == 0 ? null : hive.OpenKey(controlSet, KeyPath));
 
     public static RecoveryOptions From(KeyNode? recovery)
     {
         var options = new RecoveryOptions();
-        return recovery is not null && recovery.TryGetValue(nameof(History), out var history) && history.Kind == RegistryValueKind.Dword
-            ? options with { History = (int)Math.Min(history.AsDword(), 999) }
-            : options;
+        if (recovery is null)
+        {
+            return options;
+        }
+
+        return options with
+        {
+            Policy = String(nameof(Policy)) is { } policy && Enum.TryParse<RecoveryPolicy>(policy, ignoreCase: true, out var parsed) ? parsed : options.Policy,
+            AcceptAfter = Dword(nameof(AcceptAfter)) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.AcceptAfter,
+            ReportBootOk = Dword(nameof(ReportBootOk)) is { } report ? report != 0 : options.ReportBootOk,
+            FailedBootsBeforeRecovery = Dword(nameof(FailedBootsBeforeRecovery)) is { } failed ? (int)Math.Clamp(failed, 1, 100) : options.FailedBootsBeforeRecovery,
+            History = Dword(nameof(History)) is { } history ? (int)Math.Min(history, 999) : options.History,
+        };
+
+        uint? Dword(string name) => recovery.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;
+
+        string? String(string name) => recovery.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Sz ? value.AsString() : null;
     }
 }

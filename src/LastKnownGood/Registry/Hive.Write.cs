@@ -36,7 +36,10 @@ public sealed partial class Hive
     });
 
     /// <summary>Applies a <c>Select</c> transition in one transaction; every set it names must exist.</summary>
-    public Select UpdateSelect(Func<Select, Select> transition) => InTransaction(() =>
+    public Select UpdateSelect(Func<Select, Select> transition) => UpdateSelect(transition, _ => { });
+
+    /// <summary>Applies a <c>Select</c> transition and writes <paramref name="alongside"/>'s records in the same transaction.</summary>
+    internal Select UpdateSelect(Func<Select, Select> transition, Action<Select> alongside) => InTransaction(() =>
     {
         var select = transition(ReadSelect());
         foreach (var id in select.Named)
@@ -45,6 +48,7 @@ public sealed partial class Hive
         }
 
         StoreSelect(select);
+        alongside(select);
         return select;
     });
 
@@ -96,7 +100,7 @@ public sealed partial class Hive
     /// <summary>Keeps the sets <c>Select</c> names and the newest <c>History</c> others.</summary>
     private void ApplyRetention(Select select)
     {
-        var history = RecoveryOptions.From(select.Default == 0 ? null : OpenKey(select.Default, RecoveryOptions.KeyPath)).History;
+        var history = RecoveryOptions.Read(this, select.Default).History;
         var named = select.Named.ToHashSet();
         var dropped = _database.Query("SELECT id FROM control_sets ORDER BY seq DESC", r => r.GetInt32(0))
             .Where(id => !named.Contains(id))

@@ -10,7 +10,7 @@ namespace LastKnownGood.Registry;
 /// </summary>
 public sealed partial class Hive : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private const int MaxControlSets = 999;
 
     private readonly HiveDatabase _database;
@@ -139,6 +139,12 @@ public sealed partial class Hive : IDisposable
             id INTEGER PRIMARY KEY, time TEXT NOT NULL, code INTEGER NOT NULL, parameters TEXT NOT NULL,
             boot INTEGER, control_set INTEGER NOT NULL, component TEXT, exception_type TEXT,
             message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE boots (
+            number INTEGER PRIMARY KEY, control_set INTEGER NOT NULL, mode TEXT NOT NULL, started TEXT NOT NULL,
+            outcome TEXT NOT NULL, kernel_pid INTEGER, ready TEXT, accepted TEXT, ended TEXT, request TEXT,
+            asked_for_lkg INTEGER NOT NULL DEFAULT 0, crash INTEGER, reason TEXT NOT NULL)
         """,
     ];
 

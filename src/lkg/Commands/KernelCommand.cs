@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using LastKnownGood.Boot;
 using LastKnownGood.Kernel;
 
 namespace LastKnownGood.Cli.Commands;
@@ -14,9 +15,10 @@ internal static class KernelCommand
     {
         var controlSet = new Option<int?>("--control-set") { Description = "The control set to boot (default: Select's Current, else Default)." };
         var boot = new Option<int?>("--boot") { Description = "The boot's number, recorded in crash records." };
-        var lastKnownGood = new Option<bool>("--last-known-good") { Description = "This is a Last Known Good boot." };
+        var mode = new Option<string>("--mode") { Description = "The boot's mode.", DefaultValueFactory = _ => BootNames.Name(BootMode.Normal) };
+        mode.AcceptOnlyFromAmong([.. BootNames.All<BootMode>()]);
         var watchdog = new Option<double>("--watchdog") { Description = "Seconds a driver call may run before bug check 0xEA.", DefaultValueFactory = _ => 10 };
-        var command = new Command("kernel", "Run one boot's kernel.") { controlSet, boot, lastKnownGood, watchdog };
+        var command = new Command("kernel", "Run one boot's kernel.") { controlSet, boot, mode, watchdog };
         command.Hidden = true;
         command.SetHandler(time, (context, result) =>
         {
@@ -27,7 +29,7 @@ internal static class KernelCommand
             {
                 ControlSet = result.GetValue(controlSet),
                 Boot = result.GetValue(boot),
-                LastKnownGoodBoot = result.GetValue(lastKnownGood),
+                Mode = BootNames.Parse<BootMode>(result.GetValue(mode)!),
                 WatchdogTimeout = TimeSpan.FromSeconds(result.GetValue(watchdog)),
             }, context.Time);
             return kernel.Run(stop.Token);

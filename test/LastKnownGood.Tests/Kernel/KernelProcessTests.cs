@@ -68,7 +68,7 @@ public sealed class KernelProcessTests
         await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "boot", "--error-control", errorControl);
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "fail");
 
-        using var kernel = lastKnownGood ? machine.StartKernel("--last-known-good") : machine.StartKernel();
+        using var kernel = lastKnownGood ? machine.StartKernel("--mode", "last-known-good") : machine.StartKernel();
 
         Assert.Equal(expectedExit, await kernel.WaitForExitAsync(Timeout));
         Assert.Contains("FaultDriver failed to start", kernel.StandardError);

@@ -1,7 +1,6 @@
-using LastKnownGood.Internal;
 using Microsoft.Win32.SafeHandles;
 
-namespace LastKnownGood.Drivers.Internal;
+namespace LastKnownGood.Internal;
 
 /// <summary>
 /// Makes a rename inside a directory durable. POSIX persists a rename only once the directory

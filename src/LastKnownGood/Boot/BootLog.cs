@@ -1,0 +1,127 @@
+using System.Globalization;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Registry;
+using Microsoft.Data.Sqlite;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// The machine's boot history, kept in the hive file beside the registry. Each step of a boot
+/// is one transaction, and a boot's start and its <c>Select</c> transition share one, so a
+/// boot manager killed at any instant leaves either both or neither.
+/// </summary>
+public static class BootLog
+{
+    /// <summary>Records a new boot of <paramref name="plan"/> and makes its set <c>Current</c> (DESIGN §7's table).</summary>
+    public static BootRecord Begin(Hive hive, BootPlan plan, DateTimeOffset now)
+    {
+        var record = default(BootRecord);
+        hive.UpdateSelect(
+            select => plan.Mode == BootMode.LastKnownGood
+                ? select with { Current = select.LastKnownGood, Default = select.LastKnownGood, Failed = select.Current }
+                : select with { Current = select.Default },
+            select =>
+            {
+                var number = Convert.ToInt32(hive.Database.Scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM boots"), CultureInfo.InvariantCulture);
+                record = new BootRecord(number, select.Current, plan.Mode, now) { Reason = plan.Reason };
+                hive.Database.Execute(
+                    "INSERT INTO boots (number, control_set, mode, started, outcome, reason) VALUES ($n, $set, $mode, $started, $outcome, $reason)",
+                    ("$n", number), ("$set", select.Current), ("$mode", BootNames.Name(plan.Mode)), ("$started", Time(now)),
+                    ("$outcome", BootNames.Name(BootOutcome.Running)), ("$reason", plan.Reason));
+            });
+        return record!;
+    }
+
+    public static void SetKernel(Hive hive, int number, int processId) =>
+        Update(hive, "UPDATE boots SET kernel_pid = $pid WHERE number = $n", ("$n", number), ("$pid", processId));
+
+    /// <summary>The kernel says every component has started.</summary>
+    public static void MarkReady(Hive hive, int number, DateTimeOffset now) =>
+        Update(hive, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", Time(now)));
+
+    /// <summary>Files <paramref name="request"/> against the running boot, for its boot manager to act on.</summary>
+    public static BootRecord Request(Hive hive, BootRequest request) => hive.Database.Write(() =>
+    {
+        var running = FindRunning(hive) ?? throw new LkgException(NtStatus.InvalidDeviceState,
+            $"No boot is running on the machine at {Path.GetDirectoryName(hive.Path)}; start one with lkg boot.");
+        hive.Database.Execute("UPDATE boots SET request = $r WHERE number = $n", ("$n", running.Number), ("$r", BootNames.Name(request)));
+        return running with { Request = request };
+    });
+
+    /// <summary>Accepts a running boot: <c>LastKnownGood := Current</c>, in one transaction. False when it had already ended.</summary>
+    public static bool Accept(Hive hive, int number, DateTimeOffset now)
+    {
+        var accepted = false;
+        hive.UpdateSelect(
+            select =>
+            {
+                accepted = Get(hive, number) is { Accepted: null, Ended: null };
+                return accepted ? select with { LastKnownGood = select.Current } : select;
+            },
+            _ =>
+            {
+                if (accepted)
+                {
+                    hive.Database.Execute("UPDATE boots SET accepted = $t, outcome = $o, request = NULL WHERE number = $n",
+                        ("$n", number), ("$t", Time(now)), ("$o", BootNames.Name(BootOutcome.Accepted)));
+                }
+            });
+        return accepted;
+    }
+
+    /// <summary>
+    /// Records how a boot ended, with the crash record the boot manager wrote for a kernel that
+    /// died without one, in one transaction. An accepted boot that shuts down stays accepted.
+    /// Ending a boot twice changes nothing.
+    /// </summary>
+    public static BootRecord End(Hive hive, int number, BootOutcome outcome, string reason, bool askedForLastKnownGood, CrashRecord? crash, DateTimeOffset now)
+    {
+        hive.Database.Write(() =>
+        {
+            var crashId = crash is null
+                ? hive.Database.Scalar("SELECT MAX(id) FROM crashes WHERE boot = $n", ("$n", number))
+                : CrashLog.Insert(hive.Database, crash);
+            return hive.Database.Execute(
+                """
+                UPDATE boots SET outcome = CASE WHEN accepted IS NOT NULL AND $o = 'shutdown' THEN outcome ELSE $o END,
+                    ended = $t, asked_for_lkg = $lkg, crash = $crash, reason = reason || ' → ' || $reason, kernel_pid = NULL
+                WHERE number = $n AND ended IS NULL
+                """,
+                ("$n", number), ("$o", BootNames.Name(outcome)), ("$t", Time(now)), ("$lkg", askedForLastKnownGood), ("$crash", crashId), ("$reason", reason));
+        });
+        return Get(hive, number);
+    }
+
+    /// <summary>Every boot, oldest first.</summary>
+    public static IReadOnlyList<BootRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY number", Read);
+
+    public static BootRecord Get(Hive hive, int number) =>
+        hive.Database.Query($"{Columns} WHERE number = $n", Read, ("$n", number)).Single();
+
+    /// <summary>The boot that has not ended, if any: the running one, or one its boot manager left behind.</summary>
+    public static BootRecord? FindRunning(Hive hive) =>
+        hive.Database.Query($"{Columns} WHERE ended IS NULL ORDER BY number DESC LIMIT 1", Read) is [var running] ? running : null;
+
+    private const string Columns =
+        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason FROM boots";
+
+    private static BootRecord Read(SqliteDataReader r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), ParseTime(r.GetString(3)))
+    {
+        Outcome = BootNames.Parse<BootOutcome>(r.GetString(4)),
+        KernelProcessId = r.IsDBNull(5) ? null : r.GetInt32(5),
+        Ready = r.IsDBNull(6) ? null : ParseTime(r.GetString(6)),
+        Accepted = r.IsDBNull(7) ? null : ParseTime(r.GetString(7)),
+        Ended = r.IsDBNull(8) ? null : ParseTime(r.GetString(8)),
+        Request = r.IsDBNull(9) ? null : BootNames.Parse<BootRequest>(r.GetString(9)),
+        AskedForLastKnownGood = r.GetBoolean(10),
+        CrashId = r.IsDBNull(11) ? null : r.GetInt64(11),
+        Reason = r.GetString(12),
+    };
+
+    private static void Update(Hive hive, string sql, params (string, object?)[] parameters) =>
+        hive.Database.Write(() => hive.Database.Execute(sql, parameters));
+
+    private static string Time(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

@@ -1,0 +1,44 @@
+using LastKnownGood.Recovery;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// The Classic recovery policy (DESIGN §8), Windows' own: a failed boot leaves <c>Select</c>
+/// alone and the next boot retries <c>Default</c>; after <c>FailedBootsBeforeRecovery</c>
+/// consecutive failed boots, or at once when a start failure or <c>lkg boot-bad</c> asks for
+/// it, Last Known Good; when that fails as well, safe mode (minimal). The decision is a pure
+/// function of the history, so a boot manager restarted at any moment decides the same way.
+/// </summary>
+public static class ClassicRecovery
+{
+    /// <summary>The next boot after <paramref name="history"/>: the machine's boots, newest first, none of them still running.</summary>
+    public static BootPlan Decide(IReadOnlyList<BootRecord> history, Select select, RecoveryOptions options)
+    {
+        // An accepted boot, or a person's visit in safe mode, ends a run of failures; a clean
+        // shutdown neither proves a boot good nor counts against it.
+        var failures = history.TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Outcome != BootOutcome.Shutdown).ToList();
+        if (failures is not [var newest, ..])
+        {
+            return new BootPlan(BootMode.Normal, "Default");
+        }
+
+        if (newest.Mode == BootMode.LastKnownGood)
+        {
+            return new BootPlan(BootMode.SafeMinimal, $"Last Known Good failed too (boot {newest.Number})");
+        }
+
+        var consecutive = failures.TakeWhile(b => b.Mode == BootMode.Normal).Count();
+        var why = newest.AskedForLastKnownGood ? $"boot {newest.Number} asked for Last Known Good"
+            : consecutive >= options.FailedBootsBeforeRecovery ? $"{consecutive} consecutive failed boots"
+            : null;
+        if (why is null)
+        {
+            return new BootPlan(BootMode.Normal, $"Default again after {consecutive} failed boot{(consecutive == 1 ? "" : "s")}");
+        }
+
+        return select.LastKnownGood == 0
+            ? new BootPlan(BootMode.SafeMinimal, $"{why}, and there is no Last Known Good yet")
+            : new BootPlan(BootMode.LastKnownGood, why);
+    }
+}

@@ -1,0 +1,70 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Internal;
+
+namespace LastKnownGood.Kernel;
+
+public sealed partial class Kernel
+{
+    /// <summary>
+    /// Under a boot manager (<see cref="KernelOptions.Boot"/> set), the kernel leads its own
+    /// process group, so that a reboot kills every process of the boot at once. Its standard
+    /// input is the boot manager's lifeline: the pipe reads end-of-file only when the boot
+    /// manager has died, and then the kernel ends its whole group, since a boot must not outlive
+    /// the supervisor that would record it.
+    /// </summary>
+    private void AttachToBootManager()
+    {
+        if (_options.Boot is null)
+        {
+            return;
+        }
+
+        _ = Libc.SetProcessGroup(0, 0);
+        var lifeline = new Thread(() =>
+        {
+            using var input = Console.OpenStandardInput();
+            var buffer = new byte[64];
+            while (input.Read(buffer) > 0)
+            {
+                // The boot manager writes nothing; only end-of-file matters.
+            }
+
+            Console.Error.WriteLine("The boot manager is gone; ending this boot's process group.");
+            Libc.Kill(0, Libc.SignalKill);
+        })
+        { IsBackground = true, Name = "boot manager lifeline" };
+        lifeline.Start();
+    }
+
+    /// <summary>Every component has started: the boot manager's acceptance clock starts now.</summary>
+    private void MarkReady()
+    {
+        if (_options.Boot is { } number)
+        {
+            WithHive((hive, _) =>
+            {
+                BootLog.MarkReady(hive, number, _time.GetUtcNow());
+                return 0;
+            });
+        }
+    }
+
+    /// <summary>The SDK's <c>ReportBootOk()</c>: asks the boot manager to accept this boot now.</summary>
+    internal NtStatus ReportBootOk(LoadedDriver driver)
+    {
+        Events.Write(driver.Name, "reported the boot good");
+        if (_options.Boot is null)
+        {
+            return NtStatus.InvalidDeviceState;
+        }
+
+        try
+        {
+            return WithHive((hive, _) => BootLog.Request(hive, BootRequest.Ok)).Number == _options.Boot ? NtStatus.Success : NtStatus.InvalidDeviceState;
+        }
+        catch (LkgException e)
+        {
+            return e.Status;
+        }
+    }
+}

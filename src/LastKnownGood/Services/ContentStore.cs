@@ -1,0 +1,150 @@
+using System.IO.Enumeration;
+using System.Security.Cryptography;
+using LastKnownGood.Internal;
+using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Services;
+
+/// <summary>
+/// Where a component's content files live (DESIGN §6 <c>Content</c>, §8). Under Improved they
+/// are FILE values in the control set's <c>Services\&lt;Name&gt;\Content</c>, so a rollback
+/// restores them. Under Classic they sit in the plain directory <c>content/&lt;Name&gt;/</c> of
+/// the machine, outside the control sets, where Windows keeps CrowdStrike's channel files: Last
+/// Known Good cannot undo a change to them.
+/// </summary>
+public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy)
+{
+    public RecoveryPolicy Policy => policy;
+
+    /// <summary>The store the control set's <c>Control\Recovery\Policy</c> chooses.</summary>
+    public static ContentStore For(MachineDirectory machine, Hive hive, int controlSet) =>
+        new(machine, RecoveryOptions.Read(hive, controlSet).Policy);
+
+    public IReadOnlyList<ContentFile> List(Hive hive, int controlSet, string component)
+    {
+        if (policy == RecoveryPolicy.Classic)
+        {
+            var directory = Directory(component);
+            return System.IO.Directory.Exists(directory)
+                ? [.. System.IO.Directory.GetFiles(directory).Where(f => !IsTemporary(f)).Order(StringComparer.Ordinal).Select(Describe)]
+                : [];
+        }
+
+        return [.. (hive.OpenKey(controlSet, ContentKey(component))?.Values ?? [])
+            .Where(v => v.Value.Kind == RegistryValueKind.File)
+            .Select(v => new ContentFile(v.Name, v.Value.AsFile().Size, v.Value.AsFile().Hash.ToString()))];
+    }
+
+    /// <summary>The file's bytes, or null when the component has no content of that name.</summary>
+    public Stream? Open(Hive hive, int controlSet, string component, string name)
+    {
+        RegistryNames.RequireValueName(name);
+        if (policy == RecoveryPolicy.Classic)
+        {
+            var path = System.IO.Path.Combine(Directory(component), name);
+            return IsPlainName(name) && File.Exists(path) ? File.OpenRead(path) : null;
+        }
+
+        return hive.OpenKey(controlSet, ContentKey(component)) is { } key && key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.File
+            ? hive.OpenFile(value.AsFile())
+            : null;
+    }
+
+    /// <summary>
+    /// Adds or replaces a content file of a component that <c>Default</c> has. Classic writes the
+    /// file in place (atomically: a temporary file renamed over the old one); Improved writes a
+    /// new control set. Returns where it went, in words.
+    /// </summary>
+    public string Push(Hive hive, string component, string source, string name, string author)
+    {
+        var canonical = RequireComponent(hive, component);
+        RequirePlainName(name);
+        if (policy == RecoveryPolicy.Improved)
+        {
+            var written = hive.Write(author, $"content push {canonical} {name}", editor =>
+            {
+                using var content = File.OpenRead(source);
+                editor.SetValue(ContentKey(canonical), name, RegistryValue.File(editor.StoreFile(content, name)));
+            });
+            return ControlSetInfo.FormatName(written.ControlSet);
+        }
+
+        var directory = Directory(canonical);
+        System.IO.Directory.CreateDirectory(directory);
+        var target = System.IO.Path.Combine(directory, name);
+        var temporary = target + TemporarySuffix;
+        using (var copy = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var content = File.OpenRead(source))
+        {
+            content.CopyTo(copy);
+            copy.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, target, overwrite: true);
+        DurableDirectory.Flush(directory);
+        return target;
+    }
+
+    /// <summary>Deletes the component's content files whose names match <paramref name="pattern"/> (<c>*</c> and <c>?</c>); returns their names.</summary>
+    public IReadOnlyList<string> Delete(Hive hive, string component, string pattern, string author)
+    {
+        var canonical = RequireComponent(hive, component);
+        var select = hive.ReadSelect();
+        var doomed = List(hive, select.Default, canonical).Select(f => f.Name)
+            .Where(n => FileSystemName.MatchesSimpleExpression(pattern, n, ignoreCase: true)).ToList();
+        if (doomed.Count == 0)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound,
+                $"{canonical} has no content file matching {pattern}; list its files with lkg content list {canonical}.");
+        }
+
+        if (policy == RecoveryPolicy.Improved)
+        {
+            hive.Write(author, $"content delete {canonical} {pattern}", editor => doomed.ForEach(n => editor.DeleteValue(ContentKey(canonical), n)));
+            return doomed;
+        }
+
+        doomed.ForEach(n => File.Delete(System.IO.Path.Combine(Directory(canonical), n)));
+        DurableDirectory.Flush(Directory(canonical));
+        return doomed;
+    }
+
+    private const string TemporarySuffix = ".lkg-new";
+
+    private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
+
+    private static KeyPath ContentKey(string component) => ServicesKey.Child(component).Child("Content");
+
+    private string Directory(string component) => System.IO.Path.Combine(machine.ContentPath, component);
+
+    /// <summary>The component's name as <c>Default</c> spells it; content for a component that does not exist is refused.</summary>
+    private static string RequireComponent(Hive hive, string component)
+    {
+        var set = hive.ReadSelect().Default;
+        return (set == 0 ? null : hive.OpenKey(set, ServicesKey))?.Subkeys.Select(s => s.Name).FirstOrDefault(n => string.Equals(n, component, StringComparison.OrdinalIgnoreCase))
+            ?? throw new LkgException(NtStatus.ObjectNameNotFound,
+                $@"Services\{component} does not exist in the Default control set; install the component before giving it content.");
+    }
+
+    private static void RequirePlainName(string name)
+    {
+        RegistryNames.RequireValueName(name);
+        if (!IsPlainName(name))
+        {
+            throw new LkgException(NtStatus.ObjectNameInvalid, $"\"{name}\" is not a plain file name; give a name without directories, such as C-00000291-00000000-00000001.sys.");
+        }
+    }
+
+    private static bool IsPlainName(string name) =>
+        name.Length > 0 && name.IndexOfAny(['/', '\\', '\0']) < 0 && name is not ("." or "..") && !name.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+
+    private static bool IsTemporary(string path) => path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+
+    private static ContentFile Describe(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new ContentFile(System.IO.Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+    }
+}
