@@ -23,17 +23,22 @@ public static class LkgCommand
         var root = new RootCommand("lkg: a reliability runtime with control sets, Last Known Good and safe mode.");
         root.Options.Add(MachineOption);
         root.Options.Add(JsonOption);
-        foreach (var command in new[]
-        {
+        foreach (var command in (Command[])
+        [
             InitCommand.Create(time),
-            RegCommand.Create(time),
-            ControlSetCommand.Create(time),
+            BootCommand.Create(time),
             StatusCommand.Create(time),
+            .. HistoryCommand.Create(time),
+            ControlSetCommand.Create(time),
+            RegCommand.Create(time),
+            DriverCommand.Create(time),
+            ContentCommand.Create(time),
+            .. BootStatusCommands.Create(time),
+            LastKnownGoodCommand.Create(time),
             KeysCommand.Create(time),
             SignCommand.Create(time),
-            DriverCommand.Create(time),
             KernelCommand.Create(time),
-        })
+        ])
         {
             root.Subcommands.Add(command);
         }

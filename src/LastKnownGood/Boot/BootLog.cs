@@ -84,13 +84,25 @@ public static class BootLog
             return hive.Database.Execute(
                 """
                 UPDATE boots SET outcome = CASE WHEN accepted IS NOT NULL AND $o = 'shutdown' THEN outcome ELSE $o END,
-                    ended = $t, asked_for_lkg = $lkg, crash = $crash, reason = reason || ' → ' || $reason, kernel_pid = NULL
+                    ended = $t, asked_for_lkg = $lkg, crash = $crash, end_reason = $reason, kernel_pid = NULL
                 WHERE number = $n AND ended IS NULL
                 """,
                 ("$n", number), ("$o", BootNames.Name(outcome)), ("$t", Time(now)), ("$lkg", askedForLastKnownGood), ("$crash", crashId), ("$reason", reason));
         });
         return Get(hive, number);
     }
+
+    /// <summary>
+    /// The <c>NtDisableLastKnownGood</c> analogue: while disabled, no boot is accepted
+    /// automatically (an explicit boot-ok still accepts). The setting is the machine's, outside
+    /// the control sets, and lasts until enabled again.
+    /// </summary>
+    public static void SetLastKnownGoodEnabled(Hive hive, bool enabled) => Update(hive, enabled
+        ? "DELETE FROM meta WHERE key = 'last_known_good_disabled'"
+        : "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_known_good_disabled', '1')");
+
+    public static bool IsLastKnownGoodEnabled(Hive hive) =>
+        hive.Database.Scalar("SELECT value FROM meta WHERE key = 'last_known_good_disabled'") is null;
 
     /// <summary>Every boot, oldest first.</summary>
     public static IReadOnlyList<BootRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY number", Read);
@@ -103,7 +115,7 @@ public static class BootLog
         hive.Database.Query($"{Columns} WHERE ended IS NULL ORDER BY number DESC LIMIT 1", Read) is [var running] ? running : null;
 
     private const string Columns =
-        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason FROM boots";
+        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason FROM boots";
 
     private static BootRecord Read(SqliteDataReader r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), ParseTime(r.GetString(3)))
     {
@@ -116,6 +128,7 @@ public static class BootLog
         AskedForLastKnownGood = r.GetBoolean(10),
         CrashId = r.IsDBNull(11) ? null : r.GetInt64(11),
         Reason = r.GetString(12),
+        EndReason = r.IsDBNull(13) ? null : r.GetString(13),
     };
 
     private static void Update(Hive hive, string sql, params (string, object?)[] parameters) =>

@@ -24,8 +24,11 @@ public sealed record BootRecord(int Number, int ControlSet, BootMode Mode, DateT
     /// <summary>The crash record of a boot that bug-checked or died.</summary>
     public long? CrashId { get; init; }
 
-    /// <summary>Why the boot was chosen, then how it ended, in words.</summary>
+    /// <summary>Why the boot manager chose this boot, in words.</summary>
     public string Reason { get; init; } = "";
+
+    /// <summary>How the boot ended, in words; null while it runs.</summary>
+    public string? EndReason { get; init; }
 
     public bool IsSafeMode => Mode is BootMode.SafeMinimal or BootMode.SafeNetwork;
 

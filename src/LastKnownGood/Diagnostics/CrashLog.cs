@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LastKnownGood.Registry;
 using LastKnownGood.Registry.Internal;
+using Microsoft.Data.Sqlite;
 
 namespace LastKnownGood.Diagnostics;
 
@@ -36,17 +37,25 @@ public static class CrashLog
         ("$stack", record.Stack),
         ("$events", JsonSerializer.Serialize(record.LastEvents)))!;
 
-    public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query(
-        "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes ORDER BY id",
-        r => new CrashRecord(
-            DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
-            (BugCheckCode)r.GetInt64(2),
-            JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,
-            r.IsDBNull(4) ? null : r.GetInt32(4),
-            r.GetInt32(5),
-            r.IsDBNull(6) ? null : r.GetString(6),
-            r.IsDBNull(7) ? null : r.GetString(7),
-            r.GetString(8),
-            r.GetString(9),
-            JsonSerializer.Deserialize<string[]>(r.GetString(10))!) { Id = r.GetInt64(0) });
+    public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY id", Read);
+
+    public static CrashRecord? Find(Hive hive, long id) => hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [var record] ? record : null;
+
+    /// <summary>The newest crash record of boot <paramref name="boot"/>, if it has one.</summary>
+    public static CrashRecord? FindForBoot(Hive hive, int boot) =>
+        hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC LIMIT 1", Read, ("$boot", boot)) is [var record] ? record : null;
+
+    private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes";
+
+    private static CrashRecord Read(SqliteDataReader r) => new(
+        DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
+        (BugCheckCode)r.GetInt64(2),
+        JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,
+        r.IsDBNull(4) ? null : r.GetInt32(4),
+        r.GetInt32(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.IsDBNull(7) ? null : r.GetString(7),
+        r.GetString(8),
+        r.GetString(9),
+        JsonSerializer.Deserialize<string[]>(r.GetString(10))!) { Id = r.GetInt64(0) };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Internal;
 using Microsoft.Diagnostics.NETCore.Client;

@@ -1,3 +1,4 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Kernel.Pool;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;

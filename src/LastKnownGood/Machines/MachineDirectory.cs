@@ -75,6 +75,16 @@ public sealed class MachineDirectory
         }
     }
 
+    /// <summary>Throws, saying what to do, when there is no machine here.</summary>
+    public void RequireExists()
+    {
+        if (!Exists)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound,
+                $"There is no machine at {Root}; create one with lkg init, or point --machine or {EnvironmentVariable} at an existing one.");
+        }
+    }
+
     private static void DeleteHiveFiles(string path)
     {
         foreach (var suffix in new[] { "", "-wal", "-shm" })
@@ -90,12 +100,7 @@ public sealed class MachineDirectory
     /// </summary>
     public Hive OpenHive(TimeProvider time)
     {
-        if (!Exists)
-        {
-            throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"There is no machine at {Root}; create one with lkg init, or point --machine or {EnvironmentVariable} at an existing one.");
-        }
-
+        RequireExists();
         try
         {
             return Hive.Open(HivePath, time);

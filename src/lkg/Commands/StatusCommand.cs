@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
@@ -6,7 +8,7 @@ using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
 
-/// <summary><c>lkg status</c>: Select, whether a boot manager holds the machine, hive restores and test mode.</summary>
+/// <summary><c>lkg status</c>: Select, the machine's state and boot, the last fallback, hive restores and test mode.</summary>
 internal static class StatusCommand
 {
     public static Command Create(TimeProvider time)
@@ -17,35 +19,88 @@ internal static class StatusCommand
             using var hive = context.OpenHive();
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
+            var boots = BootLog.List(hive);
+            var running = holder is null ? null : BootLog.FindRunning(hive);
+            var state = State(holder, running);
+            var recovery = LastRecovery(hive, boots);
             var recoveries = hive.ListRecoveries();
             var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
+            var latest = boots.Count == 0 ? null : boots[^1];
             var json = new
             {
                 machine = context.Machine.Root,
-                state = holder is null ? "stopped" : "running",
+                state,
                 holder = holder is null ? null : new { pid = holder.ProcessId, since = holder.Since, command = holder.Command },
                 select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
+                boot = latest is null ? null : new { number = latest.Number, mode = BootNames.Name(latest.Mode), controlSet = latest.ControlSet },
+                lastRecovery = recovery,
+                lastKnownGood = BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
                 hiveRestores = recoveries.Select(r => new { time = r.Time, reason = r.Reason, lost = r.Lost }),
                 testSigning,
             };
             return context.Report(json, () =>
             {
+                context.WriteTestModeNotice(testSigning);
+                context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
+                if (latest is not null)
+                {
+                    context.Console.MarkupLineInterpolated($"Boot {latest.Number}: {BootFormat.Describe(latest)}, {BootNames.Name(latest.Outcome)}");
+                }
+
                 var table = new Table().AddColumns("Select", "Control set");
                 foreach (var (name, id) in select.Values)
                 {
                     table.AddRow(name, id == 0 ? "[grey]none[/]" : ControlSetInfo.FormatName(id));
                 }
 
-                context.WriteTestModeNotice(testSigning);
-                context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {(holder is null ? "stopped" : $"running, held by {holder}")}");
                 context.Console.Write(table);
-                foreach (var recovery in recoveries)
+                if (recovery is not null)
                 {
-                    context.Console.Write(new Panel(new Markup(Markup.Escape(string.Join('\n', recovery.Lost.Prepend(recovery.Reason)))))
-                        .Header($"Hive restored from backup at {recovery.Time:u}").BorderColor(Color.Yellow));
+                    context.Console.Write(new Panel(new Markup(Markup.Escape(recovery.Summary))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
+                }
+
+                foreach (var restore in recoveries)
+                {
+                    context.Console.Write(new Panel(new Markup(Markup.Escape(string.Join('\n', restore.Lost.Prepend(restore.Reason)))))
+                        .Header($"Hive restored from backup at {restore.Time:u}").BorderColor(Color.Yellow));
                 }
             });
         });
         return command;
+    }
+
+    /// <summary>DESIGN §14's states; halted: a boot manager runs but recovery has run out and no kernel is up.</summary>
+    private static string State(LockHolder? holder, BootRecord? running) => (holder, running) switch
+    {
+        (null, _) => "stopped",
+        (_, null) => "halted",
+        (_, { IsSafeMode: true }) => "safe-mode",
+        (_, { Accepted: not null }) => "accepted",
+        (_, { Ready: not null }) => "running",
+        _ => "booting",
+    };
+
+    /// <summary>The report of §8 for the newest fallback (a Last Known Good or safe-mode boot): which boots failed before it, and how.</summary>
+    private static RecoveryReport? LastRecovery(Hive hive, IReadOnlyList<BootRecord> boots)
+    {
+        if (boots.LastOrDefault(b => b.Mode != BootMode.Normal) is not { } fallback)
+        {
+            return null;
+        }
+
+        var failed = boots.Where(b => b.Number < fallback.Number).Reverse()
+            .TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Failed).Reverse()
+            .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
+                b.CrashId is { } id && CrashLog.Find(hive, id) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
+            .ToList();
+        return new RecoveryReport(fallback.Number, BootNames.Name(fallback.Mode), fallback.ControlSet, fallback.Reason, failed);
+    }
+
+    private sealed record FailedBoot(int Number, int ControlSet, string Outcome, string? How, string? BugCheck);
+
+    private sealed record RecoveryReport(int Boot, string Mode, int ControlSet, string Reason, IReadOnlyList<FailedBoot> FailedBoots)
+    {
+        public string Summary => string.Join('\n', FailedBoots.Select(f => $"boot {f.Number} on {ControlSetInfo.FormatName(f.ControlSet)}: {f.Outcome}, {f.BugCheck ?? f.How}")
+            .Append($"boot {Boot}: {Mode} on {ControlSetInfo.FormatName(ControlSet)}, because {Reason}"));
     }
 }

@@ -1,4 +1,4 @@
-namespace LastKnownGood.Kernel;
+namespace LastKnownGood.Boot;
 
 /// <summary>How a kernel process ends; the boot manager reads these (DESIGN §3, §7, §9).</summary>
 public static class KernelExitCodes

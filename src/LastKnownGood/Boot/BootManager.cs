@@ -1,0 +1,93 @@
+using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// <c>lkg boot</c> (DESIGN §3, §7, §8): the long-lived supervisor. It picks each boot's control
+/// set and mode, starts a kernel in its own process group, watches it, records the outcome,
+/// accepts healthy boots, and decides the next boot after a failure. It never runs driver code:
+/// it talks to a kernel only through the hive and the kernel's exit status. The caller holds
+/// the machine lock for the whole run.
+/// </summary>
+public sealed partial class BootManager(MachineDirectory machine, BootManagerOptions options, IBootReporter reporter, TimeProvider time)
+{
+    /// <summary>Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the timeout passes; every way out shuts the machine down.</summary>
+    public async Task<BootRunResult> RunAsync(CancellationToken stop)
+    {
+        using var hive = machine.OpenHive(time);
+        using var timeout = new CancellationTokenSource(options.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, time);
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+        CloseLeftoverBoot(hive);
+        var boots = 0;
+        var safeMode = options.SafeMode;
+        while (!end.IsCancellationRequested)
+        {
+            var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide(hive);
+            safeMode = null;
+            var boot = BootLog.Begin(hive, plan, time.GetUtcNow());
+            boots++;
+            var watched = await WatchAsync(hive, boot, boots, end.Token);
+            if (watched is BootRunResult result)
+            {
+                return result;
+            }
+
+            if (boot.IsSafeMode)
+            {
+                // Safe mode was the last resort: whatever became of it, no more boots until a person comes.
+                return await HaltAsync($"safe mode boot {boot.Number} ended; repair the machine, then run lkg boot again", end.Token, stop);
+            }
+        }
+
+        return stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
+    }
+
+    private BootPlan Decide(Hive hive)
+    {
+        var select = hive.ReadSelect();
+        var history = BootLog.List(hive).Reverse().ToList();
+        return ClassicRecovery.Decide(history, select, RecoveryOptions.Read(hive, select.Default));
+    }
+
+    /// <summary>
+    /// A boot a boot manager that died left without an end: its kernel (if it still runs) is
+    /// killed with its group, and the boot is recorded as killed, or as a bug check when its
+    /// kernel wrote a crash record first.
+    /// </summary>
+    private void CloseLeftoverBoot(Hive hive)
+    {
+        KernelProcess.KillLeftovers(machine);
+        if (BootLog.FindRunning(hive) is not { } leftover)
+        {
+            return;
+        }
+
+        var crashed = Diagnostics.CrashLog.FindForBoot(hive, leftover.Number) is not null;
+        var ended = BootLog.End(hive, leftover.Number, crashed ? BootOutcome.Bugcheck : BootOutcome.Killed,
+            "its boot manager stopped before recording the end", askedForLastKnownGood: false, crash: null, time.GetUtcNow());
+        reporter.Recovered(ended);
+    }
+
+    /// <summary>No more boots: report why, then end the run, or wait for a person to stop it.</summary>
+    private async Task<BootRunResult> HaltAsync(string reason, CancellationToken end, CancellationToken stop)
+    {
+        reporter.Halted(reason);
+        if (options.Until is { } until)
+        {
+            return until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached;
+        }
+
+        try
+        {
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, time, end);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped or timed out: said below.
+        }
+
+        return stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
+    }
+}

@@ -1,0 +1,22 @@
+namespace LastKnownGood.Boot;
+
+/// <summary>How <c>lkg boot</c> runs; the defaults are those of a long-lived supervisor.</summary>
+public sealed record BootManagerOptions
+{
+    public required KernelCommandLine Kernel { get; init; }
+
+    /// <summary>Null: run until stopped.</summary>
+    public BootUntil? Until { get; init; }
+
+    /// <summary>Give up (and shut the machine down) after this long; null: never.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Boot safe mode first, whatever the history says (<c>--safe-mode</c>).</summary>
+    public BootMode? SafeMode { get; init; }
+
+    /// <summary>How often a running boot's record is read for readiness, acceptance and <c>boot-ok</c>/<c>boot-bad</c>.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a kernel may take to shut down after SIGTERM before its group is killed.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

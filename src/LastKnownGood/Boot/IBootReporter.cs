@@ -1,0 +1,27 @@
+using LastKnownGood.Diagnostics;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// What the boot manager tells the world as boots go by: the terminal today, a fleet service
+/// later (DESIGN §15). Implementations must not throw; they run on the boot manager's thread.
+/// </summary>
+public interface IBootReporter
+{
+    /// <summary>A boot that a previous boot manager left running was closed as killed.</summary>
+    void Recovered(BootRecord boot);
+
+    void Starting(BootRecord boot);
+
+    /// <summary>Every component of the boot has started.</summary>
+    void Ready(BootRecord boot);
+
+    void Accepted(BootRecord boot);
+
+    /// <param name="boot">The boot, with its outcome.</param>
+    /// <param name="crash">Its crash record, when it bug-checked or died.</param>
+    void Ended(BootRecord boot, CrashRecord? crash);
+
+    /// <summary>Recovery has run out: the machine waits, in safe mode or stopped, for a person.</summary>
+    void Halted(string reason);
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using LastKnownGood.Internal;
+using LastKnownGood.Machines;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// One boot's kernel as the boot manager sees it: a child process that leads its own process
+/// group, whose standard input is held open as its lifeline and whose standard error's tail is
+/// kept for a crash record. The boot manager never loads or calls kernel code.
+/// </summary>
+internal sealed class KernelProcess : IDisposable
+{
+    private const int TailLines = 40;
+
+    private readonly Process _process;
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> _tail = new();
+
+    private KernelProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    /// <summary>Completes with the exit code (128 + signal for a signal) as soon as the kernel is gone.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>The last lines the kernel wrote to standard error.</summary>
+    public string StandardErrorTail
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return string.Join('\n', _tail);
+            }
+        }
+    }
+
+    public static KernelProcess Start(KernelCommandLine command, MachineDirectory machine, BootRecord boot)
+    {
+        var info = new ProcessStartInfo(command.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Arguments.Concat(
+            ["kernel", "--machine", machine.Root, "--boot", $"{boot.Number}", "--control-set", $"{boot.ControlSet}", "--mode", BootNames.Name(boot.Mode)]))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var kernel = new KernelProcess(process);
+        // Exited fires when the process ends, without waiting for its pipes, which a stray child may hold open.
+        process.Exited += (_, _) => kernel._exited.TrySetResult(process.ExitCode);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => kernel.KeepTail(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return kernel;
+    }
+
+    /// <summary>Asks the kernel to shut down cleanly (SIGTERM).</summary>
+    public void Terminate() => Libc.Kill(Id, Libc.SignalTerm);
+
+    /// <summary>
+    /// Kills the kernel's whole process group (SIGKILL): a reboot, or the sweep for strays once
+    /// the kernel is gone. Before the group exists (the kernel makes it first thing), the kernel
+    /// alone is killed; once the kernel has exited, its process id is never signalled again.
+    /// </summary>
+    public void KillGroup()
+    {
+        if (Libc.Kill(-Id, Libc.SignalKill) != 0 && !Exited.IsCompleted)
+        {
+            Libc.Kill(Id, Libc.SignalKill);
+        }
+    }
+
+    /// <summary>
+    /// Kills every kernel of <paramref name="machine"/> that is still running, with its process
+    /// group: kernels a boot manager that died left behind. Their lifeline ends them too; this
+    /// does not wait for it. Returns how many there were.
+    /// </summary>
+    public static int KillLeftovers(MachineDirectory machine)
+    {
+        var leftovers = FindKernels(machine).ToList();
+        foreach (var processId in leftovers)
+        {
+            Libc.Kill(-processId, Libc.SignalKill);
+            Libc.Kill(processId, Libc.SignalKill);
+        }
+
+        return leftovers.Count;
+    }
+
+    /// <summary>The kernels of <paramref name="machine"/> running now, found by their command lines.</summary>
+    public static IEnumerable<int> FindKernels(MachineDirectory machine)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var processId) && processId != Environment.ProcessId && IsKernelOf(processId, machine))
+            {
+                yield return processId;
+            }
+        }
+    }
+
+    private static bool IsKernelOf(int processId, MachineDirectory machine)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{processId}/cmdline").Split('\0');
+            return arguments.Contains("kernel") && arguments.Index().Any(a => a.Item == "--machine" && a.Index + 1 < arguments.Length && arguments[a.Index + 1] == machine.Root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _process.StandardInput.Dispose();
+        _process.Dispose();
+    }
+
+    private void KeepTail(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            if (_tail.Count == TailLines)
+            {
+                _tail.Dequeue();
+            }
+
+            _tail.Enqueue(line);
+        }
+    }
+}

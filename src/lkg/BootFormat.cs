@@ -1,0 +1,56 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Registry;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace LastKnownGood.Cli;
+
+/// <summary>Boots and crashes on screen and in JSON (DESIGN §14): one shape for every command that shows them.</summary>
+internal static class BootFormat
+{
+    public static object ToJson(BootRecord boot, CrashRecord? crash) => new
+    {
+        number = boot.Number,
+        controlSet = boot.ControlSet,
+        mode = BootNames.Name(boot.Mode),
+        outcome = BootNames.Name(boot.Outcome),
+        accepted = boot.Accepted is not null,
+        bugCheck = crash is null ? null : new { code = StopCode(crash.Code), name = crash.Name, component = crash.Component, crash = crash.Id },
+        started = boot.Started,
+        ended = boot.Ended,
+        reason = boot.Reason,
+        endReason = boot.EndReason,
+    };
+
+    public static object ToJson(CrashRecord crash) => new
+    {
+        id = crash.Id,
+        time = crash.Time,
+        code = StopCode(crash.Code),
+        name = crash.Name,
+        parameters = crash.Parameters.Select(p => $"0x{p:X}"),
+        boot = crash.Boot,
+        controlSet = crash.ControlSet,
+        component = crash.Component,
+        exceptionType = crash.ExceptionType,
+        message = crash.Message,
+    };
+
+    public static string StopCode(BugCheckCode code) => $"0x{(uint)code:X8}";
+
+    public static string Describe(BootRecord boot) => $"{ControlSetInfo.FormatName(boot.ControlSet)}, {BootNames.Name(boot.Mode)}";
+
+    /// <summary>The stop screen, as Windows 10 draws it: the sad face, the stop code, what failed, and where the record is.</summary>
+    public static IRenderable BlueScreen(CrashRecord crash)
+    {
+        var text = new Markup(
+            $"[bold]:([/]\n\nBoot {crash.Boot} ran into a problem and the machine is restarting.\n\n"
+            + $"Stop code: [bold]{crash.Name}[/] ({StopCode(crash.Code)})\n"
+            + $"What failed: [bold]{Markup.Escape(crash.Component ?? "unknown")}[/]\n"
+            + $"{Markup.Escape(crash.Message)}\n\n"
+            + $"Crash {crash.Id}: lkg crashes shows it; lkg analyze {crash.Id} explains it.",
+            new Style(Color.White, Color.Blue));
+        return new Panel(text).Border(BoxBorder.Heavy).BorderStyle(new Style(Color.White, Color.Blue)).Expand();
+    }
+}

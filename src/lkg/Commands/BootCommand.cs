@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Machines;
+
+namespace LastKnownGood.Cli.Commands;
+
+/// <summary><c>lkg boot [--safe-mode minimal|network] [--until accepted|halted|N-boots] [--timeout T]</c>: the boot manager.</summary>
+internal static class BootCommand
+{
+    public static Command Create(TimeProvider time)
+    {
+        var safeMode = new Option<string?>("--safe-mode") { Description = "Boot safe mode first: only what Control\\SafeBoot\\Minimal or \\Network names loads." };
+        safeMode.AcceptOnlyFromAmong("minimal", "network");
+        var until = new Option<string?>("--until") { Description = "End by itself when a boot is accepted, when the machine halts, or after N boots (accepted, halted, N-boots)." };
+        var timeout = new Option<string?>("--timeout") { Description = "Give up and shut the machine down after this long (such as 90s, 5m)." };
+        var command = new Command("boot", "Run the boot manager: boot the machine, accept healthy boots, recover from failed ones.") { safeMode, until, timeout };
+        command.SetHandler(time, (context, result) =>
+        {
+            var options = new BootManagerOptions
+            {
+                Kernel = KernelCommandLine(),
+                SafeMode = result.GetValue(safeMode) is { } mode ? BootNames.Parse<BootMode>($"safe-{mode}") : null,
+                Until = result.GetValue(until) is { } text ? ParseUntil(text) : null,
+                Timeout = result.GetValue(timeout) is { } duration ? ParseDuration(duration) : null,
+            };
+            context.Machine.RequireExists();
+            using var machineLock = MachineLock.Acquire(context.Machine.LockPath, "lkg boot", context.Time);
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            var firstBoot = NextBootNumber(context);
+            var outcome = new BootManager(context.Machine, options, new ConsoleBootReporter(context), context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
+            if (context.Json)
+            {
+                using var hive = context.OpenHive();
+                var select = hive.ReadSelect();
+                context.WriteJson(new
+                {
+                    result = BootNames.Name(outcome),
+                    boots = BootLog.List(hive).Where(b => b.Number >= firstBoot)
+                        .Select(b => BootFormat.ToJson(b, b.CrashId is { } id ? CrashLog.Find(hive, id) : null)),
+                    select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
+                });
+            }
+
+            return outcome switch
+            {
+                BootRunResult.TimedOut => Fail($"The machine did not reach {options.Until?.Text ?? "a stop"} within {result.GetValue(timeout)}; it was shut down. See lkg history."),
+                BootRunResult.Halted => Fail("The machine halted before a boot was accepted; repair it (lkg crashes shows why, lkg content and lkg reg change it), then run lkg boot again."),
+                _ => ExitCodes.Success,
+            };
+
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+
+    /// <summary>This very program, started again as <c>lkg kernel</c>: the apphost, or <c>dotnet lkg.dll</c>.</summary>
+    private static KernelCommandLine KernelCommandLine()
+    {
+        var host = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? new(host, [Assembly.GetEntryAssembly()!.Location])
+            : new(host, []);
+    }
+
+    private static int NextBootNumber(CommandContext context)
+    {
+        using var hive = context.OpenHive();
+        return BootLog.List(hive).Select(b => b.Number).DefaultIfEmpty().Max() + 1;
+    }
+
+    private static BootUntil ParseUntil(string text)
+    {
+        try
+        {
+            return BootUntil.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>A duration: a number with ms, s, m or h (seconds when no unit is given).</summary>
+    private static TimeSpan ParseDuration(string text)
+    {
+        var unit = text.TrimStart("0123456789.".ToCharArray());
+        var number = text[..^unit.Length];
+        var scale = unit switch { "ms" => 0.001, "" or "s" => 1, "m" => 60, "h" => 3600, _ => 0 };
+        return scale > 0 && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? TimeSpan.FromSeconds(value * scale)
+            : throw new UsageException($"--timeout takes a duration such as 90s, 5m or 1h, not \"{text}\".");
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.Failed;
+    }
+}

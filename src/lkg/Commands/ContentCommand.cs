@@ -1,0 +1,86 @@
+using System.CommandLine;
+using LastKnownGood.Recovery;
+using LastKnownGood.Services;
+using Spectre.Console;
+
+namespace LastKnownGood.Cli.Commands;
+
+/// <summary>
+/// <c>lkg content push COMPONENT FILE [--name NAME] | list COMPONENT | delete COMPONENT PATTERN</c>:
+/// a component's content files, where the machine's recovery policy keeps them (DESIGN §8).
+/// </summary>
+internal static class ContentCommand
+{
+    public static Command Create(TimeProvider time)
+    {
+        var command = new Command("content", "Push, list and delete a component's content files.");
+        command.Subcommands.Add(Push(time));
+        command.Subcommands.Add(List(time));
+        command.Subcommands.Add(Delete(time));
+        return command;
+    }
+
+    private static readonly Argument<string> Component = new("component") { Description = @"The component (its Services\ key name)." };
+
+    private static Command Push(TimeProvider time)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The content file to push." };
+        var name = new Option<string?>("--name") { Description = "The name it takes (default: the file's own)." };
+        var command = new Command("push", "Add or replace a content file of a component.") { Component, file, name };
+        command.SetHandler(time, (context, result) =>
+        {
+            var source = result.GetValue(file)!;
+            if (!source.Exists)
+            {
+                throw new UsageException($"{source.FullName} does not exist; give the path of the content file to push.");
+            }
+
+            using var hive = context.OpenHive();
+            var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
+            var fileName = result.GetValue(name) ?? source.Name;
+            var where = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author);
+            return context.Report(new { component = result.GetValue(Component), name = fileName, policy = store.Policy.ToString().ToLowerInvariant(), where }, () =>
+                context.Console.MarkupLine(store.Policy == RecoveryPolicy.Classic
+                    ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it.[/]"
+                    : $"Pushed {Markup.Escape(fileName)}: {where} is Default."));
+        });
+        return command;
+    }
+
+    private static Command List(TimeProvider time)
+    {
+        var command = new Command("list", "List a component's content files.") { Component };
+        command.SetHandler(time, (context, result) =>
+        {
+            using var hive = context.OpenHive();
+            var set = hive.ResolveCurrentControlSet(context.BootRunning);
+            var store = ContentStore.For(context.Machine, hive, set);
+            var files = store.List(hive, set, result.GetValue(Component)!);
+            return context.Report(files.Select(f => new { name = f.Name, size = f.Size, sha256 = f.Sha256 }), () =>
+            {
+                var table = new Table().AddColumns("Name", "Size", "SHA-256");
+                foreach (var file in files)
+                {
+                    table.AddRow(Markup.Escape(file.Name), $"{file.Size:N0}", file.Sha256[..16]);
+                }
+
+                context.Console.Write(table);
+            });
+        });
+        return command;
+    }
+
+    private static Command Delete(TimeProvider time)
+    {
+        var pattern = new Argument<string>("pattern") { Description = "File names to delete; * and ? match any characters (quote them from the shell)." };
+        var command = new Command("delete", "Delete a component's content files matching a pattern.") { Component, pattern };
+        command.SetHandler(time, (context, result) =>
+        {
+            using var hive = context.OpenHive();
+            var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
+            var deleted = store.Delete(hive, result.GetValue(Component)!, result.GetValue(pattern)!, CommandContext.Author);
+            return context.Report(new { deleted }, () => context.Console.MarkupLineInterpolated($"Deleted {string.Join(", ", deleted)}."));
+        });
+        return command;
+    }
+}

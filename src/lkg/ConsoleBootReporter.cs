@@ -1,0 +1,42 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Registry;
+using Spectre.Console;
+
+namespace LastKnownGood.Cli;
+
+/// <summary><c>lkg boot</c> on a terminal: a line per step, the blue screen on a bug check. Silent with --json, which prints the run at the end.</summary>
+internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporter
+{
+    private IAnsiConsole Console => context.Console;
+
+    public void Recovered(BootRecord boot) => Line($"[yellow]Boot {boot.Number} was left running by a boot manager that died; it is recorded as {BootNames.Name(boot.Outcome)}.[/]");
+
+    public void Starting(BootRecord boot) =>
+        Line($"[bold]Boot {boot.Number}[/]: {Markup.Escape(BootFormat.Describe(boot))}, kernel {boot.KernelProcessId} ({Markup.Escape(boot.Reason)})");
+
+    public void Ready(BootRecord boot) => Line($"Boot {boot.Number}: every component has started");
+
+    public void Accepted(BootRecord boot) =>
+        Line($"[green]Boot {boot.Number} accepted[/]: {ControlSetInfo.FormatName(boot.ControlSet)} is Last Known Good; the hive is backed up.");
+
+    public void Ended(BootRecord boot, CrashRecord? crash)
+    {
+        if (crash is not null && !context.Json)
+        {
+            Console.Write(BootFormat.BlueScreen(crash));
+        }
+
+        Line($"Boot {boot.Number} ended: {BootNames.Name(boot.Outcome)} ({Markup.Escape(boot.EndReason ?? "")})");
+    }
+
+    public void Halted(string reason) => Line($"[yellow]Halted[/]: {Markup.Escape(reason)}.");
+
+    private void Line(string markup)
+    {
+        if (!context.Json)
+        {
+            Console.MarkupLine(markup);
+        }
+    }
+}
