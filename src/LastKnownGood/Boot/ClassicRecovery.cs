@@ -15,6 +15,12 @@ public static class ClassicRecovery
     /// <summary>The next boot after <paramref name="history"/>: the machine's boots, newest first, none of them still running.</summary>
     public static BootPlan Decide(IReadOnlyList<BootRecord> history, Select select, RecoveryOptions options)
     {
+        // lkg boot-bad asks for Last Known Good even of a boot that was accepted.
+        if (history is [{ AskedForLastKnownGood: true, IsSafeMode: false } last, ..] && select.LastKnownGood != 0)
+        {
+            return new BootPlan(BootMode.LastKnownGood, $"boot {last.Number} asked for Last Known Good");
+        }
+
         // An accepted boot, or a person's visit in safe mode, ends a run of failures; a clean
         // shutdown neither proves a boot good nor counts against it.
         var failures = history.TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Outcome != BootOutcome.Shutdown).ToList();

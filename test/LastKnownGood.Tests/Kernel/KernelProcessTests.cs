@@ -1,5 +1,4 @@
 using LastKnownGood.Boot;
-using LastKnownGood.Kernel;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Kernel;

@@ -1,5 +1,7 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
+using LastKnownGood.Registry;
 using LastKnownGood.Tests.Machines;
 
 namespace LastKnownGood.Tests.Support;
@@ -18,10 +20,10 @@ public sealed class TestMachine : IDisposable
 
     private Dictionary<string, string> Environment => new() { ["LKG_MACHINE"] = Root, ["LKG_KEYS"] = _temp.Combine("keys") };
 
-    public static async Task<TestMachine> CreateAsync()
+    public static async Task<TestMachine> CreateAsync(params string[] init)
     {
         var machine = new TestMachine();
-        await machine.LkgAsync("init");
+        await machine.LkgAsync(["init", .. init]);
         await machine.LkgAsync("keys", "create", "test", "--trust");
         return machine;
     }
@@ -49,6 +51,58 @@ public sealed class TestMachine : IDisposable
     }
 
     public ChildProcess StartKernel(params string[] args) => ChildProcess.Start("lkg", ["kernel", .. args], Environment);
+
+    public ChildProcess StartBoot(params string[] args) => ChildProcess.Start("lkg", ["boot", .. args], Environment);
+
+    /// <summary>Runs lkg with the machine's environment, whatever its exit code.</summary>
+    public Task<Lkg.Result> TryLkgAsync(params string[] args) => Lkg.RunAsync(args, Environment);
+
+    public IReadOnlyList<BootRecord> History()
+    {
+        using var hive = Directory.OpenHive(TimeProvider.System);
+        return BootLog.List(hive);
+    }
+
+    public Select Select()
+    {
+        using var hive = Directory.OpenHive(TimeProvider.System);
+        return hive.ReadSelect();
+    }
+
+    /// <summary>Every running process whose command line names this machine: kernels, and anything a boot left behind.</summary>
+    public IReadOnlyList<int> Processes() =>
+        [.. System.IO.Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ReadCommandLine(pid).Contains(Root, StringComparison.Ordinal))];
+
+    /// <summary>Waits, boundedly, until no process of this machine runs; returns those still running.</summary>
+    public async Task<IReadOnlyList<int>> WaitForNoProcessesAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Processes() is { Count: > 0 } left)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return left;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return [];
+    }
+
+    private static string ReadCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
 
     public IReadOnlyList<CrashRecord> Crashes()
     {

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using LastKnownGood.Boot;
+using LastKnownGood.Registry;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Boot;
+
+/// <summary>
+/// <c>lkg boot</c> as users run it: a real boot manager process starting real kernels that load
+/// real signed drivers, on a real machine directory. The two stories of DESIGN §13 are here,
+/// asserted boot by boot.
+/// </summary>
+public sealed class BootManagerProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private static string Sensor(string channelFile) =>
+        Path.Combine(Machines.MachineManifestTests.RepositoryRoot(), "samples", "Drivers", "Sensor", "content", channelFile);
+
+    [Fact]
+    public async Task LastKnownGoodWorks_ABadParameterOfACriticalDriver_IsUndoneByTheNextBoot()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system", "--error-control", "critical");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "none");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        var good = machine.Select().Default;
+
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "fail");
+        var bad = machine.Select().Default;
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+
+        Assert.Equal(
+            [(1, good, BootMode.Normal, BootOutcome.Accepted), (2, bad, BootMode.Normal, BootOutcome.StartFailure), (3, good, BootMode.LastKnownGood, BootOutcome.Accepted)],
+            machine.History().Select(b => (b.Number, b.ControlSet, b.Mode, b.Outcome)));
+        Assert.Contains("FaultDriver failed to start", machine.History()[1].EndReason);
+        Assert.Equal(new Select(Current: good, Default: good, Failed: bad, LastKnownGood: good), machine.Select());
+        Assert.True(File.Exists(machine.Directory.BackupPath));
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task LastKnownGoodsLimit_ClassicChannelFile_CrashesEveryBootUntilAPersonDeletesIt()
+    {
+        using var machine = await CreateMachineAsync("--policy", "classic");
+        await machine.InstallDriverAsync("samples/Drivers/Sensor", "--start", "boot", "--error-control", "critical", "--group", "Early-Launch");
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000001.sys"));
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        var good = machine.Select().LastKnownGood;
+
+        // The update of 19 July: same name, field 21 now a value. No control set changes.
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", "C-00000291-00000000-00000001.sys");
+        Assert.Equal(good, machine.Select().Default);
+        var halted = await machine.LkgAsync("boot", "--until", "halted", "--timeout", "60s");
+        Assert.Contains(":(", halted.Output);
+        Assert.Contains("PAGE_FAULT_IN_NONPAGED_AREA", halted.Output);
+
+        await machine.LkgAsync("content", "delete", "Sensor", "C-00000291*");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+
+        var history = machine.History();
+        Assert.Equal(
+            [
+                (BootMode.Normal, BootOutcome.Accepted), (BootMode.Normal, BootOutcome.Bugcheck), (BootMode.Normal, BootOutcome.Bugcheck),
+                (BootMode.LastKnownGood, BootOutcome.Bugcheck), (BootMode.SafeMinimal, BootOutcome.Shutdown), (BootMode.Normal, BootOutcome.Accepted),
+            ],
+            history.Select(b => (b.Mode, b.Outcome)));
+        Assert.All(history, b => Assert.Equal(good, b.ControlSet));
+        var crashes = machine.Crashes();
+        Assert.Equal([2, 3, 4], crashes.Select(c => c.Boot));
+        Assert.All(crashes, c => Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "Sensor"), (c.Code, c.Component)));
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task SecondBootManager_IsRefusedWithTheHoldersProcessId_AndSigtermShutsTheFirstDownCleanly()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        using var first = machine.StartBoot();
+        await first.WaitForLineAsync(l => l.StartsWith("Boot 1: every component", StringComparison.Ordinal), Timeout);
+
+        var second = await machine.TryLkgAsync("boot", "--until", "1-boots");
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"process {first.Id}", second.Error);
+        Signal(first.Id, "TERM");
+        Assert.Equal(0, await first.WaitForExitAsync(Timeout));
+        Assert.Equal([(1, BootOutcome.Accepted, (string?)"shut down")], machine.History().Select(b => (b.Number, b.Outcome, b.EndReason)));
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ReportBootOkOff_OnlyBootOkAccepts_AndBootBadRebootsIntoLastKnownGood()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "ReportBootOk", "0", "--type", "dword");
+        using var boot = machine.StartBoot("--timeout", "80s");
+        await boot.WaitForLineAsync(l => l.StartsWith("Boot 1: every component", StringComparison.Ordinal), Timeout);
+
+        Assert.Equal("running", await StateAsync(machine));
+        Assert.Contains("Boot 1 accepted", (await machine.LkgAsync("boot-ok")).Output);
+        Assert.Equal("accepted", await StateAsync(machine));
+
+        await machine.LkgAsync("boot-bad");
+        await boot.WaitForLineAsync(l => l.StartsWith("Boot 2: every component", StringComparison.Ordinal), Timeout);
+        Signal(boot.Id, "TERM");
+        Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+
+        Assert.Equal(
+            [(BootMode.Normal, BootOutcome.Killed, (string?)"lkg boot-bad"), (BootMode.LastKnownGood, BootOutcome.Shutdown, "shut down")],
+            machine.History().Select(b => (b.Mode, b.Outcome, b.EndReason)));
+    }
+
+    [Fact]
+    public async Task KernelKilledBehindTheBootManagersBack_GetsACrashRecordFromTheBootManager()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "3600", "--type", "dword");
+        using var boot = machine.StartBoot("--until", "2-boots", "--timeout", "80s");
+        await boot.WaitForLineAsync(l => l.StartsWith("Boot 1: every component", StringComparison.Ordinal), Timeout);
+        var kernel = machine.History()[0].KernelProcessId!.Value;
+
+        Signal(kernel, "KILL");
+
+        Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+        var first = machine.History()[0];
+        Assert.Equal(BootOutcome.Killed, first.Outcome);
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal((BugCheckCode.CriticalProcessDied, 1, 9ul), (crash.Code, crash.Boot, crash.Parameters[1]));
+        Assert.Contains("signal 9", crash.Message);
+    }
+
+    /// <summary>
+    /// The boot manager SIGKILLed at random moments, then started again: every boot is recorded
+    /// once, in order, with an end; Select names existing sets; no kernel outlives its boot manager.
+    /// </summary>
+    [Fact]
+    public async Task BootManagerKilledAtRandomMoments_LeavesAConsistentMachine()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "1", "--type", "dword");
+        var random = new Random(Environment.GetEnvironmentVariable("LKG_KILL_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 20240719);
+        var trials = Environment.GetEnvironmentVariable("LKG_KILL_TRIALS") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 8;
+        for (var trial = 0; trial < trials; trial++)
+        {
+            using var boot = machine.StartBoot();
+            await Task.Delay(random.Next(0, 2500));
+            await boot.KillAsync();
+            Assert.Empty(await machine.WaitForNoProcessesAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
+
+        var history = machine.History();
+        Assert.Equal(Enumerable.Range(1, history.Count), history.Select(b => b.Number));
+        Assert.All(history, b => Assert.NotNull(b.Ended));
+        var select = machine.Select();
+        using (var hive = machine.Directory.OpenHive(TimeProvider.System))
+        {
+            Assert.All(select.Named, id => Assert.NotNull(hive.FindControlSet(id)));
+            Assert.All(history, b => Assert.NotNull(hive.FindControlSet(b.ControlSet)));
+        }
+
+        Assert.Equal(history[^1].ControlSet, select.Current);
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
+    private static async Task<TestMachine> CreateMachineAsync(params string[] init)
+    {
+        var machine = await TestMachine.CreateAsync(init);
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\SafeBoot\Minimal\Base", "", "Driver Group");
+        return machine;
+    }
+
+    private static async Task<string> StateAsync(TestMachine machine) =>
+        JsonDocument.Parse((await machine.LkgAsync("status", "--json")).Output).RootElement.GetProperty("state").GetString()!;
+
+    private static void Signal(int processId, string signal) =>
+        System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+}
