@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
 
@@ -58,10 +59,22 @@ public sealed class MachineManifest
         return new MachineManifest(builder.Entries);
     }
 
-    /// <summary>Writes the manifest's keys, values and files into a control set being derived.</summary>
-    public void ApplyTo(ControlSetEditor editor)
+    /// <summary>The manifest's <c>Control\Recovery\Policy</c>, if it names one.</summary>
+    public RecoveryPolicy? Policy => Entries.FirstOrDefault(e => e.Key == RecoveryOptions.KeyPath && e.Name == nameof(RecoveryOptions.Policy))?.Value is { } value
+        && Enum.TryParse<RecoveryPolicy>(value.AsString(), ignoreCase: true, out var policy) ? policy : null;
+
+    /// <summary>The content files the manifest gives components (FILE values of <c>Services\&lt;Name&gt;\Content</c>).</summary>
+    public IEnumerable<(string Component, string Name, string Source)> ContentFiles =>
+        Entries.Where(IsContent).Select(e => (e.Key.Segments[1], e.Name!, e.SourceFile!));
+
+    /// <summary>
+    /// Writes the manifest's keys, values and files into a control set being derived. Without
+    /// <paramref name="includeContent"/>, components' content files are left out: the Classic
+    /// policy keeps them outside the control sets.
+    /// </summary>
+    public void ApplyTo(ControlSetEditor editor, bool includeContent = true)
     {
-        foreach (var entry in Entries)
+        foreach (var entry in Entries.Where(e => includeContent || !IsContent(e)))
         {
             if (entry.SourceFile is { } source)
             {
@@ -78,6 +91,10 @@ public sealed class MachineManifest
             }
         }
     }
+
+    private static bool IsContent(ManifestEntry entry) =>
+        entry.SourceFile is not null && entry.Key.Segments is [var services, _, var content]
+        && string.Equals(services, "Services", StringComparison.OrdinalIgnoreCase) && string.Equals(content, "Content", StringComparison.OrdinalIgnoreCase);
 
     private sealed class Builder(string file, string directory)
     {

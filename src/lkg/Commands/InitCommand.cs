@@ -2,6 +2,7 @@ using System.CommandLine;
 using LastKnownGood.Machines;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
+using LastKnownGood.Services;
 using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
@@ -19,22 +20,31 @@ internal static class InitCommand
         command.SetHandler(time, (context, result) =>
         {
             var manifest = result.GetValue(from) is { } file ? MachineManifest.Load(file.FullName) : MachineManifest.Empty;
-            var chosenPolicy = result.GetValue(policy);
+            var chosenPolicy = result.GetValue(policy) is { } text ? Enum.Parse<RecoveryPolicy>(text, ignoreCase: true) : (RecoveryPolicy?)null;
             var signing = result.GetValue(testSigning);
             var reason = result.GetValue(from) is { } source ? $"lkg init from {source.Name}" : "lkg init";
-            context.Machine.Create(context.Time, hive => hive.Write(CommandContext.Author, reason, editor =>
+            var classic = (chosenPolicy ?? manifest.Policy) == RecoveryPolicy.Classic;
+            context.Machine.Create(context.Time, hive =>
             {
-                manifest.ApplyTo(editor);
-                if (chosenPolicy is not null)
+                hive.Write(CommandContext.Author, reason, editor =>
                 {
-                    editor.SetValue(RecoveryOptions.KeyPath, "Policy", RegistryValue.String(char.ToUpperInvariant(chosenPolicy[0]) + chosenPolicy[1..]));
-                }
+                    manifest.ApplyTo(editor, includeContent: !classic);
+                    if (chosenPolicy is { } chosen)
+                    {
+                        editor.SetValue(RecoveryOptions.KeyPath, nameof(RecoveryOptions.Policy), RegistryValue.String(chosen.ToString()));
+                    }
 
-                if (signing)
+                    if (signing)
+                    {
+                        editor.SetValue(KeyPath.Parse(@"Control\CI"), "TestSigning", RegistryValue.Dword(1));
+                    }
+                });
+                var content = new ContentStore(context.Machine, RecoveryPolicy.Classic);
+                foreach (var (component, name, source) in classic ? manifest.ContentFiles : [])
                 {
-                    editor.SetValue(KeyPath.Parse(@"Control\CI"), "TestSigning", RegistryValue.Dword(1));
+                    content.Push(hive, component, source, name, CommandContext.Author);
                 }
-            }));
+            });
             return context.Report(new { machine = context.Machine.Root, controlSet = 1 }, () =>
                 context.Console.MarkupLineInterpolated($"Created the machine [bold]{context.Machine.Root}[/] with [bold]ControlSet001[/] as Default."));
         });

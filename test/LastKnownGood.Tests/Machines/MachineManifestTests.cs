@@ -16,7 +16,7 @@ public sealed class MachineManifestTests : IDisposable
         var sample = Path.Combine(RepositoryRoot(), "samples", "machines", "workstation.json");
         var machine = new MachineDirectory(_temp.Combine("machine"));
 
-        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", MachineManifest.Load(sample).ApplyTo));
+        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", e => MachineManifest.Load(sample).ApplyTo(e)));
 
         using var hive = machine.OpenHive(TimeProvider.System);
         var sensor = hive.OpenKey(1, KeyPath.Parse(@"Services\Sensor"))!;
@@ -49,7 +49,7 @@ public sealed class MachineManifestTests : IDisposable
             """);
         var machine = new MachineDirectory(_temp.Combine("machine"));
 
-        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", MachineManifest.Load(manifest).ApplyTo));
+        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", e => MachineManifest.Load(manifest).ApplyTo(e)));
 
         using var hive = machine.OpenHive(TimeProvider.System);
         var parameters = hive.OpenKey(1, KeyPath.Parse(@"Services\X\Parameters"))!.Values.ToDictionary(v => v.Name, v => v.Value);
