@@ -1,59 +1,54 @@
 #!/usr/bin/env bash
-# A short tour on a throwaway machine in a temporary directory: create a machine from the
-# sample manifest, change it twice, and look at the control sets, a diff and Select.
+# The CrowdStrike outage of 19 July 2024 on a throwaway machine in a temporary directory, with
+# the Classic policy, which is Windows exactly: the Sensor driver boots with a good channel file
+# and the boot is accepted as Last Known Good; the bad channel file arrives; every boot stops
+# with bug check 0x50; Last Known Good does not help, because the file is outside the control
+# sets; safe mode boots, a person deletes C-00000291*, and a normal boot is accepted again.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dotnet build "$root/src/lkg" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
-dotnet build "$root/samples/Drivers/Sensor" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+for project in src/lkg samples/Drivers/Sensor samples/Drivers/Hello; do
+  dotnet build "$root/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export LKG_MACHINE="$work/machine" LKG_KEYS="$work/keys"
-lkg_dll="$root/src/lkg/bin/Release/net10.0/lkg.dll"
-lkg() { dotnet "$lkg_dll" "$@"; }
+lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }
 step() { printf '\n\033[1m$ lkg %s\033[0m\n' "$*"; lkg "$@"; }
+say() { printf '\n\033[36m%s\033[0m\n' "$*"; }
 
-step init --from "$root/samples/machines/workstation.json"
-step reg query 'SYSTEM\CurrentControlSet\Services\Sensor'
+say "A machine from the sample manifest, with Windows' own recovery policy."
+step init --from "$root/samples/machines/workstation.json" --policy classic
+step reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 2 --type dword --reason "accept after 2 s, for the demo"
 
-# A new channel file: content lives inside the control sets, so it is versioned like the registry.
-printf 'channel-file 291 v2: 21 fields, field 21 = "\\\\pipe\\\\*"\n' > "$work/C-00000291-00000000-00000002.sys"
-step reg set 'SYSTEM\CurrentControlSet\Services\Sensor\Content' C-00000291-00000000-00000001.sys \
-  "$work/C-00000291-00000000-00000002.sys" --type file --reason "channel file 291 update"
-step reg set 'SYSTEM\CurrentControlSet\Services\Sensor\Parameters' EventBudget 21 --type dword \
-  --reason "raise the event budget"
-
-step controlset list
-step controlset diff 1 3
-step status
-
-printf '\nA bad value is refused with one sentence and changes nothing:\n'
-step reg set 'SYSTEM\CurrentControlSet\Services\Sensor' Start 9 --type dword || echo "(exit code $?)"
-
-printf '\n\033[1mThe kernel and the Sensor driver\033[0m: sign the sample driver, install it, boot.\n'
-mkdir -p "$work/Sensor"
-cp "$root/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/Sensor/"
+say "Sign the two sample drivers with a trusted key and install them."
 step keys create walkthrough --trust
-step sign "$work/Sensor" --key walkthrough
+for driver in Sensor Hello; do
+  mkdir -p "$work/$driver"
+  cp "$root/samples/Drivers/$driver/bin/Release/net10.0/"{"$driver.dll",driver.json} "$work/$driver/"
+  step sign "$work/$driver" --key walkthrough
+done
 step driver install "$work/Sensor" --start boot --error-control critical --group Early-Launch
-content='SYSTEM\CurrentControlSet\Services\Sensor\Content'
-step reg set "$content" C-00000291-00000000-00000001.sys \
-  "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000001.sys" --type file --reason "channel file 291: field 21 a wildcard"
+step driver install "$work/Hello" --start system --error-control normal --group Base
+step content list Sensor
 
-boot() {
-  printf '\n\033[1m$ lkg kernel\033[0m  (one boot)\n'
-  coproc KERNEL { exec dotnet "$lkg_dll" kernel 2>&1; }
-  while read -r line <&"${KERNEL[0]}"; do
-    echo "  $line"
-    [[ "$line" == ready ]] && kill -TERM "$KERNEL_PID"
-  done
-  wait "$KERNEL_PID" && status=0 || status=$?
-  echo "(kernel exit code $status)"
-}
-boot
+say "Boot. The Sensor reads channel file 291 (field 21 a wildcard); the boot is accepted."
+step boot --until accepted --timeout 60s
 
-printf '\nThe update of 19 July: field 21 of a new template instance is a value, not a wildcard.\n'
-step reg set "$content" C-00000291-00000000-00000001.sys \
-  "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --type file --reason "channel file 291 update"
-boot
-printf '\nEvery boot now ends this way (exit code 66, bug check 0x50 in Sensor). The boot manager,\n'
-printf 'the next stage, falls back to Last Known Good: the channel file is in the control set.\n'
+say "19 July, 04:09 UTC: the new channel file 291 sets field 21 to a value. It is not in any control set."
+step content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys
+step controlset list
+
+say "Boot again: bug check 0x50 at every boot; Last Known Good brings back the same control set, and the same file."
+step boot --until halted --timeout 120s
+step history
+step status
+step crashes
+
+say "A person in safe mode deletes C-00000291*.sys, and boots normally."
+step content delete Sensor 'C-00000291*'
+step boot --until accepted --timeout 60s
+step history
+
+say "Bad input is refused with one sentence and changes nothing:"
+step reg set 'SYSTEM\CurrentControlSet\Services\Sensor' Start 9 --type dword || echo "(exit code $?)"
+step boot --until sometimes || echo "(exit code $?)"

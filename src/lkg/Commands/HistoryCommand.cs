@@ -44,11 +44,11 @@ internal static class HistoryCommand
             var crashes = CrashLog.List(hive);
             return context.Report(crashes.Select(BootFormat.ToJson), () =>
             {
-                var table = new Table().AddColumns("Crash", "Time", "Boot", "Stop code", "Parameters", "Component", "Message");
+                var table = new Table().AddColumns("Crash", "Time", "Boot", "Stop code", "Component", "Parameters", "Exception");
                 foreach (var crash in crashes)
                 {
-                    table.AddRow($"{crash.Id}", $"{crash.Time:u}", $"{crash.Boot}", $"{BootFormat.StopCode(crash.Code)} {crash.Name}",
-                        string.Join(" ", crash.Parameters.Select(p => $"0x{p:X}")), Markup.Escape(crash.Component ?? "unknown"), Markup.Escape(crash.Message));
+                    table.AddRow($"{crash.Id}", $"{crash.Time:HH:mm:ss}", $"{crash.Boot}", $"0x{(uint)crash.Code:X} {crash.Name}", Markup.Escape(crash.Component ?? "unknown"),
+                        string.Join(" ", crash.Parameters.Select(p => $"0x{p:X}")), Markup.Escape(crash.ExceptionType?.Split('.')[^1] ?? ""));
                 }
 
                 context.Console.Write(table);
