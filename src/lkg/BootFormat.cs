@@ -18,6 +18,8 @@ internal static class BootFormat
         accepted = boot.Accepted is not null,
         bugCheck = crash is null ? null : new { code = StopCode(crash.Code), name = crash.Name, component = crash.Component, crash = crash.Id },
         started = boot.Started,
+        ready = boot.Ready,
+        acceptedAt = boot.Accepted,
         ended = boot.Ended,
         reason = boot.Reason,
         endReason = boot.EndReason,
