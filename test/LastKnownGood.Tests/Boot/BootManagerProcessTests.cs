@@ -115,6 +115,20 @@ public sealed class BootManagerProcessTests
     }
 
     [Fact]
+    public async Task ReportBootOkOff_TheSdksReportBootOk_AcceptsTheBoot()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "report-boot-ok");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "ReportBootOk", "0", "--type", "dword");
+
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+
+        Assert.Equal([BootOutcome.Accepted], machine.History().Select(b => b.Outcome));
+        Assert.Equal(machine.Select().Current, machine.Select().LastKnownGood);
+    }
+
+    [Fact]
     public async Task KernelKilledBehindTheBootManagersBack_GetsACrashRecordFromTheBootManager()
     {
         using var machine = await CreateMachineAsync();

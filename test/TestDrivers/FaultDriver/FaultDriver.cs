@@ -5,7 +5,8 @@ namespace FaultDriver;
 /// <summary>
 /// Does what <c>Parameters\Fault</c> says, so each test can make a real driver fail in one way:
 /// <c>none</c>, <c>fail</c> (DriverEntry returns an error), <c>throw</c>, <c>index</c> (reads past
-/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>.
+/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>; and
+/// <c>report-boot-ok</c>, which is no fault: it reports the boot good from a timer after the boot.
 /// </summary>
 public sealed class FaultDriver : IDriver
 {
@@ -39,6 +40,8 @@ public sealed class FaultDriver : IDriver
             case "patch-kernel":
                 // After the boot, when the kernel has sealed its structures and listed this driver.
                 return context.SetTimer(TimeSpan.FromMilliseconds(300), TimeSpan.Zero, PatchKernel, out _timer);
+            case "report-boot-ok":
+                return context.SetTimer(TimeSpan.FromMilliseconds(300), TimeSpan.Zero, () => context.Log($"ReportBootOk: {context.ReportBootOk()}"), out _timer);
             default:
                 return NtStatus.Success;
         }
