@@ -31,7 +31,8 @@ public sealed partial class BootManager(MachineDirectory machine, BootManagerOpt
             var watched = await WatchAsync(hive, boot, boots, end.Token);
             if (watched is BootRunResult result)
             {
-                return result;
+                // The watch sees one token for both; only the caller's means a stop.
+                return result == BootRunResult.Stopped && !stop.IsCancellationRequested ? BootRunResult.TimedOut : result;
             }
 
             if (boot.IsSafeMode)

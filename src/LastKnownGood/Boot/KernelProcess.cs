@@ -108,7 +108,7 @@ internal sealed class KernelProcess : IDisposable
         }
     }
 
-    private static bool IsKernelOf(int processId, MachineDirectory machine)
+    internal static bool IsKernelOf(int processId, MachineDirectory machine)
     {
         try
         {

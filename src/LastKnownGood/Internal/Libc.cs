@@ -9,6 +9,7 @@ internal static partial class Libc
     public const int OpenCloseOnExec = 0x80000;
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
+    public const int SignalUser1 = 10;
 
     /// <summary>
     /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run

@@ -44,6 +44,10 @@ public sealed partial class Kernel
         throw new UnreachableException();
     }
 
+    /// <summary><c>lkg crash</c>: bug check 0xE2 MANUALLY_INITIATED_CRASH. Never returns.</summary>
+    public void CrashManually() =>
+        throw BugCheck(BugCheckCode.ManuallyInitiatedCrash, 0, 0, 0, 0, null, null, "lkg crash: a manually initiated crash.");
+
     /// <summary>
     /// The exception's own stack (from where it was thrown to where the kernel caught it) and the
     /// thread's stack at the bug check, which holds the callers above the catch: for corruption

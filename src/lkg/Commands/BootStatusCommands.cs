@@ -7,7 +7,8 @@ namespace LastKnownGood.Cli.Commands;
 
 /// <summary>
 /// <c>lkg boot-ok</c> and <c>lkg boot-bad</c>, as <c>NotifyBootConfigStatus(TRUE/FALSE)</c>: they
-/// file the word against the running boot, and wait a little for its boot manager to act.
+/// file the word against the running boot, and wait a little for its boot manager to act. And
+/// <c>lkg crash</c>, which makes the running kernel bug check 0xE2.
 /// </summary>
 internal static class BootStatusCommands
 {
@@ -17,7 +18,24 @@ internal static class BootStatusCommands
     [
         Create(time, "boot-ok", "Accept the running boot now: its control set becomes Last Known Good.", BootRequest.Ok),
         Create(time, "boot-bad", "Reboot the running boot at once into Last Known Good.", BootRequest.Bad),
+        Crash(time),
     ];
+
+    private static Command Crash(TimeProvider time)
+    {
+        var command = new Command("crash", "Make the running kernel bug check 0xE2 MANUALLY_INITIATED_CRASH.");
+        command.SetHandler(time, (context, _) =>
+        {
+            using var hive = context.OpenHive();
+            var boot = ManualCrash.Trigger(context.Machine, hive);
+            var crashed = Wait(hive, boot.Number, ended: true, context.Time);
+            var crash = crashed && BootLog.Get(hive, boot.Number).CrashId is { } id ? id : (long?)null;
+            return context.Report(new { boot = boot.Number, crash }, () => context.Console.MarkupLine(Markup.Escape(crash is null
+                ? $"Boot {boot.Number}'s kernel was told to crash; its boot manager has not recorded the end yet."
+                : $"Boot {boot.Number} stopped with 0xE2 MANUALLY_INITIATED_CRASH: crash {crash}.")));
+        });
+        return command;
+    }
 
     private static Command Create(TimeProvider time, string name, string description, BootRequest request)
     {
@@ -37,7 +55,7 @@ internal static class BootStatusCommands
             }
 
             var boot = BootLog.Request(hive, request);
-            var acted = Wait(hive, boot.Number, request, context.Time);
+            var acted = Wait(hive, boot.Number, ended: request == BootRequest.Bad, context.Time);
             var said = (request, acted) switch
             {
                 (BootRequest.Ok, true) => $"Boot {boot.Number} accepted: {ControlSetInfo.FormatName(boot.ControlSet)} is Last Known Good.",
@@ -50,14 +68,14 @@ internal static class BootStatusCommands
         return command;
     }
 
-    /// <summary>Polls the boot's record until its boot manager has accepted it or ended it.</summary>
-    private static bool Wait(Hive hive, int number, BootRequest request, TimeProvider time)
+    /// <summary>Polls the boot's record until its boot manager has ended it, or accepted it.</summary>
+    private static bool Wait(Hive hive, int number, bool ended, TimeProvider time)
     {
         var deadline = time.GetUtcNow() + WaitForBootManager;
         while (time.GetUtcNow() < deadline)
         {
             var boot = BootLog.Get(hive, number);
-            if (request == BootRequest.Ok ? boot.Accepted is not null : boot.Ended is not null)
+            if (ended ? boot.Ended is not null : boot.Accepted is not null)
             {
                 return true;
             }

@@ -32,6 +32,7 @@ internal static class KernelCommand
                 Mode = BootNames.Parse<BootMode>(result.GetValue(mode)!),
                 WatchdogTimeout = TimeSpan.FromSeconds(result.GetValue(watchdog)),
             }, context.Time);
+            using var crash = PosixSignalRegistration.Create((PosixSignal)ManualCrash.Signal, _ => kernel.CrashManually());
             return kernel.Run(stop.Token);
 
             void Shutdown(PosixSignalContext signal)

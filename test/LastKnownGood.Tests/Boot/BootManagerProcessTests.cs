@@ -129,6 +129,23 @@ public sealed class BootManagerProcessTests
     }
 
     [Fact]
+    public async Task LastKnownGoodDisabled_SuspendsAutomaticAcceptance_UntilEnabled()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        await machine.LkgAsync("last-known-good", "disable");
+
+        var suspended = await machine.TryLkgAsync("boot", "--until", "accepted", "--timeout", "3s");
+        await machine.LkgAsync("last-known-good", "enable");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+
+        Assert.Equal(1, suspended.ExitCode);
+        Assert.Contains("did not reach accepted", suspended.Error);
+        Assert.Equal([BootOutcome.Shutdown, BootOutcome.Accepted], machine.History().Select(b => b.Outcome));
+        Assert.Equal(2, machine.History()[1].Number);
+    }
+
+    [Fact]
     public async Task KernelKilledBehindTheBootManagersBack_GetsACrashRecordFromTheBootManager()
     {
         using var machine = await CreateMachineAsync();
@@ -146,6 +163,22 @@ public sealed class BootManagerProcessTests
         var crash = Assert.Single(machine.Crashes());
         Assert.Equal((BugCheckCode.CriticalProcessDied, 1, 9ul), (crash.Code, crash.Boot, crash.Parameters[1]));
         Assert.Contains("signal 9", crash.Message);
+    }
+
+    [Fact]
+    public async Task Crash_MakesTheRunningKernelBugCheck0xE2_AndTheNextBootIsNormal()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        using var boot = machine.StartBoot("--until", "2-boots", "--timeout", "80s");
+        await boot.WaitForLineAsync(l => l.StartsWith("Boot 1 accepted", StringComparison.Ordinal), Timeout);
+
+        var crash = await machine.LkgAsync("crash");
+
+        Assert.Contains("MANUALLY_INITIATED_CRASH", crash.Output);
+        Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+        Assert.Equal([(BootMode.Normal, BootOutcome.Bugcheck), (BootMode.Normal, BootOutcome.Shutdown)], machine.History().Select(b => (b.Mode, b.Outcome)));
+        Assert.Equal((BugCheckCode.ManuallyInitiatedCrash, 1), (Assert.Single(machine.Crashes()).Code, Assert.Single(machine.Crashes()).Boot));
     }
 
     /// <summary>
