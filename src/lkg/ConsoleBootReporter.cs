@@ -8,12 +8,20 @@ namespace LastKnownGood.Cli;
 /// <summary><c>lkg boot</c> on a terminal: a line per step, the blue screen on a bug check. Silent with --json, which prints the run at the end.</summary>
 internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporter
 {
+    private readonly List<int> _started = [];
+
     private IAnsiConsole Console => context.Console;
+
+    /// <summary>The boots this run started, by number.</summary>
+    public IReadOnlyList<int> Started => _started;
 
     public void Recovered(BootRecord boot) => Line($"[yellow]Boot {boot.Number} was left running by a boot manager that died; it is recorded as {BootNames.Name(boot.Outcome)}.[/]");
 
-    public void Starting(BootRecord boot) =>
+    public void Starting(BootRecord boot)
+    {
+        _started.Add(boot.Number);
         Line($"[bold]Boot {boot.Number}[/]: {Markup.Escape(BootFormat.Describe(boot))}, kernel {boot.KernelProcessId} ({Markup.Escape(boot.Reason)})");
+    }
 
     public void Ready(BootRecord boot) => Line($"Boot {boot.Number}: every component has started");
 

@@ -32,8 +32,8 @@ internal static class BootCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            var firstBoot = NextBootNumber(context);
-            var outcome = new BootManager(context.Machine, options, new ConsoleBootReporter(context), context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
+            var reporter = new ConsoleBootReporter(context);
+            var outcome = new BootManager(context.Machine, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
                 using var hive = context.OpenHive();
@@ -41,8 +41,7 @@ internal static class BootCommand
                 context.WriteJson(new
                 {
                     result = BootNames.Name(outcome),
-                    boots = BootLog.List(hive).Where(b => b.Number >= firstBoot)
-                        .Select(b => BootFormat.ToJson(b, b.CrashId is { } id ? CrashLog.Find(hive, id) : null)),
+                    boots = reporter.Started.Select(n => BootLog.Get(hive, n)).Select(b => BootFormat.ToJson(b, b.CrashId is { } id ? CrashLog.Find(hive, id) : null)),
                     select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
                 });
             }
@@ -70,12 +69,6 @@ internal static class BootCommand
         return Path.GetFileNameWithoutExtension(host) == "dotnet"
             ? new(host, [Assembly.GetEntryAssembly()!.Location])
             : new(host, []);
-    }
-
-    private static int NextBootNumber(CommandContext context)
-    {
-        using var hive = context.OpenHive();
-        return BootLog.List(hive).Select(b => b.Number).DefaultIfEmpty().Max() + 1;
     }
 
     private static BootUntil ParseUntil(string text)
