@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using Spectre.Console;
@@ -30,19 +31,23 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
 
     public static string Author => Environment.UserName;
 
-    public Hive OpenHive() => Machine.OpenHive(Time);
-
-    /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
-    public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
-
-    /// <summary>Prints <see cref="TestModeNotice"/> on a human screen when <paramref name="testSigning"/> is on.</summary>
-    public void WriteTestModeNotice(bool testSigning)
+    /// <summary>
+    /// Opens the machine's hive. On a human screen, a machine in test mode says so first
+    /// (DESIGN §10: every screen), from the control set <c>CurrentControlSet</c> stands for.
+    /// </summary>
+    public Hive OpenHive()
     {
-        if (testSigning)
+        var hive = Machine.OpenHive(Time);
+        if (!Json && CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(BootRunning)).TestSigning)
         {
             Console.MarkupLine($"[yellow]{Markup.Escape(TestModeNotice)}[/]");
         }
+
+        return hive;
     }
+
+    /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
+    public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
     public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

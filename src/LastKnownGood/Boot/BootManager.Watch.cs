@@ -1,6 +1,5 @@
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Recovery;
-using LastKnownGood.Registry;
 
 namespace LastKnownGood.Boot;
 
@@ -11,7 +10,7 @@ public sealed partial class BootManager
     /// <c>lkg boot-bad</c>) and the run goes on; otherwise the run is over and the kernel has
     /// been shut down.
     /// </summary>
-    private async Task<BootRunResult?> WatchAsync(Hive hive, BootRecord boot, int count, CancellationToken end)
+    private async Task<BootRunResult?> WatchAsync(BootRecord boot, int count, CancellationToken end)
     {
         using var kernel = KernelProcess.Start(options.Kernel, machine, boot);
         BootLog.SetKernel(hive, boot.Number, kernel.Id);
@@ -23,13 +22,13 @@ public sealed partial class BootManager
             await Task.WhenAny(kernel.Exited, Task.Delay(options.PollInterval, time, end));
             if (kernel.Exited.IsCompleted)
             {
-                Close(hive, boot, kernel, exit: null);
+                Close(boot, kernel, exit: null);
                 return null;
             }
 
             if (end.IsCancellationRequested)
             {
-                return await ShutdownAsync(hive, boot, kernel, BootRunResult.Stopped);
+                return await ShutdownAsync(boot, kernel, BootRunResult.Stopped);
             }
 
             var record = BootLog.Get(hive, boot.Number);
@@ -37,7 +36,7 @@ public sealed partial class BootManager
             {
                 kernel.KillGroup();
                 await kernel.Exited;
-                Close(hive, boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true));
+                Close(boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true));
                 return null;
             }
 
@@ -50,36 +49,36 @@ public sealed partial class BootManager
                     reporter.Halted($"safe mode boot {boot.Number} is up and waits for a person; repair the machine, then run lkg boot again");
                     if (options.Until is { } until)
                     {
-                        return await ShutdownAsync(hive, boot, kernel, until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached);
+                        return await ShutdownAsync(boot, kernel, until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached);
                     }
                 }
 
                 if (options.Until?.Boots == count)
                 {
-                    return await ShutdownAsync(hive, boot, kernel, BootRunResult.Reached);
+                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
                 }
             }
 
-            if (ready && ShouldAccept(hive, record, recovery) && BootLog.Accept(hive, boot.Number, time.GetUtcNow()))
+            if (ready && ShouldAccept(record, recovery) && BootLog.Accept(hive, boot.Number, time.GetUtcNow()))
             {
                 hive.BackupTo(machine.BackupPath);
                 reporter.Accepted(BootLog.Get(hive, boot.Number));
                 if (options.Until == BootUntil.Accepted)
                 {
-                    return await ShutdownAsync(hive, boot, kernel, BootRunResult.Reached);
+                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
                 }
             }
         }
     }
 
     /// <summary>DESIGN §7: an explicit boot-ok, or <c>AcceptAfter</c> of health once ready when automatic acceptance is on. Never in safe mode.</summary>
-    private bool ShouldAccept(Hive hive, BootRecord record, RecoveryOptions recovery) =>
+    private bool ShouldAccept(BootRecord record, RecoveryOptions recovery) =>
         !record.IsSafeMode && record.Accepted is null
         && (record.Request == BootRequest.Ok
             || (recovery.ReportBootOk && time.GetUtcNow() - record.Ready >= recovery.AcceptAfter && BootLog.IsLastKnownGoodEnabled(hive)));
 
     /// <summary>SIGTERM, then the whole group killed if the kernel has not gone within the shutdown timeout.</summary>
-    private async Task<BootRunResult> ShutdownAsync(Hive hive, BootRecord boot, KernelProcess kernel, BootRunResult result)
+    private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result)
     {
         kernel.Terminate();
         if (await Task.WhenAny(kernel.Exited, Task.Delay(options.ShutdownTimeout, time)) != kernel.Exited)
@@ -88,12 +87,12 @@ public sealed partial class BootManager
             await kernel.Exited;
         }
 
-        Close(hive, boot, kernel, exit: null);
+        Close(boot, kernel, exit: null);
         return result;
     }
 
     /// <summary>Sweeps the boot's process group for strays and records how the boot ended.</summary>
-    private void Close(Hive hive, BootRecord boot, KernelProcess kernel, KernelExit? exit)
+    private void Close(BootRecord boot, KernelProcess kernel, KernelExit? exit)
     {
         kernel.KillGroup();
         var now = time.GetUtcNow();

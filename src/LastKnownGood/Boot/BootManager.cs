@@ -9,26 +9,26 @@ namespace LastKnownGood.Boot;
 /// set and mode, starts a kernel in its own process group, watches it, records the outcome,
 /// accepts healthy boots, and decides the next boot after a failure. It never runs driver code:
 /// it talks to a kernel only through the hive and the kernel's exit status. The caller holds
-/// the machine lock for the whole run.
+/// the machine lock for the whole run, and opens the hive under it (a damaged hive is restored
+/// from its backup there).
 /// </summary>
-public sealed partial class BootManager(MachineDirectory machine, BootManagerOptions options, IBootReporter reporter, TimeProvider time)
+public sealed partial class BootManager(MachineDirectory machine, Hive hive, BootManagerOptions options, IBootReporter reporter, TimeProvider time)
 {
     /// <summary>Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the timeout passes; every way out shuts the machine down.</summary>
     public async Task<BootRunResult> RunAsync(CancellationToken stop)
     {
-        using var hive = machine.OpenHive(time);
         using var timeout = new CancellationTokenSource(options.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, time);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-        CloseLeftoverBoot(hive);
+        CloseLeftoverBoot();
         var boots = 0;
         var safeMode = options.SafeMode;
         while (!end.IsCancellationRequested)
         {
-            var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide(hive);
+            var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide();
             safeMode = null;
             var boot = BootLog.Begin(hive, plan, time.GetUtcNow());
             boots++;
-            var watched = await WatchAsync(hive, boot, boots, end.Token);
+            var watched = await WatchAsync(boot, boots, end.Token);
             if (watched is BootRunResult result)
             {
                 // The watch sees one token for both; only the caller's means a stop.
@@ -45,7 +45,7 @@ public sealed partial class BootManager(MachineDirectory machine, BootManagerOpt
         return stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
     }
 
-    private BootPlan Decide(Hive hive)
+    private BootPlan Decide()
     {
         var select = hive.ReadSelect();
         var history = BootLog.List(hive).Reverse().ToList();
@@ -57,7 +57,7 @@ public sealed partial class BootManager(MachineDirectory machine, BootManagerOpt
     /// killed with its group, and the boot is recorded as killed, or as a bug check when its
     /// kernel wrote a crash record first.
     /// </summary>
-    private void CloseLeftoverBoot(Hive hive)
+    private void CloseLeftoverBoot()
     {
         KernelProcess.KillLeftovers(machine);
         if (BootLog.FindRunning(hive) is not { } leftover)

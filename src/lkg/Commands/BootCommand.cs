@@ -32,11 +32,11 @@ internal static class BootCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var hive = context.OpenHive();
             var reporter = new ConsoleBootReporter(context);
-            var outcome = new BootManager(context.Machine, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
+            var outcome = new BootManager(context.Machine, hive, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
-                using var hive = context.OpenHive();
                 var select = hive.ReadSelect();
                 context.WriteJson(new
                 {

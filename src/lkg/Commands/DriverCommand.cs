@@ -76,7 +76,6 @@ internal static class DriverCommand
         };
         return context.Report(json, () =>
         {
-            context.WriteTestModeNotice(testSigning);
             var set = ControlSetInfo.FormatName(installed.Write.ControlSet);
             context.Console.MarkupLineInterpolated(
                 $"Installed [bold]{json.name} {json.version}[/] as a {(kernelMode ? "kernel-mode" : "user-mode")} driver, signed by {json.key}, in drivers/{json.digest}{(installed.Copied ? "" : " (already there)")}.");

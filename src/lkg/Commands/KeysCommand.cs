@@ -95,7 +95,6 @@ internal static class KeysCommand
 
     private static void ReportTrust(CommandContext context, Hive hive, string name, WriteResult write)
     {
-        context.WriteTestModeNotice(CodeIntegrityPolicy.Read(hive, write.ControlSet).TestSigning);
         context.Console.MarkupLine(write.Changed
             ? $@"Control\CI\Keys now trusts [bold]{Markup.Escape(name)}[/]: wrote [bold]{ControlSetInfo.FormatName(write.ControlSet)}[/]; it is Default now."
             : $@"Control\CI\Keys already trusts [bold]{Markup.Escape(name)}[/]; [bold]{ControlSetInfo.FormatName(write.ControlSet)}[/] stays Default.");

@@ -40,7 +40,6 @@ internal static class StatusCommand
             };
             return context.Report(json, () =>
             {
-                context.WriteTestModeNotice(testSigning);
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
                 if (latest is not null)
                 {
