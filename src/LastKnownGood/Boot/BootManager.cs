@@ -35,6 +35,11 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
                 return result == BootRunResult.Stopped && !stop.IsCancellationRequested ? BootRunResult.TimedOut : result;
             }
 
+            if (options.Until?.Boots == boots)
+            {
+                return BootRunResult.Reached;
+            }
+
             if (boot.IsSafeMode)
             {
                 // Safe mode was the last resort: whatever became of it, no more boots until a person comes.

@@ -166,6 +166,25 @@ public sealed class BootManagerProcessTests
     }
 
     [Fact]
+    public async Task StackOverflowInADriver_KillsTheKernel_AndTheBootManagerWritesTheCrashRecordFromStandardError()
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "stack-overflow");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "DelayMs", "0", "--type", "dword");
+
+        await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
+
+        var boot = Assert.Single(machine.History());
+        Assert.Equal(BootOutcome.Bugcheck, boot.Outcome);
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal((BugCheckCode.CriticalProcessDied, 6ul), (crash.Code, crash.Parameters[1]));
+        Assert.Contains("SIGABRT", crash.Message);
+        Assert.Contains("Stack overflow", crash.Stack);
+        Assert.Contains("NotMyFault", crash.Stack);
+    }
+
+    [Fact]
     public async Task Crash_MakesTheRunningKernelBugCheck0xE2_AndTheNextBootIsNormal()
     {
         using var machine = await CreateMachineAsync();
