@@ -39,8 +39,25 @@ internal static class KernelCommand
         return command;
     }
 
-    /// <summary>Parses <paramref name="args"/> (the words after <c>kernel</c>) and runs the boot; returns its exit code.</summary>
-    public static int Run(IReadOnlyList<string> args, TimeProvider time) => CommandBoundary.Run(() =>
+    /// <summary>
+    /// Parses <paramref name="args"/> (the words after <c>kernel</c>) and runs the boot; returns its
+    /// exit code. An exception that nothing handles is printed and exits with 1, as System.CommandLine
+    /// does for the commands of the tree, rather than aborting the process.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args, TimeProvider time)
+    {
+        try
+        {
+            return CommandBoundary.Run(() => Boot(args, time));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Unhandled exception: {e}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static int Boot(IReadOnlyList<string> args, TimeProvider time)
     {
         if (args is ["--help" or "-h"])
         {
@@ -60,7 +77,7 @@ internal static class KernelCommand
             signal.Cancel = true;
             stop.Cancel();
         }
-    });
+    }
 
     /// <summary>The kernel's options, and <c>--machine</c>; a word it does not know is a <see cref="UsageException"/>.</summary>
     internal static (KernelOptions Options, string? Machine) Parse(IReadOnlyList<string> args)

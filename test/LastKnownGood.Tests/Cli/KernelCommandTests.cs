@@ -55,6 +55,19 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Kernel_WhenAnExceptionEscapesTheBoot_PrintsItAndExitsWithFailed()
+    {
+        // Too deep for a Unix-domain socket's 108-byte path: binding kernel.sock throws after the drivers have started.
+        var machine = _temp.Combine(new string('m', 110));
+        await Lkg.RunAsync("init", "--machine", machine);
+
+        var result = await Lkg.RunAsync("kernel", "--machine", machine);
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains("Unhandled exception: System.ArgumentOutOfRangeException", result.Error);
+    }
+
+    [Fact]
     public async Task Kernel_AfterTheGlobalMachineOption_GetsItsOptionsThroughTheSameParser()
     {
         var machine = _temp.Combine("machine");
