@@ -9,8 +9,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 dotnet build "$root/src/lkg" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
-# The same program compiled ahead of time (ReadyToRun), as an installed boot manager would ship it.
-dotnet publish "$root/src/lkg" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+# The same program as published (lkg.csproj sets PublishReadyToRun): compiled ahead of time, as an
+# installed boot manager ships it.
+dotnet publish "$root/src/lkg" -c Release -r linux-x64 --self-contained false \
   -o "$work/lkg-r2r" -v quiet -nologo -clp:NoSummary >/dev/null
 dotnet build "$root/samples/Drivers/Hello" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }

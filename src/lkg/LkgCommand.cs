@@ -3,7 +3,7 @@ using LastKnownGood.Cli.Commands;
 
 namespace LastKnownGood.Cli;
 
-/// <summary>The <c>lkg</c> command tree, its global options and its one error boundary.</summary>
+/// <summary>The <c>lkg</c> command tree and its global options.</summary>
 public static class LkgCommand
 {
     public static readonly Option<string?> MachineOption = new("--machine")
@@ -53,23 +53,7 @@ public static class LkgCommand
         return result.Invoke();
     }
 
-    /// <summary>Wraps a command's work: expected failures print one sentence and set the exit code.</summary>
+    /// <summary>Wraps a command's work in <see cref="CommandBoundary"/>.</summary>
     internal static void SetHandler(this Command command, TimeProvider time, Func<CommandContext, ParseResult, int> work) =>
-        command.SetAction(result =>
-        {
-            try
-            {
-                return work(CommandContext.From(result, time), result);
-            }
-            catch (UsageException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return ExitCodes.Usage;
-            }
-            catch (LkgException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return ExitCodes.Failed;
-            }
-        });
+        command.SetAction(result => CommandBoundary.Run(() => work(CommandContext.From(result, time), result)));
 }

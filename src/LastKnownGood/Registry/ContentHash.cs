@@ -4,9 +4,27 @@ using System.Security.Cryptography;
 namespace LastKnownGood.Registry;
 
 /// <summary>A SHA-256 digest: the address of a key node or a content blob in the hive.</summary>
-public readonly record struct ContentHash(UInt128 High, UInt128 Low)
+/// <remarks>
+/// Four big-endian 64-bit words rather than two <see cref="UInt128"/>s: ReadyToRun does not
+/// precompile a method whose code depends on UInt128's layout, so with them every method on the
+/// hive's read path was compiled just in time at each start of the kernel.
+/// </remarks>
+public readonly record struct ContentHash
 {
     public const int Size = 32;
+
+    private readonly ulong _word0;
+    private readonly ulong _word1;
+    private readonly ulong _word2;
+    private readonly ulong _word3;
+
+    private ContentHash(ulong word0, ulong word1, ulong word2, ulong word3)
+    {
+        _word0 = word0;
+        _word1 = word1;
+        _word2 = word2;
+        _word3 = word3;
+    }
 
     public static ContentHash Of(ReadOnlySpan<byte> data)
     {
@@ -22,7 +40,8 @@ public readonly record struct ContentHash(UInt128 High, UInt128 Low)
             throw new HiveCorruptException($"A stored hash is {bytes.Length} bytes long instead of {Size}.");
         }
 
-        return new(BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes[16..]));
+        return new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]), BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]));
     }
 
     public static bool TryParse(string text, out ContentHash hash)
@@ -45,8 +64,10 @@ public readonly record struct ContentHash(UInt128 High, UInt128 Low)
 
     public void WriteTo(Span<byte> destination)
     {
-        BinaryPrimitives.WriteUInt128BigEndian(destination, High);
-        BinaryPrimitives.WriteUInt128BigEndian(destination[16..], Low);
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _word0);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _word1);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _word2);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _word3);
     }
 
     public byte[] ToArray()

@@ -1,46 +1,142 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using LastKnownGood.Boot;
 using LastKnownGood.Kernel;
+using LastKnownGood.Machines;
 
 namespace LastKnownGood.Cli.Commands;
 
 /// <summary>
 /// <c>lkg kernel</c> (hidden): one boot. The boot manager starts it; tests may start it directly.
 /// It prints <c>ready</c> once every driver has started, and shuts down on SIGTERM or SIGINT.
+/// Its options are parsed here, by <see cref="Parse"/> alone: <c>Program</c> calls <see cref="Run"/>
+/// directly when <c>kernel</c> is the first word, and the command tree's hidden <c>kernel</c>
+/// (for <c>lkg --machine DIR kernel …</c>) hands its words to the same method.
 /// </summary>
 internal static class KernelCommand
 {
+    public const string Name = "kernel";
+
+    private const string Help = """
+        Run one boot's kernel: start the kernel-mode drivers, print "ready", run until SIGTERM or SIGINT.
+
+        Usage: lkg kernel [options]
+
+          --control-set N     The control set to boot (default: Select's Current, else Default).
+          --boot N            The boot's number, recorded in crash records.
+          --mode MODE         normal, last-known-good, safe-minimal or safe-network (default: normal).
+          --watchdog SECONDS  Seconds a driver call may run before bug check 0xEA (default: 10).
+          --machine DIR       The machine directory (default: $LKG_MACHINE, else ./machine).
+        """;
+
+    /// <summary>The hidden <c>kernel</c> of the command tree: its words, and a global <c>--machine</c>, go to <see cref="Run"/>.</summary>
     public static Command Create(TimeProvider time)
     {
-        var controlSet = new Option<int?>("--control-set") { Description = "The control set to boot (default: Select's Current, else Default)." };
-        var boot = new Option<int?>("--boot") { Description = "The boot's number, recorded in crash records." };
-        var mode = new Option<string>("--mode") { Description = "The boot's mode.", DefaultValueFactory = _ => BootNames.Name(BootMode.Normal) };
-        mode.AcceptOnlyFromAmong([.. BootNames.All<BootMode>()]);
-        var watchdog = new Option<double>("--watchdog") { Description = "Seconds a driver call may run before bug check 0xEA.", DefaultValueFactory = _ => 10 };
-        var command = new Command("kernel", "Run one boot's kernel.") { controlSet, boot, mode, watchdog };
-        command.Hidden = true;
-        command.SetHandler(time, (context, result) =>
-        {
-            using var stop = new CancellationTokenSource();
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Shutdown);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Shutdown);
-            using var kernel = new Kernel.Kernel(context.Machine, new KernelOptions
-            {
-                ControlSet = result.GetValue(controlSet),
-                Boot = result.GetValue(boot),
-                Mode = BootNames.Parse<BootMode>(result.GetValue(mode)!),
-                WatchdogTimeout = TimeSpan.FromSeconds(result.GetValue(watchdog)),
-            }, context.Time);
-            using var crash = PosixSignalRegistration.Create((PosixSignal)ManualCrash.Signal, _ => kernel.CrashManually());
-            return kernel.Run(stop.Token);
-
-            void Shutdown(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            }
-        });
+        var command = new Command(Name, "Run one boot's kernel.") { Hidden = true, TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(result => Run(
+            result.GetValue(LkgCommand.MachineOption) is { } machine ? ["--machine", machine, .. result.UnmatchedTokens] : [.. result.UnmatchedTokens],
+            time));
         return command;
     }
+
+    /// <summary>
+    /// Parses <paramref name="args"/> (the words after <c>kernel</c>) and runs the boot; returns its
+    /// exit code. An exception that nothing handles is printed and exits with 1, as System.CommandLine
+    /// does for the commands of the tree, rather than aborting the process.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args, TimeProvider time)
+    {
+        try
+        {
+            return CommandBoundary.Run(() => Boot(args, time));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Unhandled exception: {e}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static int Boot(IReadOnlyList<string> args, TimeProvider time)
+    {
+        if (args is ["--help" or "-h"])
+        {
+            Console.Out.WriteLine(Help);
+            return ExitCodes.Success;
+        }
+
+        var (options, machine) = Parse(args);
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Shutdown);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Shutdown);
+        using var kernel = new Kernel.Kernel(MachineDirectory.Resolve(machine), options, time);
+        using var crash = PosixSignalRegistration.Create((PosixSignal)ManualCrash.Signal, _ => kernel.CrashManually());
+        return kernel.Run(stop.Token);
+
+        void Shutdown(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>The kernel's options, and <c>--machine</c>; a word it does not know is a <see cref="UsageException"/>.</summary>
+    internal static (KernelOptions Options, string? Machine) Parse(IReadOnlyList<string> args)
+    {
+        var options = new KernelOptions();
+        string? machine = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--control-set":
+                    options = options with { ControlSet = WholeNumber(args, ref i) };
+                    break;
+                case "--boot":
+                    options = options with { Boot = WholeNumber(args, ref i) };
+                    break;
+                case "--mode":
+                    options = options with { Mode = Mode(args, ref i) };
+                    break;
+                case "--watchdog":
+                    options = options with { WatchdogTimeout = Seconds(args, ref i) };
+                    break;
+                case "--machine":
+                    machine = Value(args, ref i);
+                    break;
+                default:
+                    throw Usage($"lkg kernel does not take '{args[i]}'");
+            }
+        }
+
+        return (options, machine);
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw Usage($"{args[i - 1]} needs a value");
+
+    private static int WholeNumber(IReadOnlyList<string> args, ref int i) =>
+        int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw Usage($"{args[i - 1]} takes a whole number, not '{args[i]}'");
+
+    private static TimeSpan Seconds(IReadOnlyList<string> args, ref int i) =>
+        double.TryParse(Value(args, ref i), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw Usage($"{args[i - 1]} takes a number of seconds greater than 0, not '{args[i]}'");
+
+    private static BootMode Mode(IReadOnlyList<string> args, ref int i)
+    {
+        try
+        {
+            return BootNames.Parse<BootMode>(Value(args, ref i));
+        }
+        catch (FormatException e)
+        {
+            throw Usage($"--mode: {e.Message.TrimEnd('.')}");
+        }
+    }
+
+    private static UsageException Usage(string problem) => new($"{problem}; run lkg kernel --help for usage.");
 }
