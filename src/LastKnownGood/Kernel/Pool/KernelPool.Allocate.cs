@@ -30,7 +30,8 @@ public sealed partial class KernelPool
 
         var needed = Math.Max(MinimumBlockSize, PoolHeader.Size + ((size + Granularity - 1) & ~(Granularity - 1)));
         var specialPool = _specialPoolOwners.Count != 0 && _specialPoolOwners.Contains(ownerId);
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var offset = TakeFreeBlock(needed, ownerId);
@@ -51,6 +52,10 @@ public sealed partial class KernelPool
             var block = new KernelPoolBlock(this, DataAddress(offset), offset, header.BlockSize, size, tag, ownerId, specialPool);
             TrackLive(block);
             return block;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 

@@ -19,7 +19,8 @@ public sealed partial class KernelPool
     public void Free(PoolBlock block, uint tag, int ownerId)
     {
         ArgumentNullException.ThrowIfNull(block);
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (block is not KernelPoolBlock ours || ours.Pool != this)
@@ -41,6 +42,10 @@ public sealed partial class KernelPool
             Release(ours, ownerId);
             UntrackLive(ours);
             ours.IsFreed = true;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 

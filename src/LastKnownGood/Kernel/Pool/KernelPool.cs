@@ -45,7 +45,7 @@ public sealed unsafe partial class KernelPool : IDisposable
 
     internal const int NoBlock = -1;
 
-    private readonly Lock _lock = new();
+    private readonly PoolSpinLock _lock = new();
     private readonly byte* _base;
     private readonly int _capacity;
     private readonly HashSet<int> _specialPoolOwners;
@@ -76,7 +76,8 @@ public sealed unsafe partial class KernelPool : IDisposable
     public IReadOnlyList<PoolAllocation> Outstanding(int ownerId)
     {
         var outstanding = new List<PoolAllocation>();
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             for (var block = _newestLive; block is not null; block = block.OlderLive)
             {
@@ -86,6 +87,10 @@ public sealed unsafe partial class KernelPool : IDisposable
                 }
             }
         }
+        finally
+        {
+            _lock.Exit();
+        }
 
         outstanding.Reverse();
         return outstanding;
@@ -94,7 +99,8 @@ public sealed unsafe partial class KernelPool : IDisposable
     /// <summary>Releases the arena. Every block becomes unusable; see the remarks on the class.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             if (_disposed)
             {
@@ -103,6 +109,10 @@ public sealed unsafe partial class KernelPool : IDisposable
 
             _disposed = true;
             NativeMemory.AlignedFree(_base);
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
