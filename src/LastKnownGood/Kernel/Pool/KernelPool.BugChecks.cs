@@ -99,7 +99,7 @@ public sealed partial class KernelPool
     {
         var contents = Header(next).Contents;
         var finding = $"owner {ownerId} freed block 0x{block.Address:X} and found the header right after it damaged (it reads 0x{contents:X16})";
-        return FindLive(next) is not null
+        return LiveAt(next) is not null
             ? BadPoolHeader(PoolBugCheckSubtype.DataFollowingBlockCorrupt, (ulong)block.Address, (ulong)block.Size, contents, next, block.HeaderOffset, finding)
             : BadPoolHeader(PoolBugCheckSubtype.FreedHeaderModified, EntryAddress(next), contents, 0, next, block.HeaderOffset, finding);
     }
@@ -158,15 +158,9 @@ public sealed partial class KernelPool
     /// <summary>Names the owners around a damaged header from the pool's tracking, which the damage cannot reach.</summary>
     private PoolCorruption Describe(int corruptOffset, int? precedingOffset)
     {
-        var live = new Dictionary<int, KernelPoolBlock>();
-        for (var block = _newestLive; block is not null; block = block.OlderLive)
-        {
-            live[block.HeaderOffset] = block;
-        }
-
-        var corrupt = live.GetValueOrDefault(corruptOffset);
-        var preceding = precedingOffset ?? FindPreceding(corruptOffset, live);
-        var before = preceding is { } offset ? live.GetValueOrDefault(offset) : null;
+        var corrupt = LiveAt(corruptOffset);
+        var preceding = precedingOffset ?? FindPreceding(corruptOffset);
+        var before = preceding is { } offset ? LiveAt(offset) : null;
         return new PoolCorruption(DataAddress(corruptOffset), corrupt?.Tag, corrupt?.OwnerId,
             preceding is { } p ? DataAddress(p) : null, before?.Tag, before?.OwnerId);
     }
@@ -177,14 +171,14 @@ public sealed partial class KernelPool
     /// blocks in use come from tracking; a free block's from its header. Null when the walk meets
     /// other damage or does not land on <paramref name="target"/>.
     /// </summary>
-    private int? FindPreceding(int target, Dictionary<int, KernelPoolBlock> live)
+    private int? FindPreceding(int target)
     {
         var offset = 0;
         int? previous = null;
         while (offset < target)
         {
             ref var header = ref Header(offset);
-            var size = live.TryGetValue(offset, out var block) ? block.BlockSize
+            var size = LiveAt(offset) is { } block ? block.BlockSize
                 : header.State == PoolBlockState.Free && IsPlausibleSize(offset, header.BlockSize) ? header.BlockSize
                 : 0;
             if (size == 0)
@@ -197,18 +191,5 @@ public sealed partial class KernelPool
         }
 
         return offset == target ? previous : null;
-    }
-
-    private KernelPoolBlock? FindLive(int headerOffset)
-    {
-        for (var block = _newestLive; block is not null; block = block.OlderLive)
-        {
-            if (block.HeaderOffset == headerOffset)
-            {
-                return block;
-            }
-        }
-
-        return null;
     }
 }

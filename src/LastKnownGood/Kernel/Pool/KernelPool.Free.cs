@@ -28,7 +28,8 @@ public sealed partial class KernelPool
                 throw NotInPool(block, ownerId);
             }
 
-            if (ours.IsFreed)
+            // Tracking holds a block until it is freed; after that its slot is empty or holds whoever reuses the memory.
+            if (LiveSlot(ours.HeaderOffset) != ours)
             {
                 throw DoubleFree(ours, ownerId);
             }
@@ -40,8 +41,7 @@ public sealed partial class KernelPool
             }
 
             Release(ours, ownerId);
-            UntrackLive(ours);
-            ours.IsFreed = true;
+            LiveSlot(ours.HeaderOffset) = null;
         }
         finally
         {

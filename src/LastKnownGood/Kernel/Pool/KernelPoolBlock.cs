@@ -16,7 +16,7 @@ namespace LastKnownGood.Kernel.Pool;
 /// </remarks>
 public sealed unsafe class KernelPoolBlock : PoolBlock
 {
-    internal KernelPoolBlock(KernelPool pool, nint address, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool)
+    internal KernelPoolBlock(KernelPool pool, nint address, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool, long sequence)
     {
         Pool = pool;
         Address = address;
@@ -26,6 +26,7 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
         Tag = tag;
         OwnerId = ownerId;
         IsSpecialPool = isSpecialPool;
+        Sequence = sequence;
     }
 
     /// <summary>The size the owner asked for, in bytes; the block may be a little larger (16-byte granules).</summary>
@@ -51,12 +52,8 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     /// <summary>The block's size in the arena, header included, as its header should say.</summary>
     internal int BlockSize { get; }
 
-    /// <summary>Set, under the pool's lock, once the block is freed.</summary>
-    internal bool IsFreed { get; set; }
-
-    internal KernelPoolBlock? OlderLive { get; set; }
-
-    internal KernelPoolBlock? NewerLive { get; set; }
+    /// <summary>The allocation's number in its pool, counting from 1: pool tracking lists blocks oldest first.</summary>
+    internal long Sequence { get; }
 
     public override void Write(int offset, ReadOnlySpan<byte> data)
     {
