@@ -133,67 +133,6 @@ public sealed partial class KernelPool
         InsertFree(rest);
     }
 
-    /// <summary>
-    /// Walks the whole arena, checking every header on the way, and merges each run of adjacent
-    /// free blocks into one. Returns whether anything merged, that is, whether another search can succeed.
-    /// </summary>
-    private bool CoalesceFreeBlocks(int ownerId)
-    {
-        var merged = false;
-        var runStart = NoBlock;
-        var runBlocks = 0;
-        var previousSize = 0;
-        for (var offset = 0; offset < _capacity;)
-        {
-            ref var header = ref Header(offset);
-            if (!IsValidState(header.State) || header.PreviousSize != previousSize || !IsPlausibleSize(offset, header.BlockSize))
-            {
-                throw SweepFoundDamage(offset, previousSize, ownerId);
-            }
-
-            if (header.State == PoolBlockState.Free)
-            {
-                CheckFreeForAllocation(offset, BinOf(header.BlockSize), ownerId);
-                runStart = runStart == NoBlock ? offset : runStart;
-                runBlocks++;
-            }
-            else
-            {
-                merged |= MergeRun(runStart, runBlocks, offset);
-                runStart = NoBlock;
-                runBlocks = 0;
-            }
-
-            previousSize = header.BlockSize;
-            offset += header.BlockSize;
-        }
-
-        return MergeRun(runStart, runBlocks, _capacity) | merged;
-    }
-
-    /// <summary>Merges the checked free blocks from <paramref name="runStart"/> up to <paramref name="end"/> into one.</summary>
-    private bool MergeRun(int runStart, int runBlocks, int end)
-    {
-        if (runBlocks < 2)
-        {
-            return false;
-        }
-
-        for (var offset = runStart; offset < end; offset += Header(offset).BlockSize)
-        {
-            UnlinkFree(offset, BinOf(Header(offset).BlockSize));
-        }
-
-        Header(runStart).BlockSize = end - runStart;
-        if (end < _capacity)
-        {
-            Header(end).PreviousSize = end - runStart;
-        }
-
-        InsertFree(runStart);
-        return true;
-    }
-
     private void CheckFreeForAllocation(int offset, int bin, int ownerId)
     {
         if (InspectFree(offset, bin) is var check and not FreeBlockCheck.Intact)
