@@ -60,12 +60,18 @@ public sealed partial class KernelPool
     }
 
     /// <summary>
-    /// Unlinks a free block of at least <paramref name="needed"/> bytes, cut to size, and returns
-    /// its offset; every free block it looks at on the way is checked.
+    /// Takes a free block of at least <paramref name="needed"/> bytes, from the lookaside list of
+    /// that size or else a bin, cut to size, and returns its offset; every free block it looks at on
+    /// the way is checked.
     /// </summary>
     private int TakeFreeBlock(int needed, int ownerId)
     {
         var bin = BinOf(needed);
+        if (IsLookasideSize(needed) && _lookasideHeads[bin] != NoBlock)
+        {
+            return PopLookaside(bin, ownerId);
+        }
+
         if (bin < SmallBinCount)
         {
             // Small bins hold blocks of exactly one size: the head fits as it is.

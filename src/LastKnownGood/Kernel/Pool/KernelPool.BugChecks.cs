@@ -118,7 +118,10 @@ public sealed partial class KernelPool
         var finding = $"owner {ownerId} freed a block next to the free block 0x{DataAddress(offset):X} and found that block damaged: {FreeDamageFinding(offset, check)}";
         if (check == FreeBlockCheck.LinksDamaged)
         {
-            var (forward, backward) = ReadBackLinks(offset, BinOf(Header(offset).BlockSize));
+            // A lookaside list has no back links: p3 is where the block's link leads, and p4 is 0.
+            var (forward, backward) = Header(offset).State == PoolBlockState.Lookaside
+                ? (EntryAddress(Links(offset).Flink), 0UL)
+                : ReadBackLinks(offset, BinOf(Header(offset).BlockSize));
             return BadPoolHeader(PoolBugCheckSubtype.FreeListCorrupt, EntryAddress(offset), forward, backward, offset, precedingOffset, finding);
         }
 
@@ -136,6 +139,7 @@ public sealed partial class KernelPool
     {
         ref var header = ref Header(offset);
         var finding = !IsValidState(header.State) ? $"its state reads 0x{(ushort)header.State:X4}, neither allocated nor free"
+            : header.State == PoolBlockState.Lookaside ? "its state says it is on a lookaside list, but no list holds it"
             : header.PreviousSize != previousSize ? $"its header says the block before it is 0x{header.PreviousSize:X} bytes long, but that block is 0x{previousSize:X} bytes"
             : $"its size reads 0x{header.BlockSize:X}, which does not fit in the pool";
         return CorruptedExpool(offset, ownerId, finding);
@@ -147,8 +151,9 @@ public sealed partial class KernelPool
         ref var links = ref Links(offset);
         return check switch
         {
-            FreeBlockCheck.StateDamaged => $"its state reads 0x{(ushort)header.State:X4} where a free block's reads 0x{(ushort)PoolBlockState.Free:X4}",
+            FreeBlockCheck.StateDamaged => $"its state reads 0x{(ushort)header.State:X4} where a free block's reads 0x{(ushort)PoolBlockState.Free:X4} (0x{(ushort)PoolBlockState.Lookaside:X4} on a lookaside list)",
             FreeBlockCheck.SizeDamaged => $"its size reads 0x{header.BlockSize:X}, which is not the size of a free block on its list",
+            _ when header.State == PoolBlockState.Lookaside => $"its free-list links (a lookaside list's, forward 0x{links.Flink:X}) lead neither to the end of the list nor to another block on it",
             _ => $"its free-list links (forward 0x{links.Flink:X}, backward 0x{links.Blink:X}) do not lead back to it",
         };
     }
@@ -179,7 +184,7 @@ public sealed partial class KernelPool
         {
             ref var header = ref Header(offset);
             var size = LiveAt(offset) is { } block ? block.BlockSize
-                : header.State == PoolBlockState.Free && IsPlausibleSize(offset, header.BlockSize) ? header.BlockSize
+                : (header.State is PoolBlockState.Free or PoolBlockState.Lookaside) && IsPlausibleSize(offset, header.BlockSize) ? header.BlockSize
                 : 0;
             if (size == 0)
             {

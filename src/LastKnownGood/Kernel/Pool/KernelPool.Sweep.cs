@@ -5,19 +5,21 @@ namespace LastKnownGood.Kernel.Pool;
 public sealed partial class KernelPool
 {
     /// <summary>
-    /// Walks the whole arena, checking every header on the way, and merges each run of adjacent
-    /// free blocks into one. Returns whether anything merged, that is, whether another search can succeed.
+    /// Moves the lookaside lists to the bins, then walks the whole arena, checking every header on
+    /// the way, and merges each run of adjacent free blocks into one. Returns whether anything moved
+    /// or merged, that is, whether another search can succeed.
     /// </summary>
     private bool CoalesceFreeBlocks(int ownerId)
     {
-        var merged = false;
+        var progress = DrainLookasides(ownerId);
         var runStart = NoBlock;
         var runBlocks = 0;
         var previousSize = 0;
         for (var offset = 0; offset < _capacity;)
         {
             ref var header = ref Header(offset);
-            if (!IsValidState(header.State) || header.PreviousSize != previousSize || !IsPlausibleSize(offset, header.BlockSize))
+            // Once the lists are drained, no block is on a lookaside list.
+            if (!IsValidState(header.State) || header.State == PoolBlockState.Lookaside || header.PreviousSize != previousSize || !IsPlausibleSize(offset, header.BlockSize))
             {
                 throw SweepFoundDamage(offset, previousSize, ownerId);
             }
@@ -30,7 +32,7 @@ public sealed partial class KernelPool
             }
             else
             {
-                merged |= MergeRun(runStart, runBlocks, offset);
+                progress |= MergeRun(runStart, runBlocks, offset);
                 runStart = NoBlock;
                 runBlocks = 0;
             }
@@ -39,7 +41,7 @@ public sealed partial class KernelPool
             offset += header.BlockSize;
         }
 
-        return MergeRun(runStart, runBlocks, _capacity) | merged;
+        return MergeRun(runStart, runBlocks, _capacity) | progress;
     }
 
     /// <summary>Merges the checked free blocks from <paramref name="runStart"/> up to <paramref name="end"/> into one.</summary>

@@ -70,6 +70,7 @@ public sealed unsafe partial class KernelPool : IDisposable
         _base = (byte*)NativeMemory.AlignedAlloc((nuint)_capacity, Granularity);
         _live = new KernelPoolBlock?[_capacity / MinimumBlockSize];
         Array.Fill(_binHeads, NoBlock);
+        Array.Fill(_lookasideHeads, NoBlock);
         Header(0) = new PoolHeader { PreviousSize = 0, BlockSize = _capacity, State = PoolBlockState.Free };
         InsertFree(0);
     }
