@@ -49,7 +49,7 @@ public sealed partial class KernelPool
             header.Tag = tag;
             header.OwnerId = (ushort)ownerId;
             header.State = PoolBlockState.Allocated;
-            var block = new KernelPoolBlock(this, DataAddress(offset), offset, header.BlockSize, size, tag, ownerId, specialPool, ++_allocations);
+            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, specialPool, ++_allocations);
             LiveSlot(offset) = block;
             return block;
         }

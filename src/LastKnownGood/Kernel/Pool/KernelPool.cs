@@ -154,7 +154,7 @@ public sealed unsafe partial class KernelPool : IDisposable
     private ulong EntryAddress(long offset) => (ulong)(_base + offset);
 
     /// <summary>The address of the data of the block whose header is at <paramref name="offset"/>.</summary>
-    private nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
+    internal nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
 
     private ref KernelPoolBlock? LiveSlot(int offset) => ref _live[offset / MinimumBlockSize];
 

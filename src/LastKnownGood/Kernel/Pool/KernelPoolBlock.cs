@@ -16,10 +16,9 @@ namespace LastKnownGood.Kernel.Pool;
 /// </remarks>
 public sealed unsafe class KernelPoolBlock : PoolBlock
 {
-    internal KernelPoolBlock(KernelPool pool, nint address, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool, long sequence)
+    internal KernelPoolBlock(KernelPool pool, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool, long sequence)
     {
         Pool = pool;
-        Address = address;
         HeaderOffset = headerOffset;
         BlockSize = blockSize;
         Size = size;
@@ -38,7 +37,7 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     public int OwnerId { get; }
 
     /// <summary>The address of the block's first data byte; its header is the <see cref="KernelPool.HeaderSize"/> bytes before.</summary>
-    public nint Address { get; }
+    public nint Address => Pool.DataAddress(HeaderOffset);
 
     /// <summary>True when the owner runs under special pool: accesses are bounds-checked.</summary>
     public bool IsSpecialPool { get; }
