@@ -29,7 +29,8 @@ public sealed partial class KernelPool
             }
 
             // Tracking holds a block until it is freed; after that its slot is empty or holds whoever reuses the memory.
-            if (LiveSlot(ours.HeaderOffset) != ours)
+            ref var slot = ref LiveSlot(ours.HeaderOffset);
+            if (slot != ours)
             {
                 throw DoubleFree(ours, ownerId);
             }
@@ -41,7 +42,7 @@ public sealed partial class KernelPool
             }
 
             Release(ours, ownerId);
-            LiveSlot(ours.HeaderOffset) = null;
+            slot = null;
         }
         finally
         {
