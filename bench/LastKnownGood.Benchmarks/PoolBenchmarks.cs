@@ -14,6 +14,7 @@ namespace LastKnownGood.Benchmarks;
 /// runs on an empty heap.
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn, MinColumn, MaxColumn]
 public unsafe class PoolBenchmarks
 {
     private const int LiveBlocks = 1000;

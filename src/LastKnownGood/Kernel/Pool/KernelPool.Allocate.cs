@@ -30,7 +30,8 @@ public sealed partial class KernelPool
 
         var needed = Math.Max(MinimumBlockSize, PoolHeader.Size + ((size + Granularity - 1) & ~(Granularity - 1)));
         var specialPool = _specialPoolOwners.Count != 0 && _specialPoolOwners.Contains(ownerId);
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var offset = TakeFreeBlock(needed, ownerId);
@@ -48,19 +49,29 @@ public sealed partial class KernelPool
             header.Tag = tag;
             header.OwnerId = (ushort)ownerId;
             header.State = PoolBlockState.Allocated;
-            var block = new KernelPoolBlock(this, DataAddress(offset), offset, header.BlockSize, size, tag, ownerId, specialPool);
-            TrackLive(block);
+            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, specialPool, ++_allocations);
+            LiveSlot(offset) = block;
             return block;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
     /// <summary>
-    /// Unlinks a free block of at least <paramref name="needed"/> bytes, cut to size, and returns
-    /// its offset; every free block it looks at on the way is checked.
+    /// Takes a free block of at least <paramref name="needed"/> bytes, from the lookaside list of
+    /// that size or else a bin, cut to size, and returns its offset; every free block it looks at on
+    /// the way is checked.
     /// </summary>
     private int TakeFreeBlock(int needed, int ownerId)
     {
         var bin = BinOf(needed);
+        if (IsLookasideSize(needed) && _lookasideHeads[bin] != NoBlock)
+        {
+            return PopLookaside(bin, ownerId);
+        }
+
         if (bin < SmallBinCount)
         {
             // Small bins hold blocks of exactly one size: the head fits as it is.
@@ -126,67 +137,6 @@ public sealed partial class KernelPool
         var rest = offset + needed;
         Header(rest) = new PoolHeader { PreviousSize = needed, BlockSize = remainder, State = PoolBlockState.Free };
         InsertFree(rest);
-    }
-
-    /// <summary>
-    /// Walks the whole arena, checking every header on the way, and merges each run of adjacent
-    /// free blocks into one. Returns whether anything merged, that is, whether another search can succeed.
-    /// </summary>
-    private bool CoalesceFreeBlocks(int ownerId)
-    {
-        var merged = false;
-        var runStart = NoBlock;
-        var runBlocks = 0;
-        var previousSize = 0;
-        for (var offset = 0; offset < _capacity;)
-        {
-            ref var header = ref Header(offset);
-            if (!IsValidState(header.State) || header.PreviousSize != previousSize || !IsPlausibleSize(offset, header.BlockSize))
-            {
-                throw SweepFoundDamage(offset, previousSize, ownerId);
-            }
-
-            if (header.State == PoolBlockState.Free)
-            {
-                CheckFreeForAllocation(offset, BinOf(header.BlockSize), ownerId);
-                runStart = runStart == NoBlock ? offset : runStart;
-                runBlocks++;
-            }
-            else
-            {
-                merged |= MergeRun(runStart, runBlocks, offset);
-                runStart = NoBlock;
-                runBlocks = 0;
-            }
-
-            previousSize = header.BlockSize;
-            offset += header.BlockSize;
-        }
-
-        return MergeRun(runStart, runBlocks, _capacity) | merged;
-    }
-
-    /// <summary>Merges the checked free blocks from <paramref name="runStart"/> up to <paramref name="end"/> into one.</summary>
-    private bool MergeRun(int runStart, int runBlocks, int end)
-    {
-        if (runBlocks < 2)
-        {
-            return false;
-        }
-
-        for (var offset = runStart; offset < end; offset += Header(offset).BlockSize)
-        {
-            UnlinkFree(offset, BinOf(Header(offset).BlockSize));
-        }
-
-        Header(runStart).BlockSize = end - runStart;
-        if (end < _capacity)
-        {
-            Header(end).PreviousSize = end - runStart;
-        }
-
-        InsertFree(runStart);
-        return true;
     }
 
     private void CheckFreeForAllocation(int offset, int bin, int ownerId)

@@ -99,7 +99,7 @@ public sealed partial class KernelPool
     {
         var contents = Header(next).Contents;
         var finding = $"owner {ownerId} freed block 0x{block.Address:X} and found the header right after it damaged (it reads 0x{contents:X16})";
-        return FindLive(next) is not null
+        return LiveAt(next) is not null
             ? BadPoolHeader(PoolBugCheckSubtype.DataFollowingBlockCorrupt, (ulong)block.Address, (ulong)block.Size, contents, next, block.HeaderOffset, finding)
             : BadPoolHeader(PoolBugCheckSubtype.FreedHeaderModified, EntryAddress(next), contents, 0, next, block.HeaderOffset, finding);
     }
@@ -118,7 +118,10 @@ public sealed partial class KernelPool
         var finding = $"owner {ownerId} freed a block next to the free block 0x{DataAddress(offset):X} and found that block damaged: {FreeDamageFinding(offset, check)}";
         if (check == FreeBlockCheck.LinksDamaged)
         {
-            var (forward, backward) = ReadBackLinks(offset, BinOf(Header(offset).BlockSize));
+            // A lookaside list has no back links: p3 is where the block's link leads, and p4 is 0.
+            var (forward, backward) = Header(offset).State == PoolBlockState.Lookaside
+                ? (EntryAddress(Links(offset).Flink), 0UL)
+                : ReadBackLinks(offset, BinOf(Header(offset).BlockSize));
             return BadPoolHeader(PoolBugCheckSubtype.FreeListCorrupt, EntryAddress(offset), forward, backward, offset, precedingOffset, finding);
         }
 
@@ -136,6 +139,7 @@ public sealed partial class KernelPool
     {
         ref var header = ref Header(offset);
         var finding = !IsValidState(header.State) ? $"its state reads 0x{(ushort)header.State:X4}, neither allocated nor free"
+            : header.State == PoolBlockState.Lookaside ? "its state says it is on a lookaside list, but no list holds it"
             : header.PreviousSize != previousSize ? $"its header says the block before it is 0x{header.PreviousSize:X} bytes long, but that block is 0x{previousSize:X} bytes"
             : $"its size reads 0x{header.BlockSize:X}, which does not fit in the pool";
         return CorruptedExpool(offset, ownerId, finding);
@@ -147,8 +151,9 @@ public sealed partial class KernelPool
         ref var links = ref Links(offset);
         return check switch
         {
-            FreeBlockCheck.StateDamaged => $"its state reads 0x{(ushort)header.State:X4} where a free block's reads 0x{(ushort)PoolBlockState.Free:X4}",
+            FreeBlockCheck.StateDamaged => $"its state reads 0x{(ushort)header.State:X4} where a free block's reads 0x{(ushort)PoolBlockState.Free:X4} (0x{(ushort)PoolBlockState.Lookaside:X4} on a lookaside list)",
             FreeBlockCheck.SizeDamaged => $"its size reads 0x{header.BlockSize:X}, which is not the size of a free block on its list",
+            _ when header.State == PoolBlockState.Lookaside => $"its free-list links (a lookaside list's, forward 0x{links.Flink:X}) lead neither to the end of the list nor to another block on it",
             _ => $"its free-list links (forward 0x{links.Flink:X}, backward 0x{links.Blink:X}) do not lead back to it",
         };
     }
@@ -158,15 +163,9 @@ public sealed partial class KernelPool
     /// <summary>Names the owners around a damaged header from the pool's tracking, which the damage cannot reach.</summary>
     private PoolCorruption Describe(int corruptOffset, int? precedingOffset)
     {
-        var live = new Dictionary<int, KernelPoolBlock>();
-        for (var block = _newestLive; block is not null; block = block.OlderLive)
-        {
-            live[block.HeaderOffset] = block;
-        }
-
-        var corrupt = live.GetValueOrDefault(corruptOffset);
-        var preceding = precedingOffset ?? FindPreceding(corruptOffset, live);
-        var before = preceding is { } offset ? live.GetValueOrDefault(offset) : null;
+        var corrupt = LiveAt(corruptOffset);
+        var preceding = precedingOffset ?? FindPreceding(corruptOffset);
+        var before = preceding is { } offset ? LiveAt(offset) : null;
         return new PoolCorruption(DataAddress(corruptOffset), corrupt?.Tag, corrupt?.OwnerId,
             preceding is { } p ? DataAddress(p) : null, before?.Tag, before?.OwnerId);
     }
@@ -177,15 +176,15 @@ public sealed partial class KernelPool
     /// blocks in use come from tracking; a free block's from its header. Null when the walk meets
     /// other damage or does not land on <paramref name="target"/>.
     /// </summary>
-    private int? FindPreceding(int target, Dictionary<int, KernelPoolBlock> live)
+    private int? FindPreceding(int target)
     {
         var offset = 0;
         int? previous = null;
         while (offset < target)
         {
             ref var header = ref Header(offset);
-            var size = live.TryGetValue(offset, out var block) ? block.BlockSize
-                : header.State == PoolBlockState.Free && IsPlausibleSize(offset, header.BlockSize) ? header.BlockSize
+            var size = LiveAt(offset) is { } block ? block.BlockSize
+                : (header.State is PoolBlockState.Free or PoolBlockState.Lookaside) && IsPlausibleSize(offset, header.BlockSize) ? header.BlockSize
                 : 0;
             if (size == 0)
             {
@@ -197,18 +196,5 @@ public sealed partial class KernelPool
         }
 
         return offset == target ? previous : null;
-    }
-
-    private KernelPoolBlock? FindLive(int headerOffset)
-    {
-        for (var block = _newestLive; block is not null; block = block.OlderLive)
-        {
-            if (block.HeaderOffset == headerOffset)
-            {
-                return block;
-            }
-        }
-
-        return null;
     }
 }

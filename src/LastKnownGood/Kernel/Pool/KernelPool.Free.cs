@@ -19,7 +19,8 @@ public sealed partial class KernelPool
     public void Free(PoolBlock block, uint tag, int ownerId)
     {
         ArgumentNullException.ThrowIfNull(block);
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (block is not KernelPoolBlock ours || ours.Pool != this)
@@ -27,7 +28,9 @@ public sealed partial class KernelPool
                 throw NotInPool(block, ownerId);
             }
 
-            if (ours.IsFreed)
+            // Tracking holds a block until it is freed; after that its slot is empty or holds whoever reuses the memory.
+            ref var slot = ref LiveSlot(ours.HeaderOffset);
+            if (slot != ours)
             {
                 throw DoubleFree(ours, ownerId);
             }
@@ -39,8 +42,11 @@ public sealed partial class KernelPool
             }
 
             Release(ours, ownerId);
-            UntrackLive(ours);
-            ours.IsFreed = true;
+            slot = null;
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
@@ -69,10 +75,10 @@ public sealed partial class KernelPool
     }
 
     /// <summary>
-    /// Checks both neighbours, then puts the block on the free list of its size. Adjacent free
-    /// blocks are merged later, by <see cref="CoalesceFreeBlocks"/>, when an allocation finds no
-    /// block large enough: a free that merged at once would split and merge the same memory again
-    /// on every allocate-free pair.
+    /// Checks both neighbours, then puts the block on the lookaside list of its size, or a bin if it
+    /// is larger. Adjacent free blocks are merged later, by <see cref="CoalesceFreeBlocks"/>, when an
+    /// allocation finds no block large enough: a free that merged at once would split and merge the
+    /// same memory again on every allocate-free pair.
     /// </summary>
     private void Release(KernelPoolBlock block, int ownerId)
     {
@@ -87,25 +93,36 @@ public sealed partial class KernelPool
                 throw DamagedNext(block, next, ownerId);
             }
 
-            if (following.State == PoolBlockState.Free)
+            if (following.State != PoolBlockState.Allocated)
             {
                 CheckFreeNeighbour(next, offset, ownerId);
             }
         }
 
-        if (offset != 0 && Header(offset - header.PreviousSize).State == PoolBlockState.Free)
+        // CheckOwnHeader found the block before in a valid state.
+        if (offset != 0 && Header(offset - header.PreviousSize).State != PoolBlockState.Allocated)
         {
             CheckFreeNeighbour(offset - header.PreviousSize, precedingOffset: null, ownerId);
         }
 
-        header.State = PoolBlockState.Free;
         header.OwnerId = 0;
-        InsertFree(offset);
+        if (IsLookasideSize(block.BlockSize))
+        {
+            PushLookaside(offset);
+        }
+        else
+        {
+            header.State = PoolBlockState.Free;
+            InsertFree(offset);
+        }
     }
 
+    /// <summary>Checks a free neighbour, on a bin or on a lookaside list.</summary>
     private void CheckFreeNeighbour(int offset, int? precedingOffset, int ownerId)
     {
-        if (InspectFree(offset, bin: null) is var check and not FreeBlockCheck.Intact)
+        ref var header = ref Header(offset);
+        var check = header.State == PoolBlockState.Lookaside ? InspectLookaside(offset, header.BlockSize / Granularity) : InspectFree(offset, bin: null);
+        if (check != FreeBlockCheck.Intact)
         {
             throw DamagedFreeNeighbour(offset, check, precedingOffset, ownerId);
         }

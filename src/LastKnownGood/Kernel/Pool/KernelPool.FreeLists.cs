@@ -24,7 +24,7 @@ public sealed partial class KernelPool
         return granules < SmallBinCount ? granules : SmallBinCount - 7 + BitOperations.Log2((uint)granules);
     }
 
-    private static bool IsValidState(PoolBlockState state) => state is PoolBlockState.Allocated or PoolBlockState.Free;
+    private static bool IsValidState(PoolBlockState state) => state is PoolBlockState.Allocated or PoolBlockState.Free or PoolBlockState.Lookaside;
 
     private bool IsPlausibleOffset(int offset) =>
         offset >= 0 && offset <= _capacity - MinimumBlockSize && offset % Granularity == 0;

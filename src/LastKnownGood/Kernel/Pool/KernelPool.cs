@@ -45,11 +45,18 @@ public sealed unsafe partial class KernelPool : IDisposable
 
     internal const int NoBlock = -1;
 
-    private readonly Lock _lock = new();
+    private readonly PoolSpinLock _lock = new();
     private readonly byte* _base;
     private readonly int _capacity;
     private readonly HashSet<int> _specialPoolOwners;
-    private KernelPoolBlock? _newestLive;
+
+    /// <summary>
+    /// Pool tracking: the block in use that starts in each <see cref="MinimumBlockSize"/> bytes of
+    /// the arena (no two blocks can), or null. Kept apart from the arena, so an overrun cannot reach it.
+    /// </summary>
+    private readonly KernelPoolBlock?[] _live;
+
+    private long _allocations;
     private volatile bool _disposed;
 
     /// <summary>Reserves the arena and makes it one free block.</summary>
@@ -61,7 +68,9 @@ public sealed unsafe partial class KernelPool : IDisposable
         _capacity = capacity & ~(Granularity - 1);
         _specialPoolOwners = [.. specialPoolOwners ?? []];
         _base = (byte*)NativeMemory.AlignedAlloc((nuint)_capacity, Granularity);
+        _live = new KernelPoolBlock?[_capacity / MinimumBlockSize];
         Array.Fill(_binHeads, NoBlock);
+        Array.Fill(_lookasideHeads, NoBlock);
         Header(0) = new PoolHeader { PreviousSize = 0, BlockSize = _capacity, State = PoolBlockState.Free };
         InsertFree(0);
     }
@@ -75,26 +84,32 @@ public sealed unsafe partial class KernelPool : IDisposable
     /// </summary>
     public IReadOnlyList<PoolAllocation> Outstanding(int ownerId)
     {
-        var outstanding = new List<PoolAllocation>();
-        lock (_lock)
+        var outstanding = new List<KernelPoolBlock>();
+        _lock.Enter();
+        try
         {
-            for (var block = _newestLive; block is not null; block = block.OlderLive)
+            foreach (var block in _live)
             {
-                if (block.OwnerId == ownerId)
+                if (block?.OwnerId == ownerId)
                 {
-                    outstanding.Add(block.ToAllocation());
+                    outstanding.Add(block);
                 }
             }
         }
+        finally
+        {
+            _lock.Exit();
+        }
 
-        outstanding.Reverse();
-        return outstanding;
+        outstanding.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return outstanding.ConvertAll(block => block.ToAllocation());
     }
 
     /// <summary>Releases the arena. Every block becomes unusable; see the remarks on the class.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        _lock.Enter();
+        try
         {
             if (_disposed)
             {
@@ -103,6 +118,10 @@ public sealed unsafe partial class KernelPool : IDisposable
 
             _disposed = true;
             NativeMemory.AlignedFree(_base);
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
@@ -135,28 +154,11 @@ public sealed unsafe partial class KernelPool : IDisposable
     private ulong EntryAddress(long offset) => (ulong)(_base + offset);
 
     /// <summary>The address of the data of the block whose header is at <paramref name="offset"/>.</summary>
-    private nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
+    internal nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
 
-    private void TrackLive(KernelPoolBlock block)
-    {
-        block.OlderLive = _newestLive;
-        _newestLive?.NewerLive = block;
-        _newestLive = block;
-    }
+    private ref KernelPoolBlock? LiveSlot(int offset) => ref _live[offset / MinimumBlockSize];
 
-    private void UntrackLive(KernelPoolBlock block)
-    {
-        block.OlderLive?.NewerLive = block.NewerLive;
-        if (block.NewerLive is { } newer)
-        {
-            newer.OlderLive = block.OlderLive;
-        }
-        else
-        {
-            _newestLive = block.OlderLive;
-        }
-
-        block.OlderLive = null;
-        block.NewerLive = null;
-    }
+    /// <summary>The block in use whose header is at <paramref name="offset"/>, from tracking; null for a free block or any other offset.</summary>
+    private KernelPoolBlock? LiveAt(int offset) =>
+        offset >= 0 && offset < _capacity && LiveSlot(offset) is { } block && block.HeaderOffset == offset ? block : null;
 }

@@ -16,16 +16,16 @@ namespace LastKnownGood.Kernel.Pool;
 /// </remarks>
 public sealed unsafe class KernelPoolBlock : PoolBlock
 {
-    internal KernelPoolBlock(KernelPool pool, nint address, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool)
+    internal KernelPoolBlock(KernelPool pool, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool, long sequence)
     {
         Pool = pool;
-        Address = address;
         HeaderOffset = headerOffset;
         BlockSize = blockSize;
         Size = size;
         Tag = tag;
         OwnerId = ownerId;
         IsSpecialPool = isSpecialPool;
+        Sequence = sequence;
     }
 
     /// <summary>The size the owner asked for, in bytes; the block may be a little larger (16-byte granules).</summary>
@@ -37,7 +37,7 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     public int OwnerId { get; }
 
     /// <summary>The address of the block's first data byte; its header is the <see cref="KernelPool.HeaderSize"/> bytes before.</summary>
-    public nint Address { get; }
+    public nint Address => Pool.DataAddress(HeaderOffset);
 
     /// <summary>True when the owner runs under special pool: accesses are bounds-checked.</summary>
     public bool IsSpecialPool { get; }
@@ -51,12 +51,8 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     /// <summary>The block's size in the arena, header included, as its header should say.</summary>
     internal int BlockSize { get; }
 
-    /// <summary>Set, under the pool's lock, once the block is freed.</summary>
-    internal bool IsFreed { get; set; }
-
-    internal KernelPoolBlock? OlderLive { get; set; }
-
-    internal KernelPoolBlock? NewerLive { get; set; }
+    /// <summary>The allocation's number in its pool, counting from 1: pool tracking lists blocks oldest first.</summary>
+    internal long Sequence { get; }
 
     public override void Write(int offset, ReadOnlySpan<byte> data)
     {

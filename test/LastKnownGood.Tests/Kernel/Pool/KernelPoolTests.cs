@@ -10,6 +10,9 @@ public sealed class KernelPoolTests : IDisposable
     private const int Bystander = 3;
     private const int Capacity = 64 * 1024;
 
+    /// <summary>Small blocks are freed onto lookaside lists, larger ones onto bins: damage tests run for both.</summary>
+    private const int LargerThanLookaside = 1024;
+
     private static readonly uint Ntmf = PoolTag.Parse("Ntmf");
     private static readonly uint Sens = PoolTag.Parse("Sens");
     private static readonly uint Byst = PoolTag.Parse("Byst");
@@ -177,16 +180,18 @@ public sealed class KernelPoolTests : IDisposable
         Assert.Equal((ulong)(b.Address - KernelPool.HeaderSize), bugCheck.Parameter4);
     }
 
-    [Fact]
-    public void Allocate_TakingAFreeBlockWhoseHeaderWasOverrun_RaisesDriverCorruptedExpool()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(LargerThanLookaside)]
+    public void Allocate_TakingAFreeBlockWhoseHeaderWasOverrun_RaisesDriverCorruptedExpool(int size)
     {
-        var a = Allocate(_pool, 64, Ntmf, NotMyFault);
-        var b = Allocate(_pool, 64, Sens, Sensor);
-        Allocate(_pool, 64, Byst, Bystander);
+        var a = Allocate(_pool, size, Ntmf, NotMyFault);
+        var b = Allocate(_pool, size, Sens, Sensor);
+        Allocate(_pool, size, Byst, Bystander);
         _pool.Free(b, Sens, Sensor);
-        a.Write(64, Overrun(16));
+        a.Write(size, Overrun(16));
 
-        var bugCheck = Assert.Throws<BugCheckException>(() => _pool.Allocate(64, Byst, Bystander));
+        var bugCheck = Assert.Throws<BugCheckException>(() => _pool.Allocate(size, Byst, Bystander));
 
         AssertBugCheck(bugCheck, BugCheckCode.DriverCorruptedExpool, (ulong)(b.Address - KernelPool.HeaderSize), 2, 0, 0);
         Assert.Equal(new PoolCorruption(b.Address, null, null, a.Address, Ntmf, NotMyFault), PoolCorruption.Of(bugCheck));
@@ -205,32 +210,36 @@ public sealed class KernelPoolTests : IDisposable
         Assert.Equal(new PoolCorruption(a.Address + 64 + KernelPool.HeaderSize, null, null, a.Address, Ntmf, NotMyFault), PoolCorruption.Of(bugCheck));
     }
 
-    [Fact]
-    public void Allocate_AfterAWriteToAFreedBlockBrokeTheFreeList_RaisesDriverCorruptedExpool()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(LargerThanLookaside)]
+    public void Allocate_AfterAWriteToAFreedBlockBrokeTheFreeList_RaisesDriverCorruptedExpool(int size)
     {
-        var a = Allocate(_pool, 64, Ntmf, NotMyFault);
-        Allocate(_pool, 64, Byst, Bystander);
-        var b = Allocate(_pool, 64, Ntmf, NotMyFault);
-        Allocate(_pool, 64, Byst, Bystander);
+        var a = Allocate(_pool, size, Ntmf, NotMyFault);
+        Allocate(_pool, size, Byst, Bystander);
+        var b = Allocate(_pool, size, Ntmf, NotMyFault);
+        Allocate(_pool, size, Byst, Bystander);
         _pool.Free(b, Ntmf, NotMyFault);
         _pool.Free(a, Ntmf, NotMyFault);
         a.Write(0, Overrun(8));
 
-        var bugCheck = Assert.Throws<BugCheckException>(() => _pool.Allocate(64, Sens, Sensor));
+        var bugCheck = Assert.Throws<BugCheckException>(() => _pool.Allocate(size, Sens, Sensor));
 
         Assert.Equal(BugCheckCode.DriverCorruptedExpool, bugCheck.Code);
         Assert.Equal((ulong)(a.Address - KernelPool.HeaderSize), bugCheck.Parameter1);
         Assert.Contains("free-list links", bugCheck.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Free_NextToAFreeBlockWhoseLinksWereOverwritten_RaisesBadPoolHeaderListCorrupted()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(LargerThanLookaside)]
+    public void Free_NextToAFreeBlockWhoseLinksWereOverwritten_RaisesBadPoolHeaderListCorrupted(int size)
     {
-        var a = Allocate(_pool, 64, Ntmf, NotMyFault);
-        var b = Allocate(_pool, 64, Sens, Sensor);
-        Allocate(_pool, 64, Byst, Bystander);
+        var a = Allocate(_pool, size, Ntmf, NotMyFault);
+        var b = Allocate(_pool, size, Sens, Sensor);
+        Allocate(_pool, size, Byst, Bystander);
         _pool.Free(b, Sens, Sensor);
-        a.Write(64 + KernelPool.HeaderSize, Overrun(8));
+        a.Write(size + KernelPool.HeaderSize, Overrun(8));
 
         var bugCheck = Assert.Throws<BugCheckException>(() => _pool.Free(a, Ntmf, NotMyFault));
 

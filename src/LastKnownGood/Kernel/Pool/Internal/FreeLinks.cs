@@ -7,9 +7,9 @@ namespace LastKnownGood.Kernel.Pool.Internal;
 /// </summary>
 internal struct FreeLinks
 {
-    /// <summary>Offset of the next free block's header in the same bin, or <see cref="KernelPool.NoBlock"/>.</summary>
+    /// <summary>Offset of the next free block's header in the same bin or lookaside list, or <see cref="KernelPool.NoBlock"/>.</summary>
     public int Flink;
 
-    /// <summary>Offset of the previous free block's header in the same bin, or <see cref="KernelPool.NoBlock"/> at the head.</summary>
+    /// <summary>Offset of the previous free block's header in the same bin, or <see cref="KernelPool.NoBlock"/> at the head; unused on a lookaside list, which is singly linked.</summary>
     public int Blink;
 }

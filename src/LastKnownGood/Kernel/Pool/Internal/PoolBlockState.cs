@@ -7,5 +7,10 @@ namespace LastKnownGood.Kernel.Pool.Internal;
 internal enum PoolBlockState : ushort
 {
     Allocated = 0xA10C,
+
+    /// <summary>Free, on a bin.</summary>
     Free = 0xF4EE,
+
+    /// <summary>Freed onto a lookaside list: free, but not on a bin and not merged with its neighbours.</summary>
+    Lookaside = 0xCAC4,
 }
