@@ -21,7 +21,7 @@ internal static class StatusCommand
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
             var boots = BootLog.List(hive);
             var running = holder is null ? null : BootLog.FindRunning(hive);
-            var state = State(holder, running);
+            var state = State(holder, running, boots.Count == 0 ? null : boots[^1]);
             var recovery = LastRecovery(hive, boots);
             var recoveries = hive.ListRecoveries();
             var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
@@ -68,11 +68,14 @@ internal static class StatusCommand
         return command;
     }
 
-    /// <summary>DESIGN §14's states; halted: a boot manager runs but recovery has run out and no kernel is up.</summary>
-    private static string State(LockHolder? holder, BootRecord? running) => (holder, running) switch
+    /// <summary>
+    /// DESIGN §14's states, and halted: a boot manager runs, but its safe-mode boot has ended and it
+    /// boots nothing more until a person comes. Between two boots the machine is booting.
+    /// </summary>
+    private static string State(LockHolder? holder, BootRecord? running, BootRecord? latest) => (holder, running) switch
     {
         (null, _) => "stopped",
-        (_, null) => "halted",
+        (_, null) => latest is { IsSafeMode: true } ? "halted" : "booting",
         (_, { IsSafeMode: true }) => "safe-mode",
         (_, { Accepted: not null }) => "accepted",
         (_, { Ready: not null }) => "running",
