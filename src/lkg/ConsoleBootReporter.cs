@@ -38,6 +38,8 @@ internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporte
         Line($"Boot {boot.Number} ended: {BootNames.Name(boot.Outcome)} ({Markup.Escape(boot.EndReason ?? "")})");
     }
 
+    public void Warning(string message) => System.Console.Error.WriteLine(message);
+
     public void Halted(string reason) => Line($"[yellow]Halted[/]: {Markup.Escape(reason)}.");
 
     private void Line(string markup)

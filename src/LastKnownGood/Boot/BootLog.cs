@@ -39,23 +39,28 @@ public static class BootLog
     public static void MarkReady(Hive hive, int number, DateTimeOffset now) =>
         Update(hive, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", Time(now)));
 
-    /// <summary>Files <paramref name="request"/> against the running boot, for its boot manager to act on.</summary>
+    /// <summary>Files <paramref name="request"/> against the running boot, for its boot manager to act on; returns the boot as it now stands.</summary>
     public static BootRecord Request(Hive hive, BootRequest request) => hive.Database.Write(() =>
     {
         var running = FindRunning(hive) ?? throw new LkgException(NtStatus.InvalidDeviceState,
             $"No boot is running on the machine at {Path.GetDirectoryName(hive.Path)}; start one with lkg boot.");
-        hive.Database.Execute("UPDATE boots SET request = $r WHERE number = $n", ("$n", running.Number), ("$r", BootNames.Name(request)));
-        return running with { Request = request };
+        // boot-bad wins: a boot-ok filed after it does not turn a rejected boot into Last Known Good.
+        hive.Database.Execute("UPDATE boots SET request = $r WHERE number = $n AND (request IS NULL OR request <> $bad)",
+            ("$n", running.Number), ("$r", BootNames.Name(request)), ("$bad", BootNames.Name(BootRequest.Bad)));
+        return Get(hive, running.Number);
     });
 
-    /// <summary>Accepts a running boot: <c>LastKnownGood := Current</c>, in one transaction. False when it had already ended.</summary>
+    /// <summary>
+    /// Accepts a running boot: <c>LastKnownGood := Current</c>, in one transaction. False when it
+    /// had already ended or been accepted, or when <c>lkg boot-bad</c> has been filed against it.
+    /// </summary>
     public static bool Accept(Hive hive, int number, DateTimeOffset now)
     {
         var accepted = false;
         hive.UpdateSelect(
             select =>
             {
-                accepted = Get(hive, number) is { Accepted: null, Ended: null };
+                accepted = Get(hive, number) is { Accepted: null, Ended: null, Request: not BootRequest.Bad };
                 return accepted ? select with { LastKnownGood = select.Current } : select;
             },
             _ =>

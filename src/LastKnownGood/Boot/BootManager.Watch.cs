@@ -22,7 +22,7 @@ public sealed partial class BootManager
             await Task.WhenAny(kernel.Exited, Task.Delay(options.PollInterval, time, end));
             if (kernel.Exited.IsCompleted)
             {
-                Close(boot, kernel, exit: null);
+                await CloseAsync(boot, kernel, exit: null);
                 return null;
             }
 
@@ -36,7 +36,7 @@ public sealed partial class BootManager
             {
                 kernel.KillGroup();
                 await kernel.Exited;
-                Close(boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true));
+                await CloseAsync(boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true));
                 return null;
             }
 
@@ -61,13 +61,30 @@ public sealed partial class BootManager
 
             if (ready && ShouldAccept(record, recovery) && BootLog.Accept(hive, boot.Number, time.GetUtcNow()))
             {
-                hive.BackupTo(machine.BackupPath);
                 reporter.Accepted(BootLog.Get(hive, boot.Number));
+                BackUpHive();
                 if (options.Until == BootUntil.Accepted)
                 {
                     return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// RegBack: the hive as it was accepted, for <c>MachineDirectory.OpenHive</c> to fall back to.
+    /// The acceptance has committed already; a backup that fails (a full disk) is reported and the
+    /// previous backup stays, rather than the boot manager stopping.
+    /// </summary>
+    private void BackUpHive()
+    {
+        try
+        {
+            hive.BackupTo(machine.BackupPath);
+        }
+        catch (Exception e) when (e is LkgException or IOException or UnauthorizedAccessException)
+        {
+            reporter.Warning($"The hive could not be backed up to {machine.BackupPath}: {e.Message}");
         }
     }
 
@@ -77,28 +94,37 @@ public sealed partial class BootManager
         && (record.Request == BootRequest.Ok
             || (recovery.ReportBootOk && time.GetUtcNow() - record.Ready >= recovery.AcceptAfter && BootLog.IsLastKnownGoodEnabled(hive)));
 
-    /// <summary>SIGTERM, then the whole group killed if the kernel has not gone within the shutdown timeout.</summary>
+    /// <summary>
+    /// SIGTERM, then the whole group killed if the kernel has not gone within the shutdown timeout.
+    /// A shutdown the boot manager asked for is a shutdown however the kernel ended, unless it bug
+    /// checked on the way: it must not count as a failed boot.
+    /// </summary>
     private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result)
     {
         kernel.Terminate();
-        if (await Task.WhenAny(kernel.Exited, Task.Delay(options.ShutdownTimeout, time)) != kernel.Exited)
+        var killed = await Task.WhenAny(kernel.Exited, Task.Delay(options.ShutdownTimeout, time)) != kernel.Exited;
+        if (killed)
         {
             kernel.KillGroup();
-            await kernel.Exited;
         }
 
-        Close(boot, kernel, exit: null);
+        var exitCode = await kernel.Exited;
+        await CloseAsync(boot, kernel, exitCode == KernelExitCodes.BugCheck ? null
+            : new KernelExit(BootOutcome.Shutdown, killed ? $"shut down (killed after {options.ShutdownTimeout.TotalSeconds:0} s)" : "shut down"));
         return result;
     }
 
     /// <summary>Sweeps the boot's process group for strays and records how the boot ended.</summary>
-    private void Close(BootRecord boot, KernelProcess kernel, KernelExit? exit)
+    private async Task CloseAsync(BootRecord boot, KernelProcess kernel, KernelExit? exit)
     {
         kernel.KillGroup();
+        await kernel.WaitForStandardErrorAsync(StandardErrorTimeout);
         var now = time.GetUtcNow();
         exit ??= KernelExit.Classify(kernel.Exited.Result, boot with { KernelProcessId = kernel.Id },
-            CrashLog.FindForBoot(hive, boot.Number) is not null, kernel.StandardErrorTail, now);
+            CrashLog.FindForBoot(hive, boot.Number) is not null, kernel.StandardError, now);
         var ended = BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now);
         reporter.Ended(ended, ended.CrashId is { } id ? CrashLog.Find(hive, id) : null);
     }
+
+    private static readonly TimeSpan StandardErrorTimeout = TimeSpan.FromSeconds(2);
 }

@@ -15,8 +15,10 @@ public static class ClassicRecovery
     /// <summary>The next boot after <paramref name="history"/>: the machine's boots, newest first, none of them still running.</summary>
     public static BootPlan Decide(IReadOnlyList<BootRecord> history, Select select, RecoveryOptions options)
     {
-        // lkg boot-bad asks for Last Known Good even of a boot that was accepted.
-        if (history is [{ AskedForLastKnownGood: true, IsSafeMode: false } last, ..] && select.LastKnownGood != 0)
+        // lkg boot-bad asks for Last Known Good even of a boot that was accepted; of a Last Known
+        // Good boot not yet accepted, it is that boot failing, and the rules below go on to safe mode.
+        if (history is [{ AskedForLastKnownGood: true, IsSafeMode: false } last, ..] && (last.Mode == BootMode.Normal || last.Accepted is not null)
+            && select.LastKnownGood != 0)
         {
             return new BootPlan(BootMode.LastKnownGood, $"boot {last.Number} asked for Last Known Good");
         }

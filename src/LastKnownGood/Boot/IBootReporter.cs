@@ -22,6 +22,9 @@ public interface IBootReporter
     /// <param name="crash">Its crash record, when it bug-checked or died.</param>
     void Ended(BootRecord boot, CrashRecord? crash);
 
+    /// <summary>Something went wrong that does not stop the machine, such as a failed hive backup.</summary>
+    void Warning(string message);
+
     /// <summary>Recovery has run out: the machine waits, in safe mode or stopped, for a person.</summary>
     void Halted(string reason);
 }

@@ -6,16 +6,20 @@ namespace LastKnownGood.Boot;
 
 /// <summary>
 /// One boot's kernel as the boot manager sees it: a child process that leads its own process
-/// group, whose standard input is held open as its lifeline and whose standard error's tail is
-/// kept for a crash record. The boot manager never loads or calls kernel code.
+/// group, whose standard input is held open as its lifeline and whose standard error's first
+/// and last lines are kept for a crash record. The boot manager never loads or calls kernel code.
 /// </summary>
 internal sealed class KernelProcess : IDisposable
 {
+    private const int HeadLines = 10;
     private const int TailLines = 40;
 
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _standardErrorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _head = [];
     private readonly Queue<string> _tail = new();
+    private int _skipped;
 
     private KernelProcess(Process process) => _process = process;
 
@@ -24,17 +28,28 @@ internal sealed class KernelProcess : IDisposable
     /// <summary>Completes with the exit code (128 + signal for a signal) as soon as the kernel is gone.</summary>
     public Task<int> Exited => _exited.Task;
 
-    /// <summary>The last lines the kernel wrote to standard error.</summary>
-    public string StandardErrorTail
+    /// <summary>
+    /// What the kernel wrote to standard error: the first lines (where the runtime names a fatal
+    /// error) and the last (where its stack ends), once <see cref="WaitForStandardErrorAsync"/> has
+    /// read it to the end.
+    /// </summary>
+    public string StandardError
     {
         get
         {
             lock (_tail)
             {
-                return string.Join('\n', _tail);
+                var gap = _skipped > 0 ? [$"... {_skipped} lines ..."] : Array.Empty<string>();
+                return string.Join('\n', _head.Concat(gap).Concat(_tail));
             }
         }
     }
+
+    /// <summary>
+    /// Waits until standard error reaches its end: the exit event comes before the pipe's last lines
+    /// are read. Bounded, since a stray that escaped the group sweep could hold the pipe open.
+    /// </summary>
+    public Task WaitForStandardErrorAsync(TimeSpan timeout) => Task.WhenAny(_standardErrorClosed.Task, Task.Delay(timeout));
 
     public static KernelProcess Start(KernelCommandLine command, MachineDirectory machine, BootRecord boot)
     {
@@ -131,14 +146,22 @@ internal sealed class KernelProcess : IDisposable
     {
         if (line is null)
         {
+            _standardErrorClosed.TrySetResult();
             return;
         }
 
         lock (_tail)
         {
+            if (_head.Count < HeadLines)
+            {
+                _head.Add(line);
+                return;
+            }
+
             if (_tail.Count == TailLines)
             {
                 _tail.Dequeue();
+                _skipped++;
             }
 
             _tail.Enqueue(line);

@@ -11,7 +11,8 @@ public sealed class MachineDirectory
 {
     public const string EnvironmentVariable = "LKG_MACHINE";
 
-    public MachineDirectory(string root) => Root = System.IO.Path.GetFullPath(root);
+    /// <summary>The machine at <paramref name="root"/>; one directory has one spelling (absolute, no trailing separator).</summary>
+    public MachineDirectory(string root) => Root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root));
 
     public string Root { get; }
 

@@ -24,6 +24,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
 
     public IReadOnlyList<ContentFile> List(Hive hive, int controlSet, string component)
     {
+        component = RequireComponent(hive, controlSet, component);
         if (policy == RecoveryPolicy.Classic)
         {
             var directory = Directory(component);
@@ -40,6 +41,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     /// <summary>The file's bytes, or null when the component has no content of that name.</summary>
     public Stream? Open(Hive hive, int controlSet, string component, string name)
     {
+        component = RequireComponent(hive, controlSet, component);
         RegistryNames.RequireValueName(name);
         if (policy == RecoveryPolicy.Classic)
         {
@@ -59,7 +61,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     /// </summary>
     public string Push(Hive hive, string component, string source, string name, string author)
     {
-        var canonical = RequireComponent(hive, component);
+        var canonical = RequireComponent(hive, hive.ReadSelect().Default, component);
         RequirePlainName(name);
         if (policy == RecoveryPolicy.Improved)
         {
@@ -90,7 +92,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     /// <summary>Deletes the component's content files whose names match <paramref name="pattern"/> (<c>*</c> and <c>?</c>); returns their names.</summary>
     public IReadOnlyList<string> Delete(Hive hive, string component, string pattern, string author)
     {
-        var canonical = RequireComponent(hive, component);
+        var canonical = RequireComponent(hive, hive.ReadSelect().Default, component);
         var select = hive.ReadSelect();
         var doomed = List(hive, select.Default, canonical).Select(f => f.Name)
             .Where(n => FileSystemName.MatchesSimpleExpression(pattern, n, ignoreCase: true)).ToList();
@@ -119,14 +121,12 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
 
     private string Directory(string component) => System.IO.Path.Combine(machine.ContentPath, component);
 
-    /// <summary>The component's name as <c>Default</c> spells it; content for a component that does not exist is refused.</summary>
-    private static string RequireComponent(Hive hive, string component)
-    {
-        var set = hive.ReadSelect().Default;
-        return (set == 0 ? null : hive.OpenKey(set, ServicesKey))?.Subkeys.Select(s => s.Name).FirstOrDefault(n => string.Equals(n, component, StringComparison.OrdinalIgnoreCase))
-            ?? throw new LkgException(NtStatus.ObjectNameNotFound,
-                $@"Services\{component} does not exist in the Default control set; install the component before giving it content.");
-    }
+    /// <summary>The component's name as control set <paramref name="set"/> spells it; content of a component it does not have is refused.</summary>
+    private static string RequireComponent(Hive hive, int set, string component) =>
+        (set == 0 ? null : hive.OpenKey(set, ServicesKey))?.Subkeys.Select(s => s.Name)
+            .FirstOrDefault(n => IsPlainName(n) && string.Equals(n, component, StringComparison.OrdinalIgnoreCase))
+        ?? throw new LkgException(NtStatus.ObjectNameNotFound,
+            $@"Services\{component} does not exist in {ControlSetInfo.FormatName(set)}; install the component before giving it content.");
 
     private static void RequirePlainName(string name)
     {

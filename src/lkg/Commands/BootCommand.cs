@@ -83,15 +83,19 @@ internal static class BootCommand
         }
     }
 
+    /// <summary>Timers take at most 2^31 - 1 milliseconds: a little under 25 days.</summary>
+    private const double MaxTimeout = 24 * 24 * 3600;
+
     /// <summary>A duration: a number with ms, s, m or h (seconds when no unit is given).</summary>
     private static TimeSpan ParseDuration(string text)
     {
         var unit = text.TrimStart("0123456789.".ToCharArray());
         var number = text[..^unit.Length];
         var scale = unit switch { "ms" => 0.001, "" or "s" => 1, "m" => 60, "h" => 3600, _ => 0 };
-        return scale > 0 && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0
+        return scale > 0 && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && value * scale is > 0 and <= MaxTimeout
             ? TimeSpan.FromSeconds(value * scale)
-            : throw new UsageException($"--timeout takes a duration such as 90s, 5m or 1h, not \"{text}\".");
+            : throw new UsageException($"--timeout takes a duration from 1ms to 24 days, such as 90s, 5m or 1h, not \"{text}\".");
     }
 
     private static int Fail(string message)

@@ -55,6 +55,11 @@ internal static class BootStatusCommands
             }
 
             var boot = BootLog.Request(hive, request);
+            if (boot.Request != request)
+            {
+                throw new LkgException(NtStatus.InvalidDeviceState, $"Boot {boot.Number} has been marked bad already; it will be rebooted into Last Known Good, not accepted.");
+            }
+
             var acted = Wait(hive, boot.Number, ended: request == BootRequest.Bad, context.Time);
             var said = (request, acted) switch
             {

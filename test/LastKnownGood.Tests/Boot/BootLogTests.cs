@@ -41,6 +41,19 @@ public sealed class BootLogTests : IDisposable
     }
 
     [Fact]
+    public void BootBad_WinsOverALaterBootOk_AndBlocksAcceptance()
+    {
+        var boot = BootLog.Begin(_hive, new BootPlan(BootMode.Normal, "Default"), Now);
+
+        BootLog.Request(_hive, BootRequest.Bad);
+        var after = BootLog.Request(_hive, BootRequest.Ok);
+
+        Assert.Equal(BootRequest.Bad, after.Request);
+        Assert.False(BootLog.Accept(_hive, boot.Number, Now));
+        Assert.Equal(0, _hive.ReadSelect().LastKnownGood);
+    }
+
+    [Fact]
     public void Begin_LastKnownGood_FollowsTheTable()
     {
         _hive.UpdateSelect(s => s with { LastKnownGood = 1 });

@@ -236,6 +236,23 @@ public sealed class BootManagerProcessTests
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
 
+    [Theory]
+    [InlineData("--timeout", "1200h")]
+    [InlineData("--timeout", "99999999999999999999h")]
+    [InlineData("--timeout", "soon")]
+    [InlineData("--until", "sometimes")]
+    public async Task BadArgument_IsAUsageErrorInOneSentence_AndBootsNothing(string option, string value)
+    {
+        using var machine = await CreateMachineAsync();
+
+        var result = await machine.TryLkgAsync("boot", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Error.Split('\n'));
+        Assert.Contains(option, result.Error);
+        Assert.Empty(machine.History());
+    }
+
     private static async Task<TestMachine> CreateMachineAsync(params string[] init)
     {
         var machine = await TestMachine.CreateAsync(init);

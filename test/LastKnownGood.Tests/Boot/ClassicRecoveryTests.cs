@@ -28,6 +28,8 @@ public sealed class ClassicRecoveryTests
     [InlineData("N:bugcheck N:bugcheck L:bugcheck S:shutdown N:bugcheck", BootMode.Normal)]
     [InlineData("N:accepted+bugcheck", BootMode.Normal)]
     [InlineData("N:accepted+killed+lkg", BootMode.LastKnownGood)]
+    [InlineData("N:bugcheck N:bugcheck L:killed+lkg", BootMode.SafeMinimal)]
+    [InlineData("N:bugcheck N:bugcheck L:accepted+killed+lkg", BootMode.LastKnownGood)]
     public void Decide_FollowsTheClassicRules(string history, BootMode expected)
     {
         var plan = ClassicRecovery.Decide(Parse(history), WithLastKnownGood, new RecoveryOptions());

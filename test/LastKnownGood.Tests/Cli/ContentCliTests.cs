@@ -50,13 +50,14 @@ public sealed class ContentCliTests : IDisposable
     [InlineData(ExitCodes.Failed, "push", "Sensor", "FILE", "not a plain file name", "--name", "../escape.sys")]
     [InlineData(ExitCodes.Usage, "push", "Sensor", "missing.sys", "does not exist")]
     [InlineData(ExitCodes.Failed, "delete", "Sensor", "C-99*", "no content file matching")]
+    [InlineData(ExitCodes.Failed, "list", "..", "", "does not exist")]
     public async Task BadInput_IsOneSentence_AndChangesNothing(int exitCode, string verb, string component, string file, string says, params string[] more)
     {
         await Run(0, "init", "--from", Sample, "--policy", "classic");
         var path = file == "FILE" ? Sample : _temp.Combine(file);
         var before = Snapshot();
 
-        var result = await Run(exitCode, ["content", verb, component, verb == "push" ? path : file, .. more]);
+        var result = await Run(exitCode, ["content", verb, component, .. verb switch { "push" => new[] { path }, "list" => [], _ => [file] }, .. more]);
 
         Assert.Contains(says, result.Error);
         Assert.Single(result.Error.Split('\n'));
