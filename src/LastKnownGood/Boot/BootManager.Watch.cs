@@ -31,7 +31,11 @@ public sealed partial class BootManager
                 return await ShutdownAsync(boot, kernel, BootRunResult.Stopped);
             }
 
-            var record = BootLog.Get(hive, boot.Number);
+            if (Poll(() => BootLog.Get(hive, boot.Number)) is not { } record)
+            {
+                continue;
+            }
+
             if (record.Request == BootRequest.Bad)
             {
                 kernel.KillGroup();
@@ -59,15 +63,33 @@ public sealed partial class BootManager
                 }
             }
 
-            if (ready && ShouldAccept(record, recovery) && BootLog.Accept(hive, boot.Number, time.GetUtcNow()))
+            if (ready && ShouldAccept(record, recovery)
+                && Poll(() => BootLog.Accept(hive, boot.Number, time.GetUtcNow()) ? BootLog.Get(hive, boot.Number) : null) is { } accepted)
             {
-                reporter.Accepted(BootLog.Get(hive, boot.Number));
+                reporter.Accepted(accepted);
                 BackUpHive();
                 if (options.Until == BootUntil.Accepted)
                 {
                     return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One poll's reads and writes. A hive another process holds past the busy timeout (a large
+    /// content push, a collection) skips this poll with a warning; the next poll tries again.
+    /// </summary>
+    private T? Poll<T>(Func<T?> step) where T : class
+    {
+        try
+        {
+            return step();
+        }
+        catch (LkgException e) when (e.Status == NtStatus.Timeout)
+        {
+            reporter.Warning(e.Message);
+            return null;
         }
     }
 
