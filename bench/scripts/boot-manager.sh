@@ -19,39 +19,15 @@ lkg() { dotnet "$lkg_dll" "$@"; }
 export LKG_KEYS="$work/keys"
 lkg keys create bench >/dev/null
 
-mkdir -p "$work/hello" && cat > "$work/hello/hello.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
-XML
-echo 'System.Console.WriteLine("ready");' > "$work/hello/Program.cs"
-dotnet build "$work/hello" -c Release -o "$work/hello/out" -v quiet -nologo -clp:NoSummary >/dev/null
+source "$root/bench/scripts/common.sh"
+build_hello_world
 
 # Machine 1: ten Hello drivers, never accepted, so every boot starts the same way.
 export LKG_MACHINE="$work/ten"
 lkg init >/dev/null
 lkg keys trust bench >/dev/null
 lkg reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 3600 --type dword >/dev/null
-for i in $(seq 1 10); do
-  package="$work/packages/Hello$i"
-  mkdir -p "$package"
-  cp "$root/samples/Drivers/Hello/bin/Release/net10.0/Hello.dll" "$package/"
-  printf '{ "name": "Hello%d", "version": "1.0.0", "assembly": "Hello.dll", "type": "Hello.HelloDriver" }\n' "$i" > "$package/driver.json"
-  lkg sign "$package" --key bench >/dev/null
-  lkg driver install "$package" --start system >/dev/null
-done
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# Milliseconds from start until the program prints "ready"; it is then stopped with SIGTERM.
-time_to_ready() {
-  local start end
-  start=$(now_ms)
-  coproc PROGRAM { exec "$@" 2>/dev/null; }
-  while read -r line <&"${PROGRAM[0]}"; do [[ "$line" == ready ]] && break; done
-  end=$(now_ms)
-  kill -TERM "$PROGRAM_PID" 2>/dev/null || true
-  wait "$PROGRAM_PID" 2>/dev/null || true
-  echo $(( end - start ))
-}
+install_ten_hellos
 
 # Milliseconds from starting `lkg boot` to the ready time its kernel recorded in the boot's record.
 boot_to_ready() {
@@ -64,8 +40,6 @@ boot = json.load(sys.stdin)[-1]
 ready = datetime.datetime.fromisoformat(boot["ready"]).timestamp() * 1000
 print(int(ready - int(sys.argv[1])))' "$start"
 }
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 hello=(); kernel=(); boot=()
 for _ in $(seq 1 "$runs"); do

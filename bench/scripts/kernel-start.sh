@@ -17,37 +17,12 @@ dotnet build "$root/samples/Drivers/Hello" -c Release -v quiet -nologo -clp:NoSu
 lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }
 export LKG_MACHINE="$work/machine" LKG_KEYS="$work/keys"
 
-# The baseline: the smallest .NET program, started the same way.
-mkdir -p "$work/hello" && cat > "$work/hello/hello.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
-XML
-echo 'System.Console.WriteLine("ready");' > "$work/hello/Program.cs"
-dotnet build "$work/hello" -c Release -o "$work/hello/out" -v quiet -nologo -clp:NoSummary >/dev/null
+source "$root/bench/scripts/common.sh"
+build_hello_world
 
 lkg init >/dev/null
 lkg keys create bench --trust >/dev/null
-for i in $(seq 1 10); do
-  package="$work/packages/Hello$i"
-  mkdir -p "$package"
-  cp "$root/samples/Drivers/Hello/bin/Release/net10.0/Hello.dll" "$package/"
-  printf '{ "name": "Hello%d", "version": "1.0.0", "assembly": "Hello.dll", "type": "Hello.HelloDriver" }\n' "$i" > "$package/driver.json"
-  lkg sign "$package" --key bench >/dev/null
-  lkg driver install "$package" --start system >/dev/null
-done
-
-# Milliseconds from start until the program prints "ready"; the kernel is then stopped with SIGTERM.
-time_to_ready() {
-  local start end
-  start=$(date +%s%N)
-  coproc PROGRAM { exec "$@" 2>/dev/null; }
-  while read -r line <&"${PROGRAM[0]}"; do [[ "$line" == ready ]] && break; done
-  end=$(date +%s%N)
-  kill -TERM "$PROGRAM_PID" 2>/dev/null || true
-  wait "$PROGRAM_PID" 2>/dev/null || true
-  echo $(( (end - start) / 1000000 ))
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+install_ten_hellos
 
 baseline=(); kernel=(); kernel_r2r=()
 for _ in $(seq 1 "$runs"); do

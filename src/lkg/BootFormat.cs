@@ -25,6 +25,9 @@ internal static class BootFormat
         endReason = boot.EndReason,
     };
 
+    public static object ToJson(Select select) =>
+        new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood };
+
     public static object ToJson(CrashRecord crash) => new
     {
         id = crash.Id,

@@ -145,7 +145,7 @@ public sealed partial class BootManager
         exit ??= KernelExit.Classify(kernel.Exited.Result, boot with { KernelProcessId = kernel.Id },
             CrashLog.FindForBoot(hive, boot.Number) is not null, kernel.StandardError, now);
         var ended = BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now);
-        reporter.Ended(ended, ended.CrashId is { } id ? CrashLog.Find(hive, id) : null);
+        reporter.Ended(ended, CrashLog.FindForBoot(hive, boot.Number));
     }
 
     private static readonly TimeSpan StandardErrorTimeout = TimeSpan.FromSeconds(2);

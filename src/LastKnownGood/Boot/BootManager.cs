@@ -1,3 +1,4 @@
+using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
@@ -32,7 +33,7 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
             if (watched is BootRunResult result)
             {
                 // The watch sees one token for both; only the caller's means a stop.
-                return result == BootRunResult.Stopped && !stop.IsCancellationRequested ? BootRunResult.TimedOut : result;
+                return result == BootRunResult.Stopped ? StoppedOrTimedOut(stop) : result;
             }
 
             if (options.Until?.Boots == boots)
@@ -47,8 +48,10 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
             }
         }
 
-        return stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
+        return StoppedOrTimedOut(stop);
     }
+
+    private static BootRunResult StoppedOrTimedOut(CancellationToken stop) => stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
 
     private BootPlan Decide()
     {
@@ -70,7 +73,7 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
             return;
         }
 
-        var crashed = Diagnostics.CrashLog.FindForBoot(hive, leftover.Number) is not null;
+        var crashed = CrashLog.FindForBoot(hive, leftover.Number) is not null;
         var ended = BootLog.End(hive, leftover.Number, crashed ? BootOutcome.Bugcheck : BootOutcome.Killed,
             "its boot manager stopped before recording the end", askedForLastKnownGood: false, crash: null, time.GetUtcNow());
         reporter.Recovered(ended);
@@ -94,6 +97,6 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
             // Stopped or timed out: said below.
         }
 
-        return stop.IsCancellationRequested ? BootRunResult.Stopped : BootRunResult.TimedOut;
+        return StoppedOrTimedOut(stop);
     }
 }

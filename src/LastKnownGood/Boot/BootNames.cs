@@ -11,6 +11,4 @@ public static class BootNames
         Enum.TryParse<T>(name.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value) && Name(value) == name
             ? value
             : throw new FormatException($"\"{name}\" is not one of {string.Join(", ", Enum.GetValues<T>().Select(Name))}.");
-
-    public static IEnumerable<string> All<T>() where T : struct, Enum => Enum.GetValues<T>().Select(Name);
 }

@@ -23,9 +23,7 @@ public static class ClassicRecovery
             return new BootPlan(BootMode.LastKnownGood, $"boot {last.Number} asked for Last Known Good");
         }
 
-        // An accepted boot, or a person's visit in safe mode, ends a run of failures; a clean
-        // shutdown neither proves a boot good nor counts against it.
-        var failures = history.TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Outcome != BootOutcome.Shutdown).ToList();
+        var failures = FailedBootsSince(history);
         if (failures is not [var newest, ..])
         {
             return new BootPlan(BootMode.Normal, "Default");
@@ -49,4 +47,12 @@ public static class ClassicRecovery
             ? new BootPlan(BootMode.SafeMinimal, $"{why}, and there is no Last Known Good yet")
             : new BootPlan(BootMode.LastKnownGood, why);
     }
+
+    /// <summary>
+    /// The run of failed boots at the head of <paramref name="history"/> (newest first): an
+    /// accepted boot, or a person's visit in safe mode, ends it; a clean shutdown neither proves a
+    /// boot good nor counts against it.
+    /// </summary>
+    public static IReadOnlyList<BootRecord> FailedBootsSince(IEnumerable<BootRecord> history) =>
+        [.. history.TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Failed)];
 }

@@ -39,8 +39,6 @@ public static class CrashLog
 
     public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY id", Read);
 
-    public static CrashRecord? Find(Hive hive, long id) => hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [var record] ? record : null;
-
     /// <summary>The newest crash record of boot <paramref name="boot"/>, if it has one.</summary>
     public static CrashRecord? FindForBoot(Hive hive, int boot) =>
         hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC LIMIT 1", Read, ("$boot", boot)) is [var record] ? record : null;

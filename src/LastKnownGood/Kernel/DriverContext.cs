@@ -13,7 +13,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public string DriverName => driver.Name;
 
     public IReadOnlyList<string> ContentNames => kernel.WithHive((hive, set) =>
-        kernel.Content!.List(hive, set, driver.Name).Select(f => f.Name).ToList());
+        kernel.Content!.Names(hive, set, driver.Name));
 
     public NtStatus QueryParameter(string name, out object? value)
     {

@@ -22,20 +22,28 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     public static ContentStore For(MachineDirectory machine, Hive hive, int controlSet) =>
         new(machine, RecoveryOptions.Read(hive, controlSet).Policy);
 
+    /// <summary>The names of the component's content files. Nothing is read or hashed: drivers ask at every boot.</summary>
+    public IReadOnlyList<string> Names(Hive hive, int controlSet, string component)
+    {
+        component = RequireComponent(hive, controlSet, component);
+        if (policy == RecoveryPolicy.Improved)
+        {
+            return [.. ContentValues(hive, controlSet, component).Select(v => v.Name)];
+        }
+
+        var directory = Directory(component);
+        return System.IO.Directory.Exists(directory)
+            ? [.. System.IO.Directory.GetFiles(directory).Where(f => !IsTemporary(f)).Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>The component's content files with their sizes and hashes (under Classic, each file is read to hash it).</summary>
     public IReadOnlyList<ContentFile> List(Hive hive, int controlSet, string component)
     {
         component = RequireComponent(hive, controlSet, component);
-        if (policy == RecoveryPolicy.Classic)
-        {
-            var directory = Directory(component);
-            return System.IO.Directory.Exists(directory)
-                ? [.. System.IO.Directory.GetFiles(directory).Where(f => !IsTemporary(f)).Order(StringComparer.Ordinal).Select(Describe)]
-                : [];
-        }
-
-        return [.. (hive.OpenKey(controlSet, ContentKey(component))?.Values ?? [])
-            .Where(v => v.Value.Kind == RegistryValueKind.File)
-            .Select(v => new ContentFile(v.Name, v.Value.AsFile().Size, v.Value.AsFile().Hash.ToString()))];
+        return policy == RecoveryPolicy.Improved
+            ? [.. ContentValues(hive, controlSet, component).Select(v => new ContentFile(v.Name, v.Value.AsFile().Size, v.Value.AsFile().Hash.ToString()))]
+            : [.. Names(hive, controlSet, component).Select(n => Describe(System.IO.Path.Combine(Directory(component), n)))];
     }
 
     /// <summary>The file's bytes, or null when the component has no content of that name.</summary>
@@ -94,7 +102,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     {
         var canonical = RequireComponent(hive, hive.ReadSelect().Default, component);
         var select = hive.ReadSelect();
-        var doomed = List(hive, select.Default, canonical).Select(f => f.Name)
+        var doomed = Names(hive, select.Default, canonical)
             .Where(n => FileSystemName.MatchesSimpleExpression(pattern, n, ignoreCase: true)).ToList();
         if (doomed.Count == 0)
         {
@@ -118,6 +126,9 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
 
     private static KeyPath ContentKey(string component) => ServicesKey.Child(component).Child("Content");
+
+    private static IEnumerable<NamedValue> ContentValues(Hive hive, int controlSet, string component) =>
+        (hive.OpenKey(controlSet, ContentKey(component))?.Values ?? []).Where(v => v.Value.Kind == RegistryValueKind.File);
 
     private string Directory(string component) => System.IO.Path.Combine(machine.ContentPath, component);
 

@@ -37,12 +37,11 @@ internal static class BootCommand
             var outcome = new BootManager(context.Machine, hive, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
-                var select = hive.ReadSelect();
                 context.WriteJson(new
                 {
                     result = BootNames.Name(outcome),
-                    boots = reporter.Started.Select(n => BootLog.Get(hive, n)).Select(b => BootFormat.ToJson(b, b.CrashId is { } id ? CrashLog.Find(hive, id) : null)),
-                    select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
+                    boots = reporter.Started.Select(n => BootFormat.ToJson(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n))),
+                    select = BootFormat.ToJson(hive.ReadSelect()),
                 });
             }
 

@@ -20,7 +20,7 @@ internal static class StatusCommand
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
             var boots = BootLog.List(hive);
-            var running = holder is null ? null : BootLog.FindRunning(hive);
+            var running = holder is null ? null : boots.LastOrDefault(b => b.Ended is null);
             var state = State(holder, running, boots.Count == 0 ? null : boots[^1]);
             var recovery = LastRecovery(hive, boots);
             var recoveries = hive.ListRecoveries();
@@ -31,7 +31,7 @@ internal static class StatusCommand
                 machine = context.Machine.Root,
                 state,
                 holder = holder is null ? null : new { pid = holder.ProcessId, since = holder.Since, command = holder.Command },
-                select = new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood },
+                select = BootFormat.ToJson(select),
                 boot = latest is null ? null : new { number = latest.Number, mode = BootNames.Name(latest.Mode), controlSet = latest.ControlSet },
                 lastRecovery = recovery,
                 lastKnownGood = BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
@@ -90,10 +90,9 @@ internal static class StatusCommand
             return null;
         }
 
-        var failed = boots.Where(b => b.Number < fallback.Number).Reverse()
-            .TakeWhile(b => b.Accepted is null && !b.IsSafeMode).Where(b => b.Failed).Reverse()
+        var failed = ClassicRecovery.FailedBootsSince(boots.Where(b => b.Number < fallback.Number).Reverse()).Reverse()
             .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
-                b.CrashId is { } id && CrashLog.Find(hive, id) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
+                CrashLog.FindForBoot(hive, b.Number) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
             .ToList();
         return new RecoveryReport(fallback.Number, BootNames.Name(fallback.Mode), fallback.ControlSet, fallback.Reason, failed);
     }

@@ -88,7 +88,8 @@ public sealed class BootLogTests : IDisposable
 
         var ended = BootLog.End(_hive, boot.Number, BootOutcome.Killed, "died of signal 9", false, crash, Now);
 
-        var stored = CrashLog.Find(_hive, ended.CrashId!.Value);
+        var stored = CrashLog.FindForBoot(_hive, boot.Number);
+        Assert.Equal(ended.CrashId, stored?.Id);
         Assert.Equal((BugCheckCode.CriticalProcessDied, boot.Number), (stored!.Code, stored.Boot));
     }
 

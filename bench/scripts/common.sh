@@ -1,0 +1,39 @@
+# Shared by the end-to-end benchmark scripts; sourced, not run. The caller sets `root` and
+# `work` and defines `lkg`.
+
+# The baseline: the smallest .NET program, printing "ready", built into "$work/hello/out".
+build_hello_world() {
+  mkdir -p "$work/hello" && cat > "$work/hello/hello.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
+XML
+  echo 'System.Console.WriteLine("ready");' > "$work/hello/Program.cs"
+  dotnet build "$work/hello" -c Release -o "$work/hello/out" -v quiet -nologo -clp:NoSummary >/dev/null
+}
+
+# Ten copies of the Hello driver, signed with the key "bench" and installed as System start.
+install_ten_hellos() {
+  for i in $(seq 1 10); do
+    local package="$work/packages/Hello$i"
+    mkdir -p "$package"
+    cp "$root/samples/Drivers/Hello/bin/Release/net10.0/Hello.dll" "$package/"
+    printf '{ "name": "Hello%d", "version": "1.0.0", "assembly": "Hello.dll", "type": "Hello.HelloDriver" }\n' "$i" > "$package/driver.json"
+    lkg sign "$package" --key bench >/dev/null
+    lkg driver install "$package" --start system >/dev/null
+  done
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Milliseconds from start until the program prints "ready"; it is then stopped with SIGTERM.
+time_to_ready() {
+  local start end
+  start=$(now_ms)
+  coproc PROGRAM { exec "$@" 2>/dev/null; }
+  while read -r line <&"${PROGRAM[0]}"; do [[ "$line" == ready ]] && break; done
+  end=$(now_ms)
+  kill -TERM "$PROGRAM_PID" 2>/dev/null || true
+  wait "$PROGRAM_PID" 2>/dev/null || true
+  echo $(( end - start ))
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
