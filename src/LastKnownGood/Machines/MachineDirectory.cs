@@ -4,8 +4,8 @@ namespace LastKnownGood.Machines;
 
 /// <summary>
 /// A machine: a directory holding the hive (<c>system.db</c>), its backup from the last
-/// accepted boot (<c>system.db.lkg</c>), installed drivers, dumps, the machine lock, and under
-/// the Classic policy the content files.
+/// accepted boot (<c>system.db.lkg</c>), installed drivers, dumps, the machine lock, the kernel's
+/// start-up profile, and under the Classic policy the content files.
 /// </summary>
 public sealed class MachineDirectory
 {
@@ -28,6 +28,12 @@ public sealed class MachineDirectory
     public string ContentPath => System.IO.Path.Combine(Root, "content");
 
     public string LockPath => System.IO.Path.Combine(Root, "machine.lock");
+
+    /// <summary>
+    /// The kernel's start-up profile: the methods the last cleanly shut down kernel compiled, which
+    /// the next one compiles on another core while it boots (.NET's multicore JIT).
+    /// </summary>
+    public string KernelProfilePath => System.IO.Path.Combine(Root, "kernel.jitprofile");
 
     public bool Exists => File.Exists(HivePath);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using LastKnownGood.Boot;
 using LastKnownGood.Kernel;
@@ -66,11 +67,13 @@ internal static class KernelCommand
             return ExitCodes.Success;
         }
 
-        var (options, machine) = Parse(args);
+        var (options, machineOption) = Parse(args);
+        var machine = MachineDirectory.Resolve(machineOption);
+        RecordStartUpProfile(machine);
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Shutdown);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Shutdown);
-        using var kernel = new Kernel.Kernel(MachineDirectory.Resolve(machine), options, time);
+        using var kernel = new Kernel.Kernel(machine, options, time);
         using var crash = PosixSignalRegistration.Create((PosixSignal)ManualCrash.Signal, _ => kernel.CrashManually());
         return kernel.Run(stop.Token);
 
@@ -79,6 +82,19 @@ internal static class KernelCommand
             signal.Cancel = true;
             stop.Cancel();
         }
+    }
+
+    /// <summary>
+    /// Multicore JIT: the runtime compiles, on another core, the methods the previous kernel of this
+    /// machine compiled during its run, before this one asks for them, and records this run's for the
+    /// next boot when it shuts down cleanly. Even ReadyToRun code leaves some generic instantiations
+    /// and stubs to compile at every start (bench/README.md, kernel start). A missing, stale or
+    /// unwritable profile only costs the speed-up.
+    /// </summary>
+    private static void RecordStartUpProfile(MachineDirectory machine)
+    {
+        ProfileOptimization.SetProfileRoot(machine.Root);
+        ProfileOptimization.StartProfile(Path.GetFileName(machine.KernelProfilePath));
     }
 
     /// <summary>The kernel's options, and <c>--machine</c>; a word it does not know is a <see cref="UsageException"/>.</summary>

@@ -43,19 +43,21 @@ public sealed class KernelProcessTests
     }
 
     [Fact]
-    public async Task HealthyDriver_Starts_AndTheKernelShutsDownOnSigterm()
+    public async Task HealthyDriver_Starts_AndTheKernelShutsDownOnSigterm_RecordingItsStartUpProfile()
     {
         using var machine = await TestMachine.CreateAsync();
         await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "boot", "--error-control", "critical");
 
         using var kernel = machine.StartKernel();
         await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        Assert.False(File.Exists(machine.Directory.KernelProfilePath));
         Assert.Contains("Hello: saw an IPC event with 20 fields", kernel.StandardError);
         System.Diagnostics.Process.Start("kill", ["-TERM", kernel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
 
         Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
         Assert.Contains("Hello: Goodbye", kernel.StandardError);
         Assert.Empty(machine.Crashes());
+        Assert.True(new FileInfo(machine.Directory.KernelProfilePath).Length > 0, "a clean shutdown records the start-up profile for the next boot");
     }
 
     [Theory]
