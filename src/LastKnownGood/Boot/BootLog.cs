@@ -1,7 +1,7 @@
 using System.Globalization;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Registry;
-using Microsoft.Data.Sqlite;
+using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Boot;
 
@@ -122,7 +122,7 @@ public static class BootLog
     private const string Columns =
         "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason FROM boots";
 
-    private static BootRecord Read(SqliteDataReader r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), ParseTime(r.GetString(3)))
+    private static BootRecord Read(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), ParseTime(r.GetString(3)))
     {
         Outcome = BootNames.Parse<BootOutcome>(r.GetString(4)),
         KernelProcessId = r.IsDBNull(5) ? null : r.GetInt32(5),

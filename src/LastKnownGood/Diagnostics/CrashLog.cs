@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using LastKnownGood.Registry;
 using LastKnownGood.Registry.Internal;
-using Microsoft.Data.Sqlite;
 
 namespace LastKnownGood.Diagnostics;
 
@@ -45,7 +44,7 @@ public static class CrashLog
 
     private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes";
 
-    private static CrashRecord Read(SqliteDataReader r) => new(
+    private static CrashRecord Read(SqliteRow r) => new(
         DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
         (BugCheckCode)r.GetInt64(2),
         JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LastKnownGood.Internal;
 
-/// <summary>The few POSIX calls .NET does not expose: every P/Invoke of the runtime is here.</summary>
+/// <summary>The few POSIX calls .NET does not expose: every call into the C library is here.</summary>
 internal static partial class Libc
 {
     public const int OpenReadOnly = 0;

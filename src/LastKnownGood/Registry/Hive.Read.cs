@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Registry;
 
@@ -63,9 +63,9 @@ public sealed partial class Hive
 
     private const string ControlSetColumns = "SELECT id, root, parent, created, author, reason FROM control_sets";
 
-    private static ControlSetInfo ReadControlSet(SqliteDataReader r) => new(
+    private static ControlSetInfo ReadControlSet(SqliteRow r) => new(
         r.GetInt32(0),
-        ContentHash.FromBytes((byte[])r.GetValue(1)),
+        ContentHash.FromBytes(r.GetBytes(1)),
         r.IsDBNull(2) ? null : r.GetInt32(2),
         DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture),
         r.GetString(4),

@@ -146,14 +146,14 @@ public sealed partial class Hive
             }
         }
 
-        var deadNodes = _database.Query("SELECT hash FROM nodes", r => ContentHash.FromBytes((byte[])r.GetValue(0)))
+        var deadNodes = _database.Query("SELECT hash FROM nodes", r => ContentHash.FromBytes(r.GetBytes(0)))
             .Where(h => !liveNodes.Contains(h)).ToList();
         foreach (var hash in deadNodes)
         {
             _database.Execute("DELETE FROM nodes WHERE hash = $hash", ("$hash", hash.ToArray()));
         }
 
-        var deadBlobs = _database.Query("SELECT id, hash FROM blobs", r => (Id: r.GetInt64(0), Hash: r.IsDBNull(1) ? default : ContentHash.FromBytes((byte[])r.GetValue(1))))
+        var deadBlobs = _database.Query("SELECT id, hash FROM blobs", r => (Id: r.GetInt64(0), Hash: r.IsDBNull(1) ? default : ContentHash.FromBytes(r.GetBytes(1))))
             .Where(b => !liveBlobs.Contains(b.Hash)).ToList();
         foreach (var blob in deadBlobs)
         {

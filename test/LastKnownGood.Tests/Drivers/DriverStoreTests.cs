@@ -2,9 +2,9 @@ using System.Runtime.Versioning;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
+using LastKnownGood.Registry.Internal;
 using LastKnownGood.Services;
 using LastKnownGood.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace LastKnownGood.Tests.Drivers;
 
@@ -158,12 +158,9 @@ public sealed class DriverStoreTests : IDisposable
     public void Install_HiveWriteFails_KeepsTheCopyButChangesNoRegistry()
     {
         var package = Signed("Sensor", "7.11.0");
-        using (var connection = new SqliteConnection($"Data Source={_machine.HivePath};Pooling=False"))
+        using (var database = HiveDatabase.Open(_machine.HivePath, create: false))
         {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON control_sets BEGIN SELECT RAISE(ABORT, 'disk full'); END";
-            command.ExecuteNonQuery();
+            database.Execute("CREATE TRIGGER refuse BEFORE INSERT ON control_sets BEGIN SELECT RAISE(ABORT, 'disk full'); END");
         }
 
         using var hive = _machine.OpenHive(TimeProvider.System);

@@ -1,6 +1,6 @@
 using LastKnownGood.Registry;
+using LastKnownGood.Registry.Internal;
 using LastKnownGood.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace LastKnownGood.Tests.Registry;
 
@@ -233,10 +233,7 @@ public sealed class HiveTests : IDisposable
 
     private long CountRows(string table)
     {
-        using var connection = new SqliteConnection($"Data Source={_hive.Path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
+        using var database = HiveDatabase.Open(_hive.Path, create: false);
+        return (long)database.Scalar($"SELECT COUNT(*) FROM {table}")!;
     }
 }

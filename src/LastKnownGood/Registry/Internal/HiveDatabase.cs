@@ -1,42 +1,35 @@
-using Microsoft.Data.Sqlite;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using LastKnownGood.Internal;
 
 namespace LastKnownGood.Registry.Internal;
 
 /// <summary>
 /// The hive's one SQLite connection (WAL, synchronous=FULL) and its write transaction. Every
-/// command goes through here, so SQLite's errors are translated in one place.
+/// statement goes through here, so SQLite's errors are translated in one place.
 /// </summary>
-internal sealed class HiveDatabase : IDisposable
+internal sealed unsafe class HiveDatabase : IDisposable
 {
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly SqliteConnection _connection;
-    private SqliteTransaction? _transaction;
+    private nint _db;
+    private bool _writing;
 
-    private HiveDatabase(string path, SqliteConnection connection)
+    private HiveDatabase(string path, nint db)
     {
         Path = path;
-        _connection = connection;
+        _db = db;
     }
 
     public string Path { get; }
 
     public static HiveDatabase Open(string path, bool create)
     {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
-            // Without pooling, Dispose closes the file: a corrupt hive can be moved aside at once.
-            Pooling = false,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        var database = new HiveDatabase(path, connection);
+        var database = Connect(path, create);
         try
         {
-            connection.Open();
-            database.Execute($"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            database.Check(Sqlite.BusyTimeout(database._db, (int)BusyTimeout.TotalMilliseconds));
             database.Execute("PRAGMA journal_mode = WAL");
             database.Execute("PRAGMA synchronous = FULL");
             return database;
@@ -48,120 +41,259 @@ internal sealed class HiveDatabase : IDisposable
         }
     }
 
+    private static HiveDatabase Connect(string path, bool create)
+    {
+        var status = Sqlite.Open(path, out var db, Sqlite.OpenReadWrite | (create ? Sqlite.OpenCreate : 0), 0);
+        // SQLite hands back a connection even when opening fails; it must be closed all the same.
+        var database = new HiveDatabase(path, db);
+        if (status != Sqlite.Ok)
+        {
+            using (database)
+            {
+                database.Check(status);
+            }
+        }
+
+        return database;
+    }
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits or none.</summary>
     public T Write<T>(Func<T> work)
     {
-        if (_transaction is not null)
+        if (_writing)
         {
             throw new InvalidOperationException("The hive does not nest write transactions.");
         }
 
-        _transaction = Run(() => _connection.BeginTransaction(deferred: false));
+        Execute("BEGIN IMMEDIATE");
+        _writing = true;
         try
         {
             var result = work();
-            Run(_transaction.Commit);
+            Execute("COMMIT");
             return result;
         }
         catch
         {
-            _transaction.Rollback();
+            // SQLite has already rolled back after some errors (a full disk, for one).
+            if (Sqlite.GetAutocommit(_db) == 0)
+            {
+                Execute("ROLLBACK");
+            }
+
             throw;
         }
         finally
         {
-            _transaction.Dispose();
-            _transaction = null;
+            _writing = false;
         }
     }
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters) => Run(() =>
+    /// <summary>Runs every statement of <paramref name="sql"/>; returns the rows the last one changed.</summary>
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQuery();
-    });
+        Run(sql, parameters, null);
+        return Sqlite.Changes(_db);
+    }
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Run(() =>
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        return command.ExecuteScalar() is { } value and not DBNull ? value : null;
-    });
-
-    public List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters) =>
-        Run(() =>
+        object? first = null;
+        var seen = false;
+        Run(sql, parameters, row =>
         {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
+            first = seen ? first : row.GetValue(0);
+            seen = true;
         });
+        return first;
+    }
+
+    public List<T> Query<T>(string sql, Func<SqliteRow, T> map, params (string Name, object? Value)[] parameters)
+    {
+        var rows = new List<T>();
+        Run(sql, parameters, row => rows.Add(map(row)));
+        return rows;
+    }
 
     /// <summary>
     /// Reads a BLOB column of one row into <paramref name="buffer"/> with SQLite's incremental
-    /// I/O: unlike a data reader, which materializes the whole value, this allocates nothing.
-    /// Returns the bytes read, or -1 when the value is larger than the buffer.
+    /// I/O, which allocates nothing. Returns the bytes read, or -1 when the value is larger than the buffer.
     /// </summary>
-    public int ReadBlob(string table, string column, long rowId, byte[] buffer) => Run(() =>
+    public int ReadBlob(string table, string column, long rowId, byte[] buffer)
     {
-        using var blob = new SqliteBlob(_connection, table, column, rowId, readOnly: true);
-        if (blob.Length > buffer.Length)
+        Check(Sqlite.BlobOpen(_db, "main", table, column, rowId, 0, out var blob));
+        try
         {
-            return -1;
-        }
+            var length = Sqlite.BlobBytes(blob);
+            if (length > buffer.Length)
+            {
+                return -1;
+            }
 
-        blob.ReadExactly(buffer, 0, (int)blob.Length);
-        return (int)blob.Length;
-    });
+            fixed (byte* destination = buffer)
+            {
+                Check(Sqlite.BlobRead(blob, destination, length, 0));
+            }
+
+            return length;
+        }
+        finally
+        {
+            Sqlite.BlobClose(blob);
+        }
+    }
 
     /// <summary>Copies a consistent snapshot of the hive to <paramref name="destination"/> with SQLite's online backup.</summary>
-    public void BackupTo(string destination) => Run(() =>
+    public void BackupTo(string destination)
     {
-        using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString());
-        target.Open();
-        _connection.BackupDatabase(target);
-        return 0;
-    });
+        using var target = Connect(destination, create: true);
+        var backup = Sqlite.BackupInit(target._db, "main", _db, "main");
+        if (backup == 0)
+        {
+            target.Check(Sqlite.ExtendedErrorCode(target._db));
+        }
+
+        var status = Sqlite.BackupStep(backup, -1);
+        Sqlite.BackupFinish(backup);
+        Check(status);
+    }
 
     public void Dispose()
     {
-        _transaction?.Dispose();
-        _connection.Dispose();
+        // Closing rolls back a transaction still open.
+        Sqlite.Close(_db);
+        _db = 0;
     }
 
-    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// Prepares and runs each statement of <paramref name="sql"/> in turn, binding its parameters by
+    /// name, and calls <paramref name="onRow"/> for each row. SQLite's busy handler waits for a lock
+    /// up to the busy timeout; what it does not cover (a schema change, a shared lock) is retried here
+    /// until the same timeout.
+    /// </summary>
+    private void Run(string sql, (string Name, object? Value)[] parameters, Action<SqliteRow>? onRow)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = _transaction;
-        foreach (var (name, value) in parameters)
+        var text = Encoding.UTF8.GetBytes(sql + '\0');
+        fixed (byte* start = text)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+            var next = start;
+            while (*next != 0)
+            {
+                var deadline = Deadline();
+                int status;
+                nint statement;
+                byte* tail;
+                do
+                {
+                    status = Sqlite.Prepare(_db, next, -1, out statement, out tail);
+                }
+                while (Retry(status, deadline));
 
-        return command;
+                Check(status);
+                if (statement == 0)
+                {
+                    break; // only whitespace or a comment was left
+                }
+
+                try
+                {
+                    Bind(statement, parameters);
+                    var row = new SqliteRow(statement);
+                    while ((status = Sqlite.Step(statement)) != Sqlite.Done)
+                    {
+                        if (status == Sqlite.Row)
+                        {
+                            onRow?.Invoke(row);
+                        }
+                        else if (Retry(status, deadline))
+                        {
+                            Sqlite.Reset(statement);
+                        }
+                        else
+                        {
+                            Check(status);
+                        }
+                    }
+                }
+                finally
+                {
+                    Sqlite.Finalize(statement);
+                }
+
+                next = tail;
+            }
+        }
     }
 
-    private T Run<T>(Func<T> action)
+    private static long Deadline() => Stopwatch.GetTimestamp() + (long)(BusyTimeout.TotalSeconds * Stopwatch.Frequency);
+
+    private static bool Retry(int status, long deadline)
     {
-        try
+        if ((status & 0xFF) is not (Sqlite.Busy or Sqlite.Locked) || Stopwatch.GetTimestamp() >= deadline)
         {
-            return action();
+            return false;
         }
-        catch (SqliteException e)
+
+        Thread.Sleep(10);
+        return true;
+    }
+
+    private void Bind(nint statement, (string Name, object? Value)[] parameters)
+    {
+        for (var index = 1; index <= Sqlite.ParameterCount(statement); index++)
         {
-            throw SqliteErrors.Translate(e, Path);
+            var name = Marshal.PtrToStringUTF8((nint)Sqlite.ParameterName(statement, index));
+            var found = Array.FindIndex(parameters, p => p.Name == name);
+            if (found < 0)
+            {
+                throw new InvalidOperationException($"No value is given for the parameter {name}.");
+            }
+
+            Check(parameters[found].Value switch
+            {
+                null => Sqlite.BindNull(statement, index),
+                bool value => Sqlite.BindInt64(statement, index, value ? 1 : 0),
+                int value => Sqlite.BindInt64(statement, index, value),
+                long value => Sqlite.BindInt64(statement, index, value),
+                double value => Sqlite.BindDouble(statement, index, value),
+                string value => Bind(statement, index, Encoding.UTF8.GetBytes(value), text: true),
+                byte[] value => Bind(statement, index, value, text: false),
+                var value => throw new ArgumentException($"The hive does not store a {value.GetType().Name} ({name})."),
+            });
         }
     }
 
-    private void Run(Action action) => Run(() =>
+    private static int Bind(nint statement, int index, byte[] value, bool text)
     {
-        action();
-        return 0;
-    });
+        byte empty = 0;
+        fixed (byte* pinned = value)
+        {
+            // An empty array pins as a null pointer, which SQLite would bind as NULL.
+            var data = value.Length == 0 ? &empty : pinned;
+            return text
+                ? Sqlite.BindText(statement, index, data, value.Length, Sqlite.Transient)
+                : Sqlite.BindBlob(statement, index, data, value.Length, Sqlite.Transient);
+        }
+    }
+
+    /// <summary>Turns a failed call's status into the hive's error: corruption, a busy machine, or a failed use.</summary>
+    private int Check(int status)
+    {
+        if (status is Sqlite.Ok or Sqlite.Row or Sqlite.Done)
+        {
+            return status;
+        }
+
+        var message = _db != 0
+            ? Marshal.PtrToStringUTF8((nint)Sqlite.ErrorMessage(_db))
+            : Marshal.PtrToStringUTF8((nint)Sqlite.ErrorString(status));
+        throw (status & 0xFF) switch
+        {
+            Sqlite.Corrupt or Sqlite.NotADatabase => new HiveCorruptException($"The hive {Path} is damaged ({message})."),
+            Sqlite.Busy or Sqlite.Locked => new LkgException(NtStatus.Timeout,
+                $"The hive {Path} stayed locked by another process past the busy timeout; try again when it is done."),
+            _ => new LkgException(NtStatus.Unsuccessful, $"The hive {Path} could not be used: {message} (SQLite error {status})."),
+        };
+    }
 }

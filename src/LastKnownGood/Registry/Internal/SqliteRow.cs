@@ -1,0 +1,42 @@
+using System.Text;
+using LastKnownGood.Internal;
+
+namespace LastKnownGood.Registry.Internal;
+
+/// <summary>The current row of a query: valid only inside the map function <see cref="HiveDatabase.Query{T}"/> calls.</summary>
+internal sealed unsafe class SqliteRow(nint statement)
+{
+    public bool IsDBNull(int column) => Sqlite.ColumnType(statement, column) == Sqlite.NullColumn;
+
+    public long GetInt64(int column) => Sqlite.ColumnInt64(statement, column);
+
+    public int GetInt32(int column) => checked((int)GetInt64(column));
+
+    public bool GetBoolean(int column) => GetInt64(column) != 0;
+
+    public string GetString(int column)
+    {
+        // column_text before column_bytes: the length is of the text the first call made.
+        var text = Sqlite.ColumnText(statement, column);
+        return text is null
+            ? throw new InvalidCastException($"Column {column} is NULL, not text.")
+            : Encoding.UTF8.GetString(text, Sqlite.ColumnBytes(statement, column));
+    }
+
+    public byte[] GetBytes(int column)
+    {
+        // A zero-length BLOB comes back as a null pointer.
+        var data = Sqlite.ColumnBlob(statement, column);
+        return new ReadOnlySpan<byte>(data, Sqlite.ColumnBytes(statement, column)).ToArray();
+    }
+
+    /// <summary>The column as SQLite stores it: long, double, string, byte[], or null.</summary>
+    public object? GetValue(int column) => Sqlite.ColumnType(statement, column) switch
+    {
+        Sqlite.IntegerColumn => GetInt64(column),
+        Sqlite.FloatColumn => Sqlite.ColumnDouble(statement, column),
+        Sqlite.TextColumn => GetString(column),
+        Sqlite.BlobColumn => GetBytes(column),
+        _ => null,
+    };
+}
