@@ -10,6 +10,9 @@ internal static partial class Libc
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
     public const int SignalUser1 = 10;
+    public const int AddressFamilyUnix = 1;
+    public const int SocketStream = 1;
+    public const int SocketCloseOnExec = 0x80000;
 
     /// <summary>
     /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run
@@ -32,4 +35,13 @@ internal static partial class Libc
     /// <summary>setpgid(0, 0) makes the calling process the leader of a new process group.</summary>
     [LibraryImport("libc", EntryPoint = "setpgid", SetLastError = true)]
     public static partial int SetProcessGroup(int pid, int group);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static unsafe partial int Bind(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
+    public static partial int Listen(int fd, int backlog);
 }

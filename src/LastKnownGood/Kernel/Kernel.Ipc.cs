@@ -1,11 +1,14 @@
 using System.Globalization;
-using System.Net.Sockets;
+using LastKnownGood.Internal;
+using Microsoft.Win32.SafeHandles;
 
 namespace LastKnownGood.Kernel;
 
 public sealed partial class Kernel
 {
-    private Socket? _kernelSocket;
+    private const int Backlog = 16;
+
+    private SafeFileHandle? _kernelSocket;
 
     /// <summary>The kernel's own Unix-domain socket, where user-mode hosts will reach it.</summary>
     public string SocketPath => Path.Combine(_machine.Root, "kernel.sock");
@@ -17,14 +20,12 @@ public sealed partial class Kernel
     private void OpenKernelSocket()
     {
         File.Delete(SocketPath);
-        _kernelSocket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _kernelSocket.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _kernelSocket.Listen(16);
+        _kernelSocket = UnixSocket.Listen(SocketPath, Backlog);
         var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         Dispatch(new KernelEvent("ipc",
         [
             "unix", SocketPath, self, Environment.UserName, "", "lkg", Environment.ProcessPath ?? "", "", Environment.MachineName,
-            CurrentCgroup(), "listen", "stream", "0", "", "16", "", _options.Boot?.ToString(CultureInfo.InvariantCulture) ?? "",
+            CurrentCgroup(), "listen", "stream", "0", "", Backlog.ToString(CultureInfo.InvariantCulture), "", _options.Boot?.ToString(CultureInfo.InvariantCulture) ?? "",
             _controlSet.ToString(CultureInfo.InvariantCulture), "kernel", "1",
         ]));
     }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using LastKnownGood.Boot;
 using LastKnownGood.Tests.Support;
 
@@ -43,7 +44,7 @@ public sealed class KernelProcessTests
     }
 
     [Fact]
-    public async Task HealthyDriver_Starts_AndTheKernelShutsDownOnSigterm_RecordingItsStartUpProfile()
+    public async Task HealthyDriver_Starts_AndTheKernelShutsDownOnSigterm_ListeningOnItsSocket_RecordingItsStartUpProfile()
     {
         using var machine = await TestMachine.CreateAsync();
         await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "boot", "--error-control", "critical");
@@ -51,6 +52,11 @@ public sealed class KernelProcessTests
         using var kernel = machine.StartKernel();
         await kernel.WaitForLineAsync(l => l == "ready", Timeout);
         Assert.False(File.Exists(machine.Directory.KernelProfilePath));
+        using (var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(machine.Root, "kernel.sock")));
+        }
+
         Assert.Contains("Hello: saw an IPC event with 20 fields", kernel.StandardError);
         System.Diagnostics.Process.Start("kill", ["-TERM", kernel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
 

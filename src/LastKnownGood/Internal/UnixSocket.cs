@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace LastKnownGood.Internal;
+
+/// <summary>
+/// A listening Unix-domain socket made with three system calls. The kernel opens one at every
+/// boot; .NET's <c>Socket</c> would load the networking stack first, a third of the kernel's own
+/// start-up work after the drivers (bench/README.md, kernel start). Whatever accepts on it later
+/// can wrap the descriptor in a <c>Socket</c> through <c>SafeSocketHandle</c>.
+/// </summary>
+internal static unsafe class UnixSocket
+{
+    /// <summary>sockaddr_un's sun_path: 108 bytes, the terminating NUL included.</summary>
+    private const int PathCapacity = 108;
+
+    /// <summary>Binds a new stream socket to <paramref name="path"/> and listens; the handle closes it.</summary>
+    public static SafeFileHandle Listen(string path, int backlog)
+    {
+        var length = Encoding.UTF8.GetByteCount(path);
+        if (length >= PathCapacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(path), path,
+                $"A Unix-domain socket's path holds at most {PathCapacity - 1} bytes; this one has {length}.");
+        }
+
+        var fd = Libc.Socket(Libc.AddressFamilyUnix, Libc.SocketStream | Libc.SocketCloseOnExec, 0);
+        Check(fd, "socket", path);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            // sockaddr_un: sa_family_t (2 bytes), then the path and its NUL.
+            var address = stackalloc byte[sizeof(ushort) + PathCapacity];
+            new Span<byte>(address, sizeof(ushort) + PathCapacity).Clear();
+            *(ushort*)address = Libc.AddressFamilyUnix;
+            Encoding.UTF8.GetBytes(path, new Span<byte>(address + sizeof(ushort), PathCapacity));
+            Check(Libc.Bind(fd, address, sizeof(ushort) + length + 1), "bind", path);
+            Check(Libc.Listen(fd, backlog), "listen", path);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static void Check(int result, string call, string path)
+    {
+        if (result < 0)
+        {
+            throw new IOException($"{call} for the socket {path} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+    }
+}
