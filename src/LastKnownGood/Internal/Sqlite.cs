@@ -53,8 +53,8 @@ internal static unsafe partial class Sqlite
     [LibraryImport(Library, EntryPoint = "sqlite3_get_autocommit")]
     public static partial int GetAutocommit(nint db);
 
-    [LibraryImport(Library, EntryPoint = "sqlite3_changes")]
-    public static partial int Changes(nint db);
+    [LibraryImport(Library, EntryPoint = "sqlite3_total_changes")]
+    public static partial int TotalChanges(nint db);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_prepare_v2")]
     public static partial int Prepare(nint db, byte* sql, int length, out nint statement, out byte* tail);

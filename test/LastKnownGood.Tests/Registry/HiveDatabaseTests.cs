@@ -46,11 +46,12 @@ public sealed class HiveDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void Execute_RunsEveryStatement_AndCountsTheLastOnesChanges()
+    public void Execute_RunsEveryStatement_AndCountsTheirChanges()
     {
         var changed = _database.Execute("INSERT INTO t (value) VALUES (1); INSERT INTO t (value) VALUES (2); UPDATE t SET value = 3; -- done");
 
-        Assert.Equal(2, changed);
+        Assert.Equal(4, changed);
+        Assert.Equal(0, _database.Execute("SELECT value FROM t"));
         Assert.Equal([3L, 3L], _database.Query("SELECT value FROM t", r => r.GetInt64(0)));
     }
 

@@ -89,11 +89,12 @@ internal sealed unsafe class HiveDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs every statement of <paramref name="sql"/>; returns the rows the last one changed.</summary>
+    /// <summary>Runs every statement of <paramref name="sql"/>; returns the rows they inserted, updated or deleted.</summary>
     public int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
+        var before = Sqlite.TotalChanges(_db);
         Run(sql, parameters, null);
-        return Sqlite.Changes(_db);
+        return Sqlite.TotalChanges(_db) - before;
     }
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
