@@ -26,7 +26,7 @@ public static class BootLog
                 record = new BootRecord(number, select.Current, plan.Mode, now) { Reason = plan.Reason };
                 hive.Database.Execute(
                     "INSERT INTO boots (number, control_set, mode, started, outcome, reason) VALUES ($n, $set, $mode, $started, $outcome, $reason)",
-                    ("$n", number), ("$set", select.Current), ("$mode", BootNames.Name(plan.Mode)), ("$started", Time(now)),
+                    ("$n", number), ("$set", select.Current), ("$mode", BootNames.Name(plan.Mode)), ("$started", now),
                     ("$outcome", BootNames.Name(BootOutcome.Running)), ("$reason", plan.Reason));
             });
         return record!;
@@ -37,7 +37,7 @@ public static class BootLog
 
     /// <summary>The kernel says every component has started.</summary>
     public static void MarkReady(Hive hive, int number, DateTimeOffset now) =>
-        Update(hive, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", Time(now)));
+        Update(hive, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", now));
 
     /// <summary>Files <paramref name="request"/> against the running boot, for its boot manager to act on; returns the boot as it now stands.</summary>
     public static BootRecord Request(Hive hive, BootRequest request) => hive.Database.Write(() =>
@@ -68,7 +68,7 @@ public static class BootLog
                 if (accepted)
                 {
                     hive.Database.Execute("UPDATE boots SET accepted = $t, outcome = $o, request = NULL WHERE number = $n",
-                        ("$n", number), ("$t", Time(now)), ("$o", BootNames.Name(BootOutcome.Accepted)));
+                        ("$n", number), ("$t", now), ("$o", BootNames.Name(BootOutcome.Accepted)));
                 }
             });
         return accepted;
@@ -92,7 +92,7 @@ public static class BootLog
                     ended = $t, asked_for_lkg = $lkg, crash = $crash, end_reason = $reason, kernel_pid = NULL
                 WHERE number = $n AND ended IS NULL
                 """,
-                ("$n", number), ("$o", BootNames.Name(outcome)), ("$t", Time(now)), ("$lkg", askedForLastKnownGood), ("$crash", crashId), ("$reason", reason));
+                ("$n", number), ("$o", BootNames.Name(outcome)), ("$t", now), ("$lkg", askedForLastKnownGood), ("$crash", crashId), ("$reason", reason));
         });
         return Get(hive, number);
     }
@@ -122,13 +122,13 @@ public static class BootLog
     private const string Columns =
         "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason FROM boots";
 
-    private static BootRecord Read(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), ParseTime(r.GetString(3)))
+    private static BootRecord Read(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), r.GetTime(3))
     {
         Outcome = BootNames.Parse<BootOutcome>(r.GetString(4)),
         KernelProcessId = r.IsDBNull(5) ? null : r.GetInt32(5),
-        Ready = r.IsDBNull(6) ? null : ParseTime(r.GetString(6)),
-        Accepted = r.IsDBNull(7) ? null : ParseTime(r.GetString(7)),
-        Ended = r.IsDBNull(8) ? null : ParseTime(r.GetString(8)),
+        Ready = r.IsDBNull(6) ? null : r.GetTime(6),
+        Accepted = r.IsDBNull(7) ? null : r.GetTime(7),
+        Ended = r.IsDBNull(8) ? null : r.GetTime(8),
         Request = r.IsDBNull(9) ? null : BootNames.Parse<BootRequest>(r.GetString(9)),
         AskedForLastKnownGood = r.GetBoolean(10),
         CrashId = r.IsDBNull(11) ? null : r.GetInt64(11),
@@ -139,7 +139,4 @@ public static class BootLog
     private static void Update(Hive hive, string sql, params (string, object?)[] parameters) =>
         hive.Database.Write(() => hive.Database.Execute(sql, parameters));
 
-    private static string Time(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }

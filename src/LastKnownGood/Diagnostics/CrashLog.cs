@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using LastKnownGood.Registry;
 using LastKnownGood.Registry.Internal;
@@ -25,7 +24,7 @@ public static class CrashLog
         INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events)
         VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events) RETURNING id
         """,
-        ("$time", record.Time.ToString("O", CultureInfo.InvariantCulture)),
+        ("$time", record.Time),
         ("$code", (long)record.Code),
         ("$parameters", JsonSerializer.Serialize(record.Parameters)),
         ("$boot", record.Boot),
@@ -45,7 +44,7 @@ public static class CrashLog
     private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes";
 
     private static CrashRecord Read(SqliteRow r) => new(
-        DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
+        r.GetTime(1),
         (BugCheckCode)r.GetInt64(2),
         JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,
         r.IsDBNull(4) ? null : r.GetInt32(4),

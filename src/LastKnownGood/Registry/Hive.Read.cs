@@ -1,4 +1,3 @@
-using System.Globalization;
 using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Registry;
@@ -57,7 +56,7 @@ public sealed partial class Hive
 
     public IReadOnlyList<HiveRecovery> ListRecoveries() =>
         _database.Query("SELECT time, reason, lost FROM hive_recoveries ORDER BY id", r => new HiveRecovery(
-            DateTimeOffset.Parse(r.GetString(0), CultureInfo.InvariantCulture),
+            r.GetTime(0),
             r.GetString(1),
             r.GetString(2).Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
@@ -67,7 +66,7 @@ public sealed partial class Hive
         r.GetInt32(0),
         ContentHash.FromBytes(r.GetBytes(1)),
         r.IsDBNull(2) ? null : r.GetInt32(2),
-        DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture),
+        r.GetTime(3),
         r.GetString(4),
         r.GetString(5));
 }

@@ -30,7 +30,7 @@ public sealed partial class Hive
             INSERT INTO control_sets (id, root, parent, seq, created, author, reason)
             VALUES ($id, $root, $parent, (SELECT COALESCE(MAX(seq), 0) + 1 FROM control_sets), $created, $author, $reason)
             """,
-            ("$id", id), ("$root", hash.ToArray()), ("$parent", parent?.Id), ("$created", Now()), ("$author", author), ("$reason", reason));
+            ("$id", id), ("$root", hash.ToArray()), ("$parent", parent?.Id), ("$created", _time.GetUtcNow()), ("$author", author), ("$reason", reason));
         StoreSelect(select with { Default = id });
         return new WriteResult(id, Changed: true);
     });
@@ -55,7 +55,7 @@ public sealed partial class Hive
     /// <summary>Records that this hive was restored from its backup, and what was lost.</summary>
     public void RecordRecovery(HiveRecovery recovery) => InTransaction(() => _database.Execute(
         "INSERT INTO hive_recoveries (time, reason, lost) VALUES ($time, $reason, $lost)",
-        ("$time", recovery.Time.ToString("O", CultureInfo.InvariantCulture)), ("$reason", recovery.Reason), ("$lost", string.Join('\n', recovery.Lost))));
+        ("$time", recovery.Time), ("$reason", recovery.Reason), ("$lost", string.Join('\n', recovery.Lost))));
 
     /// <summary>Copies a consistent snapshot of the hive to <paramref name="path"/>, replacing it atomically.</summary>
     public void BackupTo(string path)
@@ -178,5 +178,4 @@ public sealed partial class Hive
         return Enumerable.Range(1, MaxControlSets).First(id => !used.Contains(id));
     }
 
-    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 }

@@ -46,6 +46,18 @@ public sealed class HiveDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void ATime_IsStoredAsRoundTripText_AndReadBackExactly()
+    {
+        var time = new DateTimeOffset(2024, 7, 19, 4, 9, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
+
+        _database.Execute("INSERT INTO t (id, value) VALUES (1, $t)", ("$t", time));
+
+        Assert.Equal("2024-07-19T04:09:00.1234567+02:00", _database.Scalar("SELECT value FROM t"));
+        var read = _database.Query("SELECT value FROM t", r => r.GetTime(0)).Single();
+        Assert.Equal((time, time.Offset), (read, read.Offset));
+    }
+
+    [Fact]
     public void Execute_RunsEveryStatement_AndCountsTheirChanges()
     {
         var changed = _database.Execute("INSERT INTO t (value) VALUES (1); INSERT INTO t (value) VALUES (2); UPDATE t SET value = 3; -- done");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using LastKnownGood.Internal;
@@ -11,6 +12,9 @@ namespace LastKnownGood.Registry.Internal;
 /// </summary>
 internal sealed unsafe class HiveDatabase : IDisposable
 {
+    /// <summary>Times are stored as round-trip text ("O"): exact, sortable, and readable in the SQLite shell.</summary>
+    public const string TimeFormat = "O";
+
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
     private nint _db;
@@ -259,6 +263,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
                 long value => Sqlite.BindInt64(statement, index, value),
                 double value => Sqlite.BindDouble(statement, index, value),
                 string value => Bind(statement, index, Encoding.UTF8.GetBytes(value), text: true),
+                DateTimeOffset value => Bind(statement, index, Encoding.UTF8.GetBytes(value.ToString(TimeFormat, CultureInfo.InvariantCulture)), text: true),
                 byte[] value => Bind(statement, index, value, text: false),
                 var value => throw new ArgumentException($"The hive does not store a {value.GetType().Name} ({name})."),
             });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LastKnownGood.Internal;
 
@@ -22,6 +23,10 @@ internal sealed unsafe class SqliteRow(nint statement)
             ? throw new InvalidCastException($"Column {column} is NULL, not text.")
             : Encoding.UTF8.GetString(text, Sqlite.ColumnBytes(statement, column));
     }
+
+    /// <summary>A time the hive stored (<see cref="HiveDatabase"/> binds times as round-trip text).</summary>
+    public DateTimeOffset GetTime(int column) =>
+        DateTimeOffset.ParseExact(GetString(column), HiveDatabase.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     public byte[] GetBytes(int column)
     {
