@@ -50,7 +50,7 @@ public sealed partial class KernelPool
             header.OwnerId = (ushort)ownerId;
             header.State = PoolBlockState.Allocated;
             var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, specialPool, ++_allocations);
-            LiveSlot(offset) = block;
+            TrackingSlot(offset) = block;
             return block;
         }
         finally

@@ -29,7 +29,7 @@ public sealed partial class KernelPool
             }
 
             // Tracking holds a block until it is freed; after that its slot is empty or holds whoever reuses the memory.
-            ref var slot = ref LiveSlot(ours.HeaderOffset);
+            ref var slot = ref TrackingSlot(ours.HeaderOffset);
             if (slot != ours)
             {
                 throw DoubleFree(ours, ownerId);

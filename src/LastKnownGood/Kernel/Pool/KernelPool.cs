@@ -45,6 +45,9 @@ public sealed unsafe partial class KernelPool : IDisposable
 
     internal const int NoBlock = -1;
 
+    /// <summary>Tracking slots to start with: enough for the first 32 KiB of the arena.</summary>
+    private const int InitialTracking = 1024;
+
     private readonly PoolSpinLock _lock = new();
     private readonly byte* _base;
     private readonly int _capacity;
@@ -53,8 +56,11 @@ public sealed unsafe partial class KernelPool : IDisposable
     /// <summary>
     /// Pool tracking: the block in use that starts in each <see cref="MinimumBlockSize"/> bytes of
     /// the arena (no two blocks can), or null. Kept apart from the arena, so an overrun cannot reach it.
+    /// It covers the arena only as far as blocks have been allocated, and doubles when one starts
+    /// beyond: sized for the whole arena at once it would be a quarter of the arena's size, zeroed at
+    /// every kernel start.
     /// </summary>
-    private readonly KernelPoolBlock?[] _live;
+    private KernelPoolBlock?[] _live = new KernelPoolBlock?[InitialTracking];
 
     private long _allocations;
     private volatile bool _disposed;
@@ -68,7 +74,6 @@ public sealed unsafe partial class KernelPool : IDisposable
         _capacity = capacity & ~(Granularity - 1);
         _specialPoolOwners = [.. specialPoolOwners ?? []];
         _base = (byte*)NativeMemory.AlignedAlloc((nuint)_capacity, Granularity);
-        _live = new KernelPoolBlock?[_capacity / MinimumBlockSize];
         Array.Fill(_binHeads, NoBlock);
         Array.Fill(_lookasideHeads, NoBlock);
         Header(0) = new PoolHeader { PreviousSize = 0, BlockSize = _capacity, State = PoolBlockState.Free };
@@ -156,9 +161,22 @@ public sealed unsafe partial class KernelPool : IDisposable
     /// <summary>The address of the data of the block whose header is at <paramref name="offset"/>.</summary>
     internal nint DataAddress(int offset) => (nint)(_base + offset + PoolHeader.Size);
 
-    private ref KernelPoolBlock? LiveSlot(int offset) => ref _live[offset / MinimumBlockSize];
+    /// <summary>The tracking slot for a block about to be handed out at <paramref name="offset"/>, growing the table to reach it.</summary>
+    private ref KernelPoolBlock? TrackingSlot(int offset)
+    {
+        var index = offset / MinimumBlockSize;
+        if (index >= _live.Length)
+        {
+            Array.Resize(ref _live, Math.Min(Math.Max(index + 1, _live.Length * 2), _capacity / MinimumBlockSize));
+        }
+
+        return ref _live[index];
+    }
+
+    /// <summary>The tracked block at <paramref name="offset"/> of the arena, or null.</summary>
+    private KernelPoolBlock? Tracked(int offset) => offset / MinimumBlockSize is var index && index < _live.Length ? _live[index] : null;
 
     /// <summary>The block in use whose header is at <paramref name="offset"/>, from tracking; null for a free block or any other offset.</summary>
     private KernelPoolBlock? LiveAt(int offset) =>
-        offset >= 0 && offset < _capacity && LiveSlot(offset) is { } block && block.HeaderOffset == offset ? block : null;
+        offset >= 0 && Tracked(offset) is { } block && block.HeaderOffset == offset ? block : null;
 }

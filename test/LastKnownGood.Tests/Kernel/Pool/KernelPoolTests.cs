@@ -33,6 +33,28 @@ public sealed partial class KernelPoolTests : IDisposable
     }
 
     [Fact]
+    public void Tracking_FollowsBlocksToTheEndOfTheArena_AndStillCatchesADoubleFreeThere()
+    {
+        using var pool = new KernelPool(1024 * 1024);
+        var blocks = new List<KernelPoolBlock>();
+        while (pool.Allocate(LargerThanLookaside, Ntmf, NotMyFault) is { } block)
+        {
+            blocks.Add(block);
+        }
+
+        Assert.True(blocks[^1].Address - blocks[0].Address > 1000 * 1024, "the blocks reach the arena's far end");
+        Assert.Equal(blocks.Count, pool.Outstanding(NotMyFault).Count);
+        foreach (var block in blocks)
+        {
+            pool.Free(block, Ntmf, NotMyFault);
+        }
+
+        Assert.Empty(pool.Outstanding(NotMyFault));
+        var bugCheck = Assert.Throws<BugCheckException>(() => pool.Free(blocks[^1], Ntmf, NotMyFault));
+        Assert.Equal((BugCheckCode.BadPoolCaller, 0x07UL), (bugCheck.Code, bugCheck.Parameter1));
+    }
+
+    [Fact]
     public void Free_ThenAllocateTheSameSize_ReusesTheBlock()
     {
         var first = Allocate(_pool, 100, Ntmf, NotMyFault);
