@@ -1,6 +1,5 @@
 using System.Globalization;
 using LastKnownGood.Internal;
-using Microsoft.Win32.SafeHandles;
 
 namespace LastKnownGood.Kernel;
 
@@ -8,7 +7,7 @@ public sealed partial class Kernel
 {
     private const int Backlog = 16;
 
-    private SafeFileHandle? _kernelSocket;
+    private UnixListener? _kernelSocket;
 
     /// <summary>The kernel's own Unix-domain socket, where user-mode hosts will reach it.</summary>
     public string SocketPath => Path.Combine(_machine.Root, "kernel.sock");
@@ -20,7 +19,7 @@ public sealed partial class Kernel
     private void OpenKernelSocket()
     {
         File.Delete(SocketPath);
-        _kernelSocket = UnixSocket.Listen(SocketPath, Backlog);
+        _kernelSocket = UnixListener.Listen(SocketPath, Backlog);
         var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         Dispatch(new KernelEvent("ipc",
         [

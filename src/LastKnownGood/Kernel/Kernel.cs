@@ -57,7 +57,13 @@ public sealed partial class Kernel : IDisposable
     {
         _watchdog?.Dispose();
         _kernelSocket?.Dispose();
-        _hive?.Dispose();
+        // Under the gate: a driver thread still calling in must find the hive gone, not closing.
+        lock (_hiveGate)
+        {
+            _hive?.Dispose();
+            _hive = null;
+        }
+
         Pool.Dispose();
     }
 
@@ -66,7 +72,7 @@ public sealed partial class Kernel : IDisposable
     {
         lock (_hiveGate)
         {
-            return read(_hive!, _controlSet);
+            return read(_hive ?? throw new ObjectDisposedException(nameof(Kernel), "The kernel has shut down; its hive is closed."), _controlSet);
         }
     }
 

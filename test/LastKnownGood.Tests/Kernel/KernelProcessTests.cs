@@ -52,9 +52,10 @@ public sealed class KernelProcessTests
         using var kernel = machine.StartKernel();
         await kernel.WaitForLineAsync(l => l == "ready", Timeout);
         Assert.False(File.Exists(machine.Directory.KernelProfilePath));
+        var socket = Path.Combine(machine.Root, "kernel.sock");
         using (var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            await client.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(machine.Root, "kernel.sock")));
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(socket));
         }
 
         Assert.Contains("Hello: saw an IPC event with 20 fields", kernel.StandardError);
@@ -64,6 +65,7 @@ public sealed class KernelProcessTests
         Assert.Contains("Hello: Goodbye", kernel.StandardError);
         Assert.Empty(machine.Crashes());
         Assert.True(new FileInfo(machine.Directory.KernelProfilePath).Length > 0, "a clean shutdown records the start-up profile for the next boot");
+        Assert.False(File.Exists(socket), "a clean shutdown removes the kernel's socket");
     }
 
     [Theory]

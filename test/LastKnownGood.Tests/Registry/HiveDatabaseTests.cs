@@ -155,6 +155,20 @@ public sealed class HiveDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void AClosedDatabase_RefusesEveryUse_InsteadOfCrashingInSqlite()
+    {
+        var closed = HiveDatabase.Open(_temp.Combine("closed.db"), create: true);
+        closed.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => closed.Execute("SELECT 1"));
+        Assert.Throws<ObjectDisposedException>(() => closed.Scalar("SELECT 1"));
+        Assert.Throws<ObjectDisposedException>(() => closed.Write(() => 0));
+        Assert.Throws<ObjectDisposedException>(() => closed.ReadBlob("t", "value", 1, new byte[1]));
+        Assert.Throws<ObjectDisposedException>(() => closed.BackupTo(_temp.Combine("copy.db")));
+        closed.Dispose();
+    }
+
+    [Fact]
     public void OpeningAFileThatIsNotADatabase_SaysTheHiveIsDamaged()
     {
         var path = _temp.Combine("text.db");

@@ -28,12 +28,18 @@ internal sealed unsafe class HiveDatabase : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// The open connection. SQLite as shipped does not check its arguments: a closed connection
+    /// passed to it would crash the process rather than fail, so every use goes through here.
+    /// </summary>
+    private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(HiveDatabase), $"The hive {Path} is closed.");
+
     public static HiveDatabase Open(string path, bool create)
     {
         var database = Connect(path, create);
         try
         {
-            database.Check(Sqlite.BusyTimeout(database._db, (int)BusyTimeout.TotalMilliseconds));
+            database.Check(Sqlite.BusyTimeout(database.Connection, (int)BusyTimeout.TotalMilliseconds));
             database.Execute("PRAGMA journal_mode = WAL");
             database.Execute("PRAGMA synchronous = FULL");
             return database;
@@ -80,7 +86,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
         catch
         {
             // SQLite has already rolled back after some errors (a full disk, for one).
-            if (Sqlite.GetAutocommit(_db) == 0)
+            if (Sqlite.GetAutocommit(Connection) == 0)
             {
                 Execute("ROLLBACK");
             }
@@ -96,9 +102,9 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// <summary>Runs every statement of <paramref name="sql"/>; returns the rows they inserted, updated or deleted.</summary>
     public int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        var before = Sqlite.TotalChanges(_db);
+        var before = Sqlite.TotalChanges(Connection);
         Run(sql, parameters, null);
-        return Sqlite.TotalChanges(_db) - before;
+        return Sqlite.TotalChanges(Connection) - before;
     }
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
@@ -127,7 +133,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// </summary>
     public int ReadBlob(string table, string column, long rowId, byte[] buffer)
     {
-        Check(Sqlite.BlobOpen(_db, "main", table, column, rowId, 0, out var blob));
+        Check(Sqlite.BlobOpen(Connection, "main", table, column, rowId, 0, out var blob));
         try
         {
             var length = Sqlite.BlobBytes(blob);
@@ -153,15 +159,15 @@ internal sealed unsafe class HiveDatabase : IDisposable
     public void BackupTo(string destination)
     {
         using var target = Connect(destination, create: true);
-        var backup = Sqlite.BackupInit(target._db, "main", _db, "main");
+        var backup = Sqlite.BackupInit(target.Connection, "main", Connection, "main");
         if (backup == 0)
         {
-            target.Check(Sqlite.ExtendedErrorCode(target._db));
+            target.Check(Sqlite.ExtendedErrorCode(target.Connection));
         }
 
-        var status = Sqlite.BackupStep(backup, -1);
-        Sqlite.BackupFinish(backup);
-        Check(status);
+        // A failed step leaves its error, and its message, on the destination's connection.
+        Sqlite.BackupStep(backup, -1);
+        target.Check(Sqlite.BackupFinish(backup));
     }
 
     public void Dispose()
@@ -191,7 +197,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
                 byte* tail;
                 do
                 {
-                    status = Sqlite.Prepare(_db, next, -1, out statement, out tail);
+                    status = Sqlite.Prepare(Connection, next, -1, out statement, out tail);
                 }
                 while (Retry(status, deadline));
 

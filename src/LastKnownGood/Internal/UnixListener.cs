@@ -10,13 +10,23 @@ namespace LastKnownGood.Internal;
 /// start-up work after the drivers (bench/README.md, kernel start). Whatever accepts on it later
 /// can wrap the descriptor in a <c>Socket</c> through <c>SafeSocketHandle</c>.
 /// </summary>
-internal static unsafe class UnixSocket
+internal sealed unsafe class UnixListener : IDisposable
 {
+    private readonly SafeFileHandle _handle;
+
+    private UnixListener(string path, SafeFileHandle handle)
+    {
+        Path = path;
+        _handle = handle;
+    }
+
+    public string Path { get; }
+
     /// <summary>sockaddr_un's sun_path: 108 bytes, the terminating NUL included.</summary>
     private const int PathCapacity = 108;
 
-    /// <summary>Binds a new stream socket to <paramref name="path"/> and listens; the handle closes it.</summary>
-    public static SafeFileHandle Listen(string path, int backlog)
+    /// <summary>Binds a new stream socket to <paramref name="path"/> and listens.</summary>
+    public static UnixListener Listen(string path, int backlog)
     {
         var length = Encoding.UTF8.GetByteCount(path);
         if (length >= PathCapacity)
@@ -37,13 +47,20 @@ internal static unsafe class UnixSocket
             Encoding.UTF8.GetBytes(path, new Span<byte>(address + sizeof(ushort), PathCapacity));
             Check(Libc.Bind(fd, address, sizeof(ushort) + length + 1), "bind", path);
             Check(Libc.Listen(fd, backlog), "listen", path);
-            return handle;
+            return new(path, handle);
         }
         catch
         {
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Closes the socket and removes its file, as .NET's <c>Socket</c> does for a bound Unix-domain endpoint.</summary>
+    public void Dispose()
+    {
+        _handle.Dispose();
+        File.Delete(Path);
     }
 
     private static void Check(int result, string call, string path)
