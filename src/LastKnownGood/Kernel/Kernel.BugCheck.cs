@@ -22,7 +22,7 @@ public sealed partial class Kernel
     internal Exception BugCheck(BugCheckCode code, ulong p1, ulong p2, ulong p3, ulong p4, string? component, Exception? exception, string message)
     {
         WaitIfStopping(enter: true);
-        _watchdog?.Dispose();
+        StopWatchdog();
         var record = new CrashRecord(_time.GetUtcNow(), code, [p1, p2, p3, p4], _options.Boot, _controlSet, component,
             exception?.GetType().FullName, message, StackOf(exception), Events.Recent());
         long id = 0;

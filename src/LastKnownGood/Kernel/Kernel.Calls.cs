@@ -3,7 +3,10 @@ namespace LastKnownGood.Kernel;
 public sealed partial class Kernel
 {
     private readonly Dictionary<int, (LoadedDriver Driver, CallSite Site, long Started)> _activeCalls = [];
-    private Timer? _watchdog;
+    private static readonly TimeSpan WatchdogInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Set to stop the watchdog. Never disposed: its thread may still be waiting on it.</summary>
+    private readonly ManualResetEventSlim _watchdogStop = new();
 
     /// <summary>
     /// The one way into driver code. An exception that escapes it is a bug check: the kernel
@@ -50,9 +53,22 @@ public sealed partial class Kernel
         _ => BugCheckCode.KmodeExceptionNotHandled,
     };
 
-    /// <summary>Every 100 ms: a driver call past its deadline is 0xEA; a protected structure changed behind the kernel's back is 0x109.</summary>
-    private void StartWatchdog() =>
-        _watchdog = new Timer(_ => WatchdogTick(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+    /// <summary>
+    /// Every 100 ms: a driver call past its deadline is 0xEA; a protected structure changed behind
+    /// the kernel's back is 0x109. The watchdog has a thread of its own: on the thread pool it
+    /// would wait behind the very driver work items that hang, and a driver that takes every
+    /// worker thread would silence it.
+    /// </summary>
+    private void StartWatchdog() => new Thread(() =>
+    {
+        while (!_watchdogStop.Wait(WatchdogInterval))
+        {
+            WatchdogTick();
+        }
+    })
+    { IsBackground = true, Name = "lkg watchdog" }.Start();
+
+    private void StopWatchdog() => _watchdogStop.Set();
 
     private void WatchdogTick()
     {

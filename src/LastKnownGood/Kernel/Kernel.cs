@@ -55,7 +55,7 @@ public sealed partial class Kernel : IDisposable
 
     public void Dispose()
     {
-        _watchdog?.Dispose();
+        StopWatchdog();
         _kernelSocket?.Dispose();
         // Under the gate: a driver thread still calling in must find the hive gone, not closing.
         lock (_hiveGate)

@@ -14,6 +14,7 @@ public sealed class KernelProcessTests
     [InlineData("index", BugCheckCode.PageFaultInNonpagedArea, "System.IndexOutOfRangeException")]
     [InlineData("throw-work-item", BugCheckCode.SystemThreadExceptionNotHandled, "System.InvalidOperationException")]
     [InlineData("hang", BugCheckCode.ThreadStuckInDeviceDriver, null)]
+    [InlineData("starve-pool", BugCheckCode.ThreadStuckInDeviceDriver, null)]
     [InlineData("bugcheck", BugCheckCode.ManuallyInitiatedCrash, null)]
     [InlineData("patch-kernel", BugCheckCode.CriticalStructureCorruption, null)]
     public async Task Fault_InARealKernel_IsABugCheckWithARecord(string fault, BugCheckCode expected, string? exceptionType)

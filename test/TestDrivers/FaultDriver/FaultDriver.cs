@@ -5,7 +5,7 @@ namespace FaultDriver;
 /// <summary>
 /// Does what <c>Parameters\Fault</c> says, so each test can make a real driver fail in one way:
 /// <c>none</c>, <c>fail</c> (DriverEntry returns an error), <c>throw</c>, <c>index</c> (reads past
-/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>bugcheck</c>, <c>patch-kernel</c>; and
+/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>starve-pool</c>, <c>bugcheck</c>, <c>patch-kernel</c>; and
 /// <c>report-boot-ok</c>, which is no fault: it reports the boot good from a timer after the boot.
 /// </summary>
 public sealed class FaultDriver : IDriver
@@ -33,6 +33,17 @@ public sealed class FaultDriver : IDriver
             case "hang":
                 // Blocks forever, as a driver waiting on an event nobody will set.
                 new ManualResetEventSlim().Wait();
+                return NtStatus.Success;
+            case "starve-pool":
+                // Work items that never return on every worker thread the pool may have: a driver
+                // hogging the system's worker threads, which must not silence the watchdog.
+                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+                ThreadPool.SetMaxThreads(workers, completionPorts);
+                for (var i = 0; i <= workers; i++)
+                {
+                    context.QueueWorkItem(() => new ManualResetEventSlim().Wait());
+                }
+
                 return NtStatus.Success;
             case "bugcheck":
                 context.BugCheck(BugCheckCode.ManuallyInitiatedCrash, 1, 2, 3, 4);
