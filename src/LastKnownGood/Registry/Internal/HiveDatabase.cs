@@ -18,7 +18,6 @@ internal sealed unsafe class HiveDatabase : IDisposable
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
     private nint _db;
-    private bool _writing;
 
     private HiveDatabase(string path, nint db)
     {
@@ -32,6 +31,9 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// The open connection. SQLite as shipped does not check its arguments: a closed connection
     /// passed to it would crash the process rather than fail, so every use goes through here.
     /// </summary>
+    /// <summary>SQLite's own answer: outside a transaction a connection is in autocommit mode.</summary>
+    private bool InTransaction => Sqlite.GetAutocommit(Connection) == 0;
+
     private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(HiveDatabase), $"The hive {Path} is closed.");
 
     public static HiveDatabase Open(string path, bool create)
@@ -70,13 +72,12 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits or none.</summary>
     public T Write<T>(Func<T> work)
     {
-        if (_writing)
+        if (InTransaction)
         {
             throw new InvalidOperationException("The hive does not nest write transactions.");
         }
 
         Execute("BEGIN IMMEDIATE");
-        _writing = true;
         try
         {
             var result = work();
@@ -86,16 +87,12 @@ internal sealed unsafe class HiveDatabase : IDisposable
         catch
         {
             // SQLite has already rolled back after some errors (a full disk, for one).
-            if (Sqlite.GetAutocommit(Connection) == 0)
+            if (InTransaction)
             {
                 Execute("ROLLBACK");
             }
 
             throw;
-        }
-        finally
-        {
-            _writing = false;
         }
     }
 
@@ -108,17 +105,8 @@ internal sealed unsafe class HiveDatabase : IDisposable
     }
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        object? first = null;
-        var seen = false;
-        Run(sql, parameters, row =>
-        {
-            first = seen ? first : row.GetValue(0);
-            seen = true;
-        });
-        return first;
-    }
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) =>
+        Query(sql, row => row.GetValue(0), parameters) is [var first, ..] ? first : null;
 
     public List<T> Query<T>(string sql, Func<SqliteRow, T> map, params (string Name, object? Value)[] parameters)
     {
@@ -290,11 +278,11 @@ internal sealed unsafe class HiveDatabase : IDisposable
     }
 
     /// <summary>Turns a failed call's status into the hive's error: corruption, a busy machine, or a failed use.</summary>
-    private int Check(int status)
+    private void Check(int status)
     {
         if (status is Sqlite.Ok or Sqlite.Row or Sqlite.Done)
         {
-            return status;
+            return;
         }
 
         var message = _db != 0
