@@ -21,19 +21,30 @@ public static class CrashLog
     /// <summary>Writes a record inside the caller's transaction.</summary>
     internal static long Insert(HiveDatabase database, CrashRecord record) => (long)database.Scalar(
         """
-        INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events)
-        VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events) RETURNING id
+        INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump)
+        VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events, $frames, $pool, $dump) RETURNING id
         """,
         ("$time", record.Time),
         ("$code", (long)record.Code),
-        ("$parameters", JsonSerializer.Serialize(record.Parameters)),
+        ("$parameters", JsonSerializer.Serialize([.. record.Parameters], CrashJson.Default.UInt64Array)),
         ("$boot", record.Boot),
         ("$set", record.ControlSet),
         ("$component", record.Component),
         ("$type", record.ExceptionType),
         ("$message", record.Message),
         ("$stack", record.Stack),
-        ("$events", JsonSerializer.Serialize(record.LastEvents)))!;
+        ("$events", JsonSerializer.Serialize([.. record.LastEvents], CrashJson.Default.StringArray)),
+        ("$frames", JsonSerializer.Serialize([.. record.Frames], CrashJson.Default.CrashFrameArray)),
+        ("$pool", record.Pool is null ? null : JsonSerializer.Serialize(record.Pool, CrashJson.Default.PoolEvidence)),
+        ("$dump", record.Dump))!;
+
+    /// <summary>Names the dump the boot manager wrote for crash <paramref name="id"/>, once the record is durable.</summary>
+    public static void SetDump(Hive hive, long id, string dump) =>
+        hive.Database.Write(() => hive.Database.Execute("UPDATE crashes SET dump = $dump WHERE id = $id", ("$id", id), ("$dump", dump)));
+
+    /// <summary>Crash <paramref name="id"/>, if the log has it.</summary>
+    public static CrashRecord? Get(Hive hive, long id) =>
+        hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [var record] ? record : null;
 
     public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY id", Read);
 
@@ -41,17 +52,23 @@ public static class CrashLog
     public static CrashRecord? FindForBoot(Hive hive, int boot) =>
         hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC LIMIT 1", Read, ("$boot", boot)) is [var record] ? record : null;
 
-    private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events FROM crashes";
+    private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump FROM crashes";
 
     private static CrashRecord Read(SqliteRow r) => new(
         r.GetTime(1),
         (BugCheckCode)r.GetInt64(2),
-        JsonSerializer.Deserialize<ulong[]>(r.GetString(3))!,
+        JsonSerializer.Deserialize(r.GetString(3), CrashJson.Default.UInt64Array)!,
         r.IsDBNull(4) ? null : r.GetInt32(4),
         r.GetInt32(5),
         r.IsDBNull(6) ? null : r.GetString(6),
         r.IsDBNull(7) ? null : r.GetString(7),
         r.GetString(8),
         r.GetString(9),
-        JsonSerializer.Deserialize<string[]>(r.GetString(10))!) { Id = r.GetInt64(0) };
+        JsonSerializer.Deserialize(r.GetString(10), CrashJson.Default.StringArray)!)
+    {
+        Id = r.GetInt64(0),
+        Frames = JsonSerializer.Deserialize(r.GetString(11), CrashJson.Default.CrashFrameArray)!,
+        Pool = r.IsDBNull(12) ? null : JsonSerializer.Deserialize(r.GetString(12), CrashJson.Default.PoolEvidence),
+        Dump = r.IsDBNull(13) ? null : r.GetString(13),
+    };
 }

@@ -10,7 +10,7 @@ namespace LastKnownGood.Registry;
 /// </summary>
 public sealed partial class Hive : IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private const int MaxControlSets = 999;
 
     private readonly HiveDatabase _database;
@@ -138,7 +138,8 @@ public sealed partial class Hive : IDisposable
         CREATE TABLE crashes (
             id INTEGER PRIMARY KEY, time TEXT NOT NULL, code INTEGER NOT NULL, parameters TEXT NOT NULL,
             boot INTEGER, control_set INTEGER NOT NULL, component TEXT, exception_type TEXT,
-            message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL)
+            message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL,
+            frames TEXT NOT NULL DEFAULT '[]', pool TEXT, dump TEXT)
         """,
         """
         CREATE TABLE boots (
@@ -148,12 +149,38 @@ public sealed partial class Hive : IDisposable
         """,
     ];
 
+    /// <summary>Schema 2 to 3: crash records gain structured frames, pool evidence and a dump.</summary>
+    private static readonly string[] MigrationFrom2 =
+    [
+        "ALTER TABLE crashes ADD COLUMN frames TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE crashes ADD COLUMN pool TEXT",
+        "ALTER TABLE crashes ADD COLUMN dump TEXT",
+        "UPDATE meta SET value = '3' WHERE key = 'schema'",
+    ];
+
     private void CheckSchema()
     {
-        var version = _database.Query("SELECT value FROM sqlite_master m JOIN meta ON m.name = 'meta' WHERE key = 'schema'", r => r.GetString(0));
+        var version = ReadSchemaVersion();
+        if (version is ["2"])
+        {
+            _database.Write(() =>
+            {
+                foreach (var statement in MigrationFrom2)
+                {
+                    _database.Execute(statement);
+                }
+
+                return 0;
+            });
+            version = ReadSchemaVersion();
+        }
+
         if (version is not [var text] || text != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             throw new HiveCorruptException($"{Path} is not a LastKnownGood hive of schema {SchemaVersion}.");
         }
     }
+
+    private IReadOnlyList<string> ReadSchemaVersion() =>
+        _database.Query("SELECT value FROM sqlite_master m JOIN meta ON m.name = 'meta' WHERE key = 'schema'", r => r.GetString(0));
 }
