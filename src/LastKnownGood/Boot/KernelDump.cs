@@ -21,11 +21,15 @@ internal static class KernelDump
     /// <summary>The file name the runtime writes when it ends boot <paramref name="boot"/>'s kernel itself.</summary>
     public static string ForFatalError(int boot) => $"boot-{boot}.dmp";
 
-    /// <summary>The environment that makes the runtime write <see cref="ForFatalError"/> when it ends the kernel.</summary>
+    /// <summary>
+    /// The environment that makes the runtime write <see cref="ForFatalError"/> when it ends the kernel.
+    /// Mini is the runtime's minidump with heap here: in its plain minidump the code of a stack
+    /// overflow's frames is missing, and no method on the overflowed thread can be named.
+    /// </summary>
     public static IEnumerable<(string Name, string Value)> FatalErrorEnvironment(MachineDirectory machine, int boot, DumpType type) => type == DumpType.None ? [] :
     [
         ("DOTNET_DbgEnableMiniDump", "1"),
-        ("DOTNET_DbgMiniDumpType", type == DumpType.Full ? "4" : "1"),
+        ("DOTNET_DbgMiniDumpType", type == DumpType.Full ? "4" : "2"),
         ("DOTNET_DbgMiniDumpName", Path.Combine(machine.DumpsPath, ForFatalError(boot))),
         ("DOTNET_CreateDumpDiagnostics", "0"),
     ];
