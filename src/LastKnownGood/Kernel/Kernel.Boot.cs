@@ -11,6 +11,7 @@ public sealed partial class Kernel
     private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
 
     private CodeIntegrityPolicy? _codeIntegrity;
+    private int _lastDriverId;
 
     /// <summary>Opens the hive, plans the load order, and starts every kernel-mode driver in it.</summary>
     private int Boot()
@@ -33,6 +34,7 @@ public sealed partial class Kernel
         var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
         Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
         _codeIntegrity = CodeIntegrityPolicy.Read(_hive!, _controlSet);
+        ReadVerifierSettings();
         _dumpType = _hive.OpenKey(_controlSet, KeyPath.Parse(@"Control\CrashControl")) is { } crashControl
             && crashControl.TryGetValue("DumpType", out var dumpType) && dumpType.Kind == RegistryValueKind.Sz
             ? dumpType.AsString().ToLowerInvariant() switch { "mini" => DumpType.Normal, "full" => DumpType.Full, _ => null }
@@ -122,7 +124,9 @@ public sealed partial class Kernel
             return NtStatus.InvalidImageHash;
         }
 
-        var loaded = new LoadedDriver(_drivers.Count + 1, entry, instance, manifest.Version.ToString());
+        // Never reused: a driver whose DriverEntry failed may still own blocks, and may be under special pool.
+        var loaded = new LoadedDriver(++_lastDriverId, entry, instance, manifest.Version.ToString()) { Verifier = VerifierFlagsOf(entry.Name) };
+        ApplyVerifier(loaded);
         var result = Call(loaded, CallSite.DriverEntry, () => instance.DriverEntry(new DriverContext(this, loaded)));
         if (!result.IsSuccess)
         {
