@@ -53,7 +53,7 @@ public sealed partial class KernelPool
             header.Tag = tag;
             header.OwnerId = (ushort)ownerId;
             header.State = PoolBlockState.Allocated;
-            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, special: null, ++_allocations);
+            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, isSpecialPool: false, ++_allocations);
             TrackingSlot(offset) = block;
             return block;
         }

@@ -160,9 +160,9 @@ public sealed unsafe partial class KernelPool : IDisposable
     internal byte* Locate(KernelPoolBlock block, int offset, int length, PoolAccess access)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (block.Special is { } special)
+        if (block.IsSpecialPool)
         {
-            return LocateSpecial(block, special, offset, length, access);
+            return LocateSpecial(block, offset, length, access);
         }
 
         var start = (long)block.DataOffset + offset;
@@ -175,8 +175,9 @@ public sealed unsafe partial class KernelPool : IDisposable
     }
 
     /// <summary>A special pool access is checked before it touches memory: through the SDK, the guard page is never reached.</summary>
-    private static byte* LocateSpecial(KernelPoolBlock block, SpecialPoolSlot special, int offset, int length, PoolAccess access)
+    private byte* LocateSpecial(KernelPoolBlock block, int offset, int length, PoolAccess access)
     {
+        var special = _special.SlotOf(block);
         if (special.Freed)
         {
             throw FreedSpecialPoolAccess(block, offset, length, access);
@@ -189,6 +190,9 @@ public sealed unsafe partial class KernelPool : IDisposable
 
         return (byte*)special.Data + offset;
     }
+
+    /// <summary>The address of a special pool block's data, outside the arena.</summary>
+    internal nint SpecialAddressOf(KernelPoolBlock block) => _special.SlotOf(block).Data;
 
     private ref PoolHeader Header(int offset) => ref *(PoolHeader*)(_base + offset);
 

@@ -18,7 +18,7 @@ namespace LastKnownGood.Kernel.Pool;
 /// </remarks>
 public sealed unsafe class KernelPoolBlock : PoolBlock
 {
-    internal KernelPoolBlock(KernelPool pool, int headerOffset, int blockSize, int size, uint tag, int ownerId, SpecialPoolSlot? special, long sequence)
+    internal KernelPoolBlock(KernelPool pool, int headerOffset, int blockSize, int size, uint tag, int ownerId, bool isSpecialPool, long sequence)
     {
         Pool = pool;
         HeaderOffset = headerOffset;
@@ -26,7 +26,7 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
         Size = size;
         Tag = tag;
         OwnerId = ownerId;
-        Special = special;
+        IsSpecialPool = isSpecialPool;
         Sequence = sequence;
     }
 
@@ -39,13 +39,14 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     public int OwnerId { get; }
 
     /// <summary>The address of the block's first data byte; its header is the <see cref="KernelPool.HeaderSize"/> bytes before.</summary>
-    public nint Address => Special?.Data ?? Pool.DataAddress(HeaderOffset);
+    public nint Address => IsSpecialPool ? Pool.SpecialAddressOf(this) : Pool.DataAddress(HeaderOffset);
 
-    /// <summary>True when the owner runs under special pool: the block sits against a guard page, and accesses are bounds-checked.</summary>
-    public bool IsSpecialPool => Special is not null;
-
-    /// <summary>Where a special pool block lives, outside the arena; null for a block of the arena.</summary>
-    internal SpecialPoolSlot? Special { get; }
+    /// <summary>
+    /// True when the owner runs under special pool: the block sits against a guard page, outside the
+    /// arena, and accesses are bounds-checked. Where it sits is kept by the pool, not here: a field
+    /// for it would make every block object 8 bytes larger.
+    /// </summary>
+    public bool IsSpecialPool { get; }
 
     internal KernelPool Pool { get; }
 

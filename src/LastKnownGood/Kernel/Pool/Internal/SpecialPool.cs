@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using LastKnownGood.Internal;
 
 namespace LastKnownGood.Kernel.Pool.Internal;
@@ -26,6 +28,9 @@ internal sealed class SpecialPool : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Queue<nint>> _freeSlots = [];
     private readonly Dictionary<nint, KernelPoolBlock> _live = [];
+
+    /// <summary>Every special pool block's slot, for as long as the block object lives; read without the lock.</summary>
+    private readonly ConditionalWeakTable<KernelPoolBlock, SpecialPoolSlot> _slots = new();
     private nint _region;
     private long _used;
     private bool _disposed;
@@ -50,7 +55,8 @@ internal sealed class SpecialPool : IDisposable
             }
 
             var slot = new SpecialPoolSlot(start, dataPages, start + (nint)length - size);
-            var block = new KernelPoolBlock(pool, KernelPool.NoBlock, (dataPages + 1) * PageSize, size, tag, ownerId, slot, sequence);
+            var block = new KernelPoolBlock(pool, KernelPool.NoBlock, (dataPages + 1) * PageSize, size, tag, ownerId, isSpecialPool: true, sequence);
+            _slots.Add(block, slot);
             _live.Add(slot.Data, block);
             return block;
         }
@@ -59,7 +65,7 @@ internal sealed class SpecialPool : IDisposable
     /// <summary>Frees a live block: its pages become inaccessible and are given back; its slot waits for reuse.</summary>
     public SpecialPoolRelease Release(KernelPoolBlock block, uint tag)
     {
-        var slot = block.Special!;
+        var slot = SlotOf(block);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -82,6 +88,10 @@ internal sealed class SpecialPool : IDisposable
             return SpecialPoolRelease.Released;
         }
     }
+
+    /// <summary>Where a block of this special pool lives, freed or not.</summary>
+    public SpecialPoolSlot SlotOf(KernelPoolBlock block) =>
+        _slots.TryGetValue(block, out var slot) ? slot : throw new UnreachableException("Every special pool block is given a slot when it is allocated.");
 
     /// <summary>The live blocks of <paramref name="ownerId"/>, in no particular order.</summary>
     public IEnumerable<KernelPoolBlock> Outstanding(int ownerId)
