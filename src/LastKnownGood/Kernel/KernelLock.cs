@@ -10,6 +10,7 @@ namespace LastKnownGood.Kernel;
 internal sealed class KernelLock(string name, string driverName, LockOrderGraph? order = null, Func<Func<NtStatus>, NtStatus>? service = null) : IKernelLock
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private readonly Func<Func<NtStatus>, NtStatus> _service = service ?? (check => check());
 
     public string Name => name;
 
@@ -31,7 +32,7 @@ internal sealed class KernelLock(string name, string driverName, LockOrderGraph?
         }
 
         var thread = Environment.CurrentManagedThreadId;
-        (service ?? (check => check()))(() =>
+        _service(() =>
         {
             order.Acquiring(this, thread);
             return NtStatus.Success;
