@@ -31,6 +31,7 @@ public static class LkgCommand
             .. HistoryCommand.Create(time),
             ControlSetCommand.Create(time),
             RegCommand.Create(time),
+            VerifierCommand.Create(time),
             DriverCommand.Create(time),
             ContentCommand.Create(time),
             .. BootStatusCommands.Create(time),
