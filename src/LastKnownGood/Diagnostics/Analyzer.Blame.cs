@@ -30,9 +30,10 @@ public sealed partial class Analyzer
             }
         }
 
+        var none = stack.Count == 0 ? "The record has no stack (it was written from the kernel's exit status, or before stacks were recorded)" : "No frame of the stack is in a driver's code";
         return component is not null
-            ? new(null, component, $"No frame of the stack is in a driver's code; the crash record names {component}." + Skipped(skipped))
-            : new(null, null, "No frame of the stack is in a driver's code and the crash record names no driver." + Skipped(skipped));
+            ? new(null, component, $"{none}; the crash record names {component}." + Skipped(skipped))
+            : new(null, null, $"{none}, and the crash record names no driver." + Skipped(skipped));
     }
 
     private static string Skipped(List<string> rules) =>

@@ -42,7 +42,7 @@ public static class BugCheckExplanations
     {
         BugCheckCode.KmodeExceptionNotHandled => ["the exception code that was not handled (the exception's HRESULT)", "the address where the exception occurred", "parameter 0 of the exception", "parameter 1 of the exception"],
         BugCheckCode.SystemThreadExceptionNotHandled => ["the exception code that was not handled (the exception's HRESULT)", "the address where the exception occurred", "the exception record", "the context record"],
-        BugCheckCode.PageFaultInNonpagedArea => ["the address or index referenced", Access(p[1], write: [1, 2], execute: 0x10), "the faulting code (the address, or the driver, that referenced the memory)", "the fault type"],
+        BugCheckCode.PageFaultInNonpagedArea => ["the address or index referenced (for an exception that stood for the fault, its HRESULT)", Access(p[1], write: [1, 2], execute: 0x10), "the faulting code (the address, or the driver, that referenced the memory)", "the fault type"],
         BugCheckCode.BadPoolHeader => BadPoolHeader(p[0]),
         BugCheckCode.BadPoolCaller => BadPoolCaller(p[0]),
         BugCheckCode.DriverCorruptedExpool => ["the memory referenced", "the IRQL at the time of the reference", Access(p[2], write: [1], execute: null), "the address that referenced the memory"],
