@@ -98,6 +98,17 @@ public sealed class AnalyzerTests : IDisposable
     }
 
     [Fact]
+    public void Analyze_EmptyOrNonStringTriageValues_AreNoRules()
+    {
+        SetTriage("Sensor", " ");
+        _hive.Write("test", "triage", e => e.SetValue(TriageRules.KeyPath, "Sensor!ContentInterpreter.Match", RegistryValue.Dword(1)));
+
+        var analysis = Analyze(Crash(BugCheckCode.KmodeExceptionNotHandled, "Sensor", InterpreterMatch));
+
+        Assert.Equal(("Sensor", 0, Confidence.Certain), (analysis.Blamed, analysis.BlamedFrame, analysis.Confidence));
+    }
+
+    [Fact]
     public void Analyze_PoolCorruptionFoundByAnotherDriver_IsUncertain_AndNamesThePrecedingBlocksOwner()
     {
         var crash = Crash(BugCheckCode.BadPoolHeader, "Hello", PoolFree, HelloRefresh) with
