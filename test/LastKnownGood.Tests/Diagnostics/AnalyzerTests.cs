@@ -257,6 +257,19 @@ public sealed class AnalyzerTests : IDisposable
     }
 
     /// <summary>A record of a crash in the newest control set.</summary>
+    [Fact]
+    public void Analyze_FrameWithAModuleAndNoLine_GetsItsLineFromThePdb()
+    {
+        var method = typeof(AnalyzerTests).GetMethod(nameof(Analyze_FrameWithAModuleAndNoLine_GetsItsLineFromThePdb))!;
+        var frame = new CrashFrame("LastKnownGood.Tests", "Sensor", typeof(AnalyzerTests).FullName!, method.Name, method.MetadataToken, 0, typeof(AnalyzerTests).Assembly.Location);
+
+        var analysis = Analyze(Crash(BugCheckCode.KmodeExceptionNotHandled, "Sensor", frame));
+
+        Assert.EndsWith("AnalyzerTests.cs", analysis.Stack[0].File);
+        Assert.NotNull(analysis.Stack[0].Line);
+        Assert.Equal(frame, analysis.Stack[0] with { File = null, Line = null });
+    }
+
     private CrashRecord Crash(BugCheckCode code, string? component, params CrashFrame[] frames) =>
         new(DateTimeOffset.UnixEpoch, code, [0x15, 2, 0, 0], 1, _hive.ReadSelect().Default, component, null, "test crash", "", ["Sensor: armed"]) { Frames = frames };
 
