@@ -21,6 +21,9 @@ public readonly record struct NtStatus(uint Value)
     public static readonly NtStatus InvalidImageHash = new(0xC0000428);
     public static readonly NtStatus NotSupported = new(0xC00000BB);
     public static readonly NtStatus Timeout = new(0x00000102);
+
+    /// <summary>An operation did not complete in its time (a store busy past its timeout): unlike <see cref="Timeout"/>, a failure.</summary>
+    public static readonly NtStatus IoTimeout = new(0xC00000B5);
     public static readonly NtStatus InvalidDeviceState = new(0xC0000184);
 
     public NtStatusSeverity Severity => (NtStatusSeverity)(Value >> 30);
@@ -45,6 +48,7 @@ public readonly record struct NtStatus(uint Value)
         0xC000003E => "STATUS_DATA_ERROR",
         0xC0000061 => "STATUS_PRIVILEGE_NOT_HELD",
         0xC000009A => "STATUS_INSUFFICIENT_RESOURCES",
+        0xC00000B5 => "STATUS_IO_TIMEOUT",
         0xC00000BB => "STATUS_NOT_SUPPORTED",
         0xC000014C => "STATUS_REGISTRY_CORRUPT",
         0xC0000184 => "STATUS_INVALID_DEVICE_STATE",

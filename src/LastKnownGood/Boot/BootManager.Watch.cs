@@ -12,14 +12,21 @@ public sealed partial class BootManager
     /// </summary>
     private async Task<BootRunResult?> WatchAsync(BootRecord boot, int count, CancellationToken end)
     {
-        using var kernel = KernelProcess.Start(options.Kernel, machine, boot);
+        var dumpType = CrashControl.ReadDumpType(hive, boot.ControlSet);
+        using var kernel = KernelProcess.Start(options.Kernel, machine, boot, dumpType);
         BootLog.SetKernel(hive, boot.Number, kernel.Id);
         reporter.Starting(boot with { KernelProcessId = kernel.Id });
         var recovery = RecoveryOptions.Read(hive, boot.ControlSet);
         var ready = false;
         while (true)
         {
-            await Task.WhenAny(kernel.Exited, Task.Delay(options.PollInterval, time, end));
+            await Task.WhenAny(kernel.Exited, kernel.CrashHandedOver, Task.Delay(options.PollInterval, time, end));
+            if (kernel.CrashHandedOver is { IsCompleted: true, Result: { } crash })
+            {
+                await RecordBugCheckAsync(boot, kernel, crash, dumpType);
+                return null;
+            }
+
             if (kernel.Exited.IsCompleted)
             {
                 await CloseAsync(boot, kernel, exit: null);
@@ -86,7 +93,7 @@ public sealed partial class BootManager
         {
             return step();
         }
-        catch (LkgException e) when (e.Status == NtStatus.Timeout)
+        catch (LkgException e) when (e.Status == NtStatus.IoTimeout)
         {
             reporter.Warning(e.Message);
             return null;
@@ -124,7 +131,17 @@ public sealed partial class BootManager
     private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result)
     {
         kernel.Terminate();
-        var killed = await Task.WhenAny(kernel.Exited, Task.Delay(options.ShutdownTimeout, time)) != kernel.Exited;
+        var timeout = Task.Delay(options.ShutdownTimeout, time);
+        await Task.WhenAny(kernel.Exited, kernel.CrashHandedOver, timeout);
+        if (kernel.CrashHandedOver is { IsCompleted: true, Result: { } crash })
+        {
+            // A driver's Unload bug checked: the kernel has stopped and waits for its record to be made durable.
+            await RecordBugCheckAsync(boot, kernel, crash, CrashControl.ReadDumpType(hive, boot.ControlSet));
+            return result;
+        }
+
+        // The pipe ends with the kernel, a moment before its exit is seen.
+        var killed = await Task.WhenAny(kernel.Exited, timeout) == timeout;
         if (killed)
         {
             kernel.KillGroup();
@@ -136,6 +153,51 @@ public sealed partial class BootManager
         return result;
     }
 
+    /// <summary>
+    /// DESIGN §9, the boot manager's half of a bug check: the kernel handed its record over and
+    /// stopped its group. Stop the group again (in case the kernel's own stop has not landed),
+    /// make the record durable, however long the hive stays busy, take the dump of the stopped
+    /// kernel when <c>DumpType</c> asks for one, then end the group and the boot.
+    /// </summary>
+    private async Task RecordBugCheckAsync(BootRecord boot, KernelProcess kernel, CrashRecord crash, DumpType dumpType)
+    {
+        kernel.StopGroup();
+        long id;
+        while (true)
+        {
+            try
+            {
+                id = CrashLog.Append(hive, crash);
+                break;
+            }
+            catch (LkgException e) when (e.Status == NtStatus.IoTimeout)
+            {
+                reporter.Warning($"{e.Message} The crash record of boot {boot.Number} waits for it; the kernel stays stopped.");
+            }
+        }
+
+        if (dumpType != DumpType.None)
+        {
+            var name = KernelDump.ForCrash(id);
+            if (await KernelDump.WriteAsync(machine, kernel.Id, dumpType, name) is { } error)
+            {
+                reporter.Warning($"The dump of crash {id} could not be written: {error}");
+            }
+            else
+            {
+                Poll(() =>
+                {
+                    CrashLog.SetDump(hive, id, name);
+                    return name;
+                });
+            }
+        }
+
+        kernel.KillGroup();
+        await kernel.Exited;
+        await CloseAsync(boot, kernel, new KernelExit(BootOutcome.Bugcheck, "bug check"));
+    }
+
     /// <summary>Sweeps the boot's process group for strays and records how the boot ended.</summary>
     private async Task CloseAsync(BootRecord boot, KernelProcess kernel, KernelExit? exit)
     {
@@ -144,6 +206,11 @@ public sealed partial class BootManager
         var now = time.GetUtcNow();
         exit ??= KernelExit.Classify(kernel.Exited.Result, boot with { KernelProcessId = kernel.Id },
             CrashLog.FindForBoot(hive, boot.Number) is not null, kernel.StandardError, now);
+        if (exit.Crash is { } died && File.Exists(Path.Combine(machine.DumpsPath, KernelDump.ForFatalError(boot.Number))))
+        {
+            // The runtime ended the kernel and wrote its dump on the way out (KernelDump.FatalErrorEnvironment).
+            exit = exit with { Crash = died with { Dump = KernelDump.ForFatalError(boot.Number) } };
+        }
         var ended = BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now);
         reporter.Ended(ended, CrashLog.FindForBoot(hive, boot.Number));
     }

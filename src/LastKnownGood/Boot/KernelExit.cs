@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using LastKnownGood.Diagnostics;
 
 namespace LastKnownGood.Boot;
 
 /// <summary>What a kernel's exit status means for its boot (DESIGN §3, §7, §9).</summary>
-internal sealed partial record KernelExit(BootOutcome Outcome, string Reason, bool AskedForLastKnownGood = false)
+internal sealed record KernelExit(BootOutcome Outcome, string Reason, bool AskedForLastKnownGood = false)
 {
     /// <summary>For a kernel that died without writing its crash record, the record the boot manager writes for it.</summary>
     public CrashRecord? Crash { get; init; }
@@ -22,20 +20,40 @@ internal sealed partial record KernelExit(BootOutcome Outcome, string Reason, bo
     /// <summary>
     /// A kernel gone without a crash record of its own: one is written from what is left, the
     /// exit status and the tail of standard error (the runtime prints its fatal errors there).
-    /// A bug check whose record could not be written keeps its stop code from the STOP line;
-    /// any other death is 0xEF, the machine's critical process died.
+    /// A bug check whose record could not be written keeps its stop code from the stop line. A
+    /// runtime that ended the kernel (a stack overflow, a fault in native code, a fatal error) is
+    /// an exception nobody handled in kernel mode, 0x1E, with the exception code of the signal in
+    /// p1; 0xEF is only ever for Critical user-mode processes. SIGKILL is not a failure of the
+    /// kernel's code (a person, or the out-of-memory killer): the boot is killed, with no record.
     /// </summary>
     private static KernelExit Died(int exitCode, BootRecord boot, string standardError, DateTimeOffset now)
     {
         var signal = exitCode > 128 ? exitCode - 128 : 0;
         var how = signal != 0 ? $"died of signal {signal} ({SignalName(signal)})" : $"exited with code {exitCode}";
-        var stop = StopLine().Match(standardError);
-        var code = stop.Success ? (BugCheckCode)uint.Parse(stop.Groups[1].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : BugCheckCode.CriticalProcessDied;
+        if (signal == SignalKill)
+        {
+            return new(BootOutcome.Killed, how);
+        }
+
+        var stopped = StopLine.TryParse(standardError, out var code, out var component);
+        var exceptionCode = standardError.Contains("Stack overflow", StringComparison.Ordinal) ? StatusStackOverflow : ExceptionCodeOf(signal);
         var message = $"The kernel (process {boot.KernelProcessId}) {how} without a crash record of its own.";
-        var crash = new CrashRecord(now, code, [(ulong)(boot.KernelProcessId ?? 0), (ulong)signal, (ulong)exitCode, 0], boot.Number, boot.ControlSet,
-            stop.Success && stop.Groups[2].Value != "kernel" ? stop.Groups[2].Value : null, null, message, standardError, []);
-        return new(signal == 9 ? BootOutcome.Killed : BootOutcome.Bugcheck, how) { Crash = crash };
+        var crash = new CrashRecord(now, stopped ? code : BugCheckCode.KmodeExceptionNotHandled, [exceptionCode, 0, (ulong)signal, (ulong)exitCode],
+            boot.Number, boot.ControlSet, component, null, message, standardError, []);
+        return new(BootOutcome.Bugcheck, how) { Crash = crash };
     }
+
+    private const int SignalKill = 9;
+    private const ulong StatusStackOverflow = 0xC00000FD;
+
+    /// <summary>The NTSTATUS exception code Windows reports for the fault a signal stands for.</summary>
+    private static ulong ExceptionCodeOf(int signal) => signal switch
+    {
+        4 => 0xC000001D, // STATUS_ILLEGAL_INSTRUCTION
+        7 or 11 => 0xC0000005, // STATUS_ACCESS_VIOLATION
+        8 => 0xC0000094, // STATUS_INTEGER_DIVIDE_BY_ZERO
+        _ => 0xC0000409, // STATUS_STACK_BUFFER_OVERRUN: the fail-fast code the runtime's own aborts use
+    };
 
     private static string StartFailure(string standardError, string fallback) =>
         standardError.Split('\n').LastOrDefault(l => l.Contains(" failed to start", StringComparison.Ordinal)) is { } line
@@ -53,7 +71,4 @@ internal sealed partial record KernelExit(BootOutcome Outcome, string Reason, bo
         15 => "SIGTERM",
         _ => "a signal",
     };
-
-    [GeneratedRegex(@"\*\*\* STOP: 0x([0-9A-F]{8}) \([A-Z0-9_]+\) (\S+):")]
-    private static partial Regex StopLine();
 }

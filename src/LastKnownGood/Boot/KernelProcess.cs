@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using LastKnownGood.Diagnostics;
 using LastKnownGood.Internal;
 using LastKnownGood.Machines;
 
@@ -21,9 +23,21 @@ internal sealed class KernelProcess : IDisposable
     private readonly Queue<string> _tail = new();
     private int _skipped;
 
-    private KernelProcess(Process process) => _process = process;
+    private readonly AnonymousPipeServerStream _crashPipe;
+
+    private KernelProcess(Process process, AnonymousPipeServerStream crashPipe)
+    {
+        _process = process;
+        _crashPipe = crashPipe;
+    }
 
     public int Id => _process.Id;
+
+    /// <summary>
+    /// The crash record the kernel hands over when it bug checks (<see cref="CrashHandoff"/>); by
+    /// then the kernel has stopped its process group. Null when the kernel ends without one.
+    /// </summary>
+    public Task<CrashRecord?> CrashHandedOver { get; private set; } = Task.FromResult<CrashRecord?>(null);
 
     /// <summary>Completes with the exit code (128 + signal for a signal) as soon as the kernel is gone.</summary>
     public Task<int> Exited => _exited.Task;
@@ -51,7 +65,7 @@ internal sealed class KernelProcess : IDisposable
     /// </summary>
     public Task WaitForStandardErrorAsync(TimeSpan timeout) => Task.WhenAny(_standardErrorClosed.Task, Task.Delay(timeout));
 
-    public static KernelProcess Start(KernelCommandLine command, MachineDirectory machine, BootRecord boot)
+    public static KernelProcess Start(KernelCommandLine command, MachineDirectory machine, BootRecord boot, DumpType dumpType)
     {
         var info = new ProcessStartInfo(command.FileName)
         {
@@ -60,23 +74,43 @@ internal sealed class KernelProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        var crashPipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
         foreach (var argument in command.Arguments.Concat(
-            ["kernel", "--machine", machine.Root, "--boot", $"{boot.Number}", "--control-set", $"{boot.ControlSet}", "--mode", BootNames.Name(boot.Mode)]))
+            ["kernel", "--machine", machine.Root, "--boot", $"{boot.Number}", "--control-set", $"{boot.ControlSet}", "--mode", BootNames.Name(boot.Mode),
+                CrashHandoff.Option, crashPipe.GetClientHandleAsString()]))
         {
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in KernelDump.FatalErrorEnvironment(machine, boot.Number, dumpType))
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var kernel = new KernelProcess(process);
+        var kernel = new KernelProcess(process, crashPipe);
         // Exited fires when the process ends, without waiting for its pipes, which a stray child may hold open.
         process.Exited += (_, _) => kernel._exited.TrySetResult(process.ExitCode);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => kernel.KeepTail(e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        finally
+        {
+            // The kernel holds the write end now; the pipe ends when it does.
+            crashPipe.DisposeLocalCopyOfClientHandle();
+        }
+
+        kernel.CrashHandedOver = CrashHandoff.ReadAsync(crashPipe);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return kernel;
     }
+
+    /// <summary>Stops every process of the boot where it is (SIGSTOP to the group): a bug check's second line of defence.</summary>
+    public void StopGroup() => Libc.Kill(-Id, Libc.SignalStop);
 
     /// <summary>Asks the kernel to shut down cleanly (SIGTERM).</summary>
     public void Terminate() => Libc.Kill(Id, Libc.SignalTerm);
@@ -140,6 +174,7 @@ internal sealed class KernelProcess : IDisposable
     {
         _process.StandardInput.Dispose();
         _process.Dispose();
+        _crashPipe.Dispose();
     }
 
     private void KeepTail(string? line)

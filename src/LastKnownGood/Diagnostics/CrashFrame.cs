@@ -24,11 +24,12 @@ public sealed record CrashFrame(
     string? File = null,
     int? Line = null)
 {
-    /// <summary>WinDbg's <c>module!Type.Method+0xOFFSET</c>, with the short type name.</summary>
+    /// <summary>WinDbg's <c>module!Type.Method</c>, with the short type name, as failure buckets use it.</summary>
     public string Symbol => $"{Module}!{ShortType}.{Method}";
 
     public string ShortType => Type[(Type.LastIndexOf('.') + 1)..];
 
+    /// <summary>One line of a stack's text: <c>module!Namespace.Type.Method+0xIL</c>, and the source line when known.</summary>
     public override string ToString() =>
-        $"{Symbol}+0x{Math.Max(ILOffset, 0):X}" + (File is null ? "" : $" [{File} @ {Line}]");
+        $"{Module}!{Type}.{Method}+0x{Math.Max(ILOffset, 0):X}" + (File is null ? "" : $" [{File} @ {Line}]");
 }

@@ -18,6 +18,9 @@ public static class CrashLog
         return database.Write(() => Insert(database, record));
     }
 
+    /// <summary>Writes a record on the hive's own connection, in a transaction of its own, and returns its id.</summary>
+    public static long Append(Hive hive, CrashRecord record) => hive.Database.Write(() => Insert(hive.Database, record));
+
     /// <summary>Writes a record inside the caller's transaction.</summary>
     internal static long Insert(HiveDatabase database, CrashRecord record) => (long)database.Scalar(
         """

@@ -10,6 +10,11 @@ internal static partial class Libc
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
     public const int SignalUser1 = 10;
+    public const int SignalStop = 19;
+    public const int OpenPath = 0x200000;
+    public const int OpenDirectory = 0x10000;
+    public const int SetDescriptorFlags = 2;
+    public const int DescriptorCloseOnExec = 1;
     public const int AddressFamilyUnix = 1;
     public const int SocketStream = 1;
     public const int SocketCloseOnExec = 0x80000;
@@ -24,6 +29,17 @@ internal static partial class Libc
     /// <summary>open(2): .NET's FileStream always takes a lock on Unix and refuses directories.</summary>
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
+
+    /// <summary>write(2): the bug check writes its record to the boot manager's pipe without a stream, a lock or the thread pool.</summary>
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static unsafe partial nint Write(int fd, byte* buffer, nint count);
+
+    /// <summary>fcntl(2) with an int argument: F_SETFD to keep a descriptor out of the kernel's own children.</summary>
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);

@@ -25,34 +25,48 @@ internal sealed unsafe class UnixListener : IDisposable
     /// <summary>sockaddr_un's sun_path: 108 bytes, the terminating NUL included.</summary>
     private const int PathCapacity = 108;
 
-    /// <summary>Binds a new stream socket to <paramref name="path"/> and listens.</summary>
+    /// <summary>
+    /// Binds a new stream socket to <paramref name="path"/> and listens. The address is the
+    /// socket's name under <c>/proc/self/fd/</c> of its directory, which fits <c>sun_path</c>
+    /// however long the machine's path is; the file is made in the directory itself.
+    /// </summary>
     public static UnixListener Listen(string path, int backlog)
     {
-        var length = Encoding.UTF8.GetByteCount(path);
-        if (length >= PathCapacity)
-        {
-            throw new ArgumentOutOfRangeException(nameof(path), path,
-                $"A Unix-domain socket's path holds at most {PathCapacity - 1} bytes; this one has {length}.");
-        }
-
-        var fd = Libc.Socket(Libc.AddressFamilyUnix, Libc.SocketStream | Libc.SocketCloseOnExec, 0);
-        Check(fd, "socket", path);
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var directoryPath = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var directory = Libc.Open(directoryPath, Libc.OpenPath | Libc.OpenDirectory | Libc.OpenCloseOnExec);
+        Check(directory, "open", directoryPath);
         try
         {
-            // sockaddr_un: sa_family_t (2 bytes), then the path and its NUL.
-            var address = stackalloc byte[sizeof(ushort) + PathCapacity];
-            new Span<byte>(address, sizeof(ushort) + PathCapacity).Clear();
-            *(ushort*)address = Libc.AddressFamilyUnix;
-            Encoding.UTF8.GetBytes(path, new Span<byte>(address + sizeof(ushort), PathCapacity));
-            Check(Libc.Bind(fd, address, sizeof(ushort) + length + 1), "bind", path);
-            Check(Libc.Listen(fd, backlog), "listen", path);
-            return new(path, handle);
+            var address = $"/proc/self/fd/{directory}/{System.IO.Path.GetFileName(path)}";
+            var length = Encoding.UTF8.GetByteCount(address);
+            if (length >= PathCapacity)
+            {
+                throw new IOException($"The socket {path} has a name of {length} bytes; a Unix-domain socket's name holds at most {PathCapacity - 1}.");
+            }
+
+            var fd = Libc.Socket(Libc.AddressFamilyUnix, Libc.SocketStream | Libc.SocketCloseOnExec, 0);
+            Check(fd, "socket", path);
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            try
+            {
+                // sockaddr_un: sa_family_t (2 bytes), then the path and its NUL.
+                var sockaddr = stackalloc byte[sizeof(ushort) + PathCapacity];
+                new Span<byte>(sockaddr, sizeof(ushort) + PathCapacity).Clear();
+                *(ushort*)sockaddr = Libc.AddressFamilyUnix;
+                Encoding.UTF8.GetBytes(address, new Span<byte>(sockaddr + sizeof(ushort), PathCapacity));
+                Check(Libc.Bind(fd, sockaddr, sizeof(ushort) + length + 1), "bind", path);
+                Check(Libc.Listen(fd, backlog), "listen", path);
+                return new(path, handle);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
-        catch
+        finally
         {
-            handle.Dispose();
-            throw;
+            _ = Libc.Close(directory);
         }
     }
 

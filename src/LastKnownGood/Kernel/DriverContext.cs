@@ -4,7 +4,9 @@ namespace LastKnownGood.Kernel;
 
 /// <summary>
 /// What one kernel-mode driver sees of the kernel (<see cref="IDriverContext"/>). Every call
-/// returns a status; kernel-detected corruption in a call becomes a bug check naming this driver.
+/// passes the kernel's gate on the way in and on the way out, so once a bug check has begun no
+/// call of any driver completes; every call returns a status; kernel-detected corruption in a
+/// call becomes a bug check naming this driver.
 /// </summary>
 internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDriverContext
 {
@@ -12,12 +14,13 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
 
     public string DriverName => driver.Name;
 
-    public IReadOnlyList<string> ContentNames => kernel.WithHive((hive, set) =>
-        kernel.Content!.Names(hive, set, driver.Name));
+    public IReadOnlyList<string> ContentNames => Gated(() =>
+        HiveCall(() => kernel.WithHive((hive, set) => kernel.Content!.Names(hive, set, driver.Name)), out var names).IsSuccess ? names! : []);
 
     public NtStatus QueryParameter(string name, out object? value)
     {
-        value = kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
+        kernel.Gate();
+        var status = HiveCall(() => kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
             ? found.Kind switch
             {
                 RegistryValueKind.Dword => found.AsDword(),
@@ -27,14 +30,16 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
                 RegistryValueKind.Binary => found.Data.ToArray(),
                 _ => (object?)null,
             }
-            : null);
-        return value is null ? NtStatus.ObjectNameNotFound : NtStatus.Success;
+            : null), out value);
+        kernel.Gate();
+        return status.IsSuccess && value is null ? NtStatus.ObjectNameNotFound : status;
     }
 
     /// <summary>Reads the whole file under the hive's lock: drivers read content from any thread.</summary>
     public NtStatus OpenContent(string name, out Stream? content)
     {
-        content = kernel.WithHive((hive, set) =>
+        kernel.Gate();
+        var status = HiveCall(() => kernel.WithHive((hive, set) =>
         {
             using var stream = kernel.Content!.Open(hive, set, driver.Name, name);
             if (stream is null)
@@ -46,17 +51,20 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
             stream.CopyTo(copy);
             copy.Position = 0;
             return (Stream)copy;
-        });
-        return content is null ? NtStatus.ObjectNameNotFound : NtStatus.Success;
+        }), out content);
+        kernel.Gate();
+        return status.IsSuccess && content is null ? NtStatus.ObjectNameNotFound : status;
     }
 
     public NtStatus AllocatePool(int size, uint tag, out PoolBlock? block)
     {
+        kernel.Gate();
         block = size > 0 ? KernelCall(() => kernel.Pool.Allocate(size, tag, driver.Id)) : null;
+        kernel.Gate();
         return block is null ? (size > 0 ? NtStatus.InsufficientResources : NtStatus.InvalidParameter) : NtStatus.Success;
     }
 
-    public NtStatus FreePool(PoolBlock block, uint tag)
+    public NtStatus FreePool(PoolBlock block, uint tag) => Gated(() =>
     {
         KernelCall(() =>
         {
@@ -64,40 +72,71 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
             return 0;
         });
         return NtStatus.Success;
-    }
+    });
 
-    public NtStatus QueueWorkItem(Action work) =>
+    public NtStatus QueueWorkItem(Action work) => Gated(() =>
         ThreadPool.UnsafeQueueUserWorkItem(_ => kernel.Call(driver, CallSite.WorkItem, () =>
         {
             work();
             return NtStatus.Success;
-        }), null) ? NtStatus.Success : NtStatus.InsufficientResources;
+        }), null) ? NtStatus.Success : NtStatus.InsufficientResources);
 
     public NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer)
     {
+        kernel.Gate();
         timer = new Timer(_ => kernel.Call(driver, CallSite.WorkItem, () =>
         {
             callback();
             return NtStatus.Success;
         }), null, dueTime, period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : period);
+        kernel.Gate();
         return NtStatus.Success;
     }
 
     public NtStatus CreateLock(string name, out IKernelLock? kernelLock)
     {
+        kernel.Gate();
         kernelLock = new KernelLock(name);
+        kernel.Gate();
         return NtStatus.Success;
     }
 
-    public void Log(string message) => kernel.Events.Write(driver.Name, message);
+    public void Log(string message) => Gated(() =>
+    {
+        kernel.Events.Write(driver.Name, message);
+        return 0;
+    });
 
-    public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => kernel.Subscribe(driver, eventType, handler);
+    public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => Gated(() => kernel.Subscribe(driver, eventType, handler));
 
-    public NtStatus ReportBootOk() => kernel.ReportBootOk(driver);
+    public NtStatus ReportBootOk() => Gated(() => kernel.ReportBootOk(driver));
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>
         throw kernel.BugCheck(code, parameter1, parameter2, parameter3, parameter4, driver.Name, null, $"{driver.Name} called BugCheck.");
+
+    private T Gated<T>(Func<T> call)
+    {
+        kernel.Gate();
+        var result = call();
+        kernel.Gate();
+        return result;
+    }
+
+    /// <summary>A hive the kernel cannot use right now (busy past its timeout) is the call's failure status, never an exception in the driver.</summary>
+    private static NtStatus HiveCall<T>(Func<T> read, out T? result)
+    {
+        try
+        {
+            result = read();
+            return NtStatus.Success;
+        }
+        catch (LkgException e)
+        {
+            result = default;
+            return e.Status;
+        }
+    }
 
     /// <summary>A kernel service that finds corruption stops the machine here: the driver never sees the exception.</summary>
     private T KernelCall<T>(Func<T> service)

@@ -12,6 +12,9 @@ internal sealed class DriverLoadContext(string name, string packageDirectory) : 
 {
     private static readonly string SdkName = typeof(IDriver).Assembly.GetName().Name!;
 
+    /// <summary>The driver this context loads: a crash frame in one of its assemblies is that driver's.</summary>
+    public string DriverName => name;
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         if (assemblyName.Name == SdkName)

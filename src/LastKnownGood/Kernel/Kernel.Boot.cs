@@ -2,7 +2,6 @@ using LastKnownGood.Boot;
 using LastKnownGood.Drivers;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
-using Microsoft.Diagnostics.NETCore.Client;
 
 namespace LastKnownGood.Kernel;
 
@@ -12,6 +11,9 @@ public sealed partial class Kernel
 
     private CodeIntegrityPolicy? _codeIntegrity;
 
+    /// <summary>Every driver id handed out this boot, loaded or not, for naming pool owners in a crash record.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _driverNames = new();
+
     /// <summary>Opens the hive, plans the load order, and starts every kernel-mode driver in it.</summary>
     private int Boot()
     {
@@ -19,7 +21,7 @@ public sealed partial class Kernel
         {
             _hive = _machine.OpenHive(_time);
             var select = _hive.ReadSelect();
-            _controlSet = _options.ControlSet ?? (select.Current != 0 ? select.Current : select.Default);
+            _controlSet = _options.ControlSet ?? select.Default;
             _hive.GetControlSet(_controlSet);
         }
         catch (LkgException e)
@@ -33,10 +35,6 @@ public sealed partial class Kernel
         var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
         Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
         _codeIntegrity = CodeIntegrityPolicy.Read(_hive!, _controlSet);
-        _dumpType = _hive.OpenKey(_controlSet, KeyPath.Parse(@"Control\CrashControl")) is { } crashControl
-            && crashControl.TryGetValue("DumpType", out var dumpType) && dumpType.Kind == RegistryValueKind.Sz
-            ? dumpType.AsString().ToLowerInvariant() switch { "mini" => DumpType.Normal, "full" => DumpType.Full, _ => null }
-            : null;
         if (_codeIntegrity.TestSigning)
         {
             Events.Write("kernel", "Test Mode: TestSigning is on; development-signed drivers load.");
@@ -123,6 +121,7 @@ public sealed partial class Kernel
         }
 
         var loaded = new LoadedDriver(_drivers.Count + 1, entry, instance, manifest.Version.ToString());
+        _driverNames[loaded.Id] = loaded.Name;
         var result = Call(loaded, CallSite.DriverEntry, () => instance.DriverEntry(new DriverContext(this, loaded)));
         if (!result.IsSuccess)
         {

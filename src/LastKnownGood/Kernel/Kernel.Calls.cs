@@ -31,9 +31,7 @@ public sealed partial class Kernel
         }
         catch (Exception e)
         {
-            var code = Classify(e, site);
-            throw BugCheck(code, (ulong)(uint)e.HResult, 0, (ulong)driver.Id, 0, driver.Name, e,
-                $"{e.GetType().Name} escaped {driver.Name} in {site}: {e.Message}");
+            throw Unhandled(e, Classify(e, site), driver.Name, $"{e.GetType().Name} escaped {driver.Name} in {site}: {e.Message}");
         }
         finally
         {
@@ -42,6 +40,20 @@ public sealed partial class Kernel
                 _activeCalls.Remove(thread);
             }
         }
+    }
+
+    /// <summary>
+    /// An exception nobody handled, as Windows lays out its parameters: for 0x50 the access
+    /// (<see cref="PageFault"/>); for 0x1E and 0x7E p1 the exception code (its HRESULT) and p2 the
+    /// address of the code that threw.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private Exception Unhandled(Exception e, BugCheckCode code, string? component, string message)
+    {
+        var (p1, p2, p3, p4) = code == BugCheckCode.PageFaultInNonpagedArea
+            ? PageFault.Parameters(e)
+            : ((ulong)(uint)e.HResult, PageFault.CodeAddress(new System.Diagnostics.StackTrace(e).GetFrame(0)?.GetMethod()), 0ul, 0ul);
+        throw BugCheck(code, p1, p2, p3, p4, component, e, message);
     }
 
     /// <summary>DESIGN §9: memory faults are 0x50; other exceptions 0x7E on system threads, 0x1E elsewhere.</summary>
@@ -91,5 +103,6 @@ public sealed partial class Kernel
         }
 
         CheckProtectedStructures();
+        SweepUnobservedTasks();
     }
 }

@@ -20,6 +20,12 @@ public sealed partial class Kernel
         }
 
         _ = Libc.SetProcessGroup(0, 0);
+        if (_options.CrashHandoff is { } pipe)
+        {
+            // The pipe is the boot manager's and this kernel's alone: the services it starts must not hold it open.
+            _ = Libc.Fcntl(pipe, Libc.SetDescriptorFlags, Libc.DescriptorCloseOnExec);
+        }
+
         var lifeline = new Thread(() =>
         {
             using var input = Console.OpenStandardInput();

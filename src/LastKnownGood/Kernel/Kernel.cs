@@ -36,21 +36,34 @@ public sealed partial class Kernel : IDisposable
 
     /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then unloads.</summary>
     /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
+    /// <remarks>
+    /// An exception that escapes the kernel's own code (driver code is behind <see cref="Call"/>)
+    /// is a bug check naming the kernel: 0x74 when the hive failed it, 0x1E otherwise.
+    /// </remarks>
     public int Run(CancellationToken stop)
     {
+        WatchForUnhandledExceptions();
         AttachToBootManager();
-        var outcome = Boot();
-        if (outcome != KernelExitCodes.Shutdown)
+        try
         {
-            return outcome;
-        }
+            var outcome = Boot();
+            if (outcome != KernelExitCodes.Shutdown)
+            {
+                return outcome;
+            }
 
-        MarkReady();
-        Console.Out.WriteLine("ready");
-        Console.Out.Flush();
-        stop.WaitHandle.WaitOne();
-        Shutdown();
-        return KernelExitCodes.Shutdown;
+            MarkReady();
+            Console.Out.WriteLine("ready");
+            Console.Out.Flush();
+            stop.WaitHandle.WaitOne();
+            Shutdown();
+            return KernelExitCodes.Shutdown;
+        }
+        catch (Exception e)
+        {
+            throw Unhandled(e, e is LkgException ? BugCheckCode.BadSystemConfigInfo : BugCheckCode.KmodeExceptionNotHandled, null,
+                $"The kernel's own code failed: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     public void Dispose()

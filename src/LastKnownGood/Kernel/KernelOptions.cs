@@ -5,7 +5,7 @@ namespace LastKnownGood.Kernel;
 /// <summary>How one boot's kernel runs; the boot manager sets these, tests may too.</summary>
 public sealed record KernelOptions
 {
-    /// <summary>The control set to boot; null: <c>Select.Current</c> if set, else <c>Default</c>.</summary>
+    /// <summary>The control set to boot; null: <c>Select.Default</c>, as a boot manager would pick for a normal boot.</summary>
     public int? ControlSet { get; init; }
 
     /// <summary>
@@ -20,6 +20,12 @@ public sealed record KernelOptions
     /// Safe mode: only what <c>Control\SafeBoot</c> names loads.
     /// </summary>
     public BootMode Mode { get; init; } = BootMode.Normal;
+
+    /// <summary>
+    /// The write end of the boot manager's crash pipe (<see cref="Boot.CrashHandoff"/>): a bug check
+    /// hands its record over it and stops the boot's process group. Null: the kernel writes the record itself.
+    /// </summary>
+    public int? CrashHandoff { get; init; }
 
     /// <summary>How long one driver call may run before the watchdog raises 0xEA.</summary>
     public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -24,9 +24,10 @@ internal static class KernelCommand
 
         Usage: lkg kernel [options]
 
-          --control-set N     The control set to boot (default: Select's Current, else Default).
+          --control-set N     The control set to boot (default: Select's Default).
           --boot N            The boot's number, recorded in crash records.
           --mode MODE         normal, last-known-good, safe-minimal or safe-network (default: normal).
+          --crash-fd FD       The boot manager's crash pipe: a bug check hands its record over it.
           --watchdog SECONDS  Seconds a driver call may run before bug check 0xEA (default: 10).
           --machine DIR       The machine directory (default: $LKG_MACHINE, else ./machine).
         """;
@@ -114,6 +115,9 @@ internal static class KernelCommand
                     break;
                 case "--mode":
                     options = options with { Mode = Mode(args, ref i) };
+                    break;
+                case CrashHandoff.Option:
+                    options = options with { CrashHandoff = WholeNumber(args, ref i) };
                     break;
                 case "--watchdog":
                     options = options with { WatchdogTimeout = Seconds(args, ref i) };

@@ -188,22 +188,57 @@ public sealed class KernelProcessTests
     }
 
     [Fact]
-    public async Task CrashControlMiniDump_WritesARealDumpBesideTheRecord()
+    public async Task FailureOfTheKernelsOwnCode_IsABugCheckNamingTheKernel()
     {
         using var machine = await TestMachine.CreateAsync();
-        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system");
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "throw");
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\CrashControl", "DumpType", "mini");
+        // The kernel's socket cannot be made where a directory stands in its way.
+        Directory.CreateDirectory(Path.Combine(machine.Root, "kernel.sock", "in-the-way"));
 
         using var kernel = machine.StartKernel();
 
         Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
         var crash = Assert.Single(machine.Crashes());
-        var dump = new FileInfo(Path.Combine(machine.Directory.DumpsPath, $"crash-{crash.Id}.dmp"));
-        Assert.True(dump.Exists, kernel.StandardError);
-        using var header = dump.OpenRead();
-        var magic = new byte[4];
-        header.ReadExactly(magic);
-        Assert.Equal("\u007fELF"u8.ToArray(), magic);
+        Assert.Equal((BugCheckCode.KmodeExceptionNotHandled, (string?)null), (crash.Code, crash.Component));
+        Assert.Contains("The kernel's own code failed", crash.Message);
+        Assert.Contains(crash.Frames, f => f.Module == "LastKnownGood" && f.Type == "LastKnownGood.Kernel.Kernel");
+        Assert.Contains("*** STOP: 0x0000001E (KMODE_EXCEPTION_NOT_HANDLED) kernel:", kernel.StandardError);
+    }
+
+    [Fact]
+    public async Task WithoutControlSet_TheKernelBootsDefault_NotAStaleCurrent()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\Hello\Parameters", "Greeting", "changed");
+        var select = machine.Select();
+        Assert.NotEqual(select.Current, select.Default);
+
+        using var kernel = machine.StartKernel();
+        await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+
+        Assert.Contains($"booting ControlSet{select.Default:000}", kernel.StandardError);
+    }
+
+    [Fact]
+    public async Task PageFault_HasWindowsParameterLayout_AndStructuredFrames()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "index");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        var crash = Assert.Single(machine.Crashes());
+        Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "FaultDriver"), (crash.Code, crash.Component));
+        // p2 0: a read; p3 the faulting method's code; p4 0: the page is not present.
+        Assert.Equal(0ul, crash.Parameters[1]);
+        Assert.NotEqual(0ul, crash.Parameters[2]);
+        Assert.Equal(0ul, crash.Parameters[3]);
+        var faulting = crash.Frames.First(f => f.Owner is not null);
+        Assert.Equal(("FaultDriver", "FaultDriver", "FaultDriver.FaultDriver", "DriverEntry"), (faulting.Module, faulting.Owner, faulting.Type, faulting.Method));
+        Assert.True(faulting.ILOffset >= 0);
     }
 }

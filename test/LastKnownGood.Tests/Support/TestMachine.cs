@@ -13,16 +13,22 @@ namespace LastKnownGood.Tests.Support;
 public sealed class TestMachine : IDisposable
 {
     private readonly TempDirectory _temp = new();
+    private readonly string _name;
 
-    public string Root => _temp.Combine("machine");
+    private TestMachine(string name) => _name = name;
+
+    public string Root => _temp.Combine(_name);
 
     public MachineDirectory Directory => new(Root);
 
     private Dictionary<string, string> Environment => new() { ["LKG_MACHINE"] = Root, ["LKG_KEYS"] = _temp.Combine("keys") };
 
-    public static async Task<TestMachine> CreateAsync(params string[] init)
+    public static Task<TestMachine> CreateAsync(params string[] init) => CreateNamedAsync("machine", init);
+
+    /// <summary>A machine whose directory, under the temporary directory, is <paramref name="name"/> (which may hold slashes).</summary>
+    public static async Task<TestMachine> CreateNamedAsync(string name, params string[] init)
     {
-        var machine = new TestMachine();
+        var machine = new TestMachine(name);
         await machine.LkgAsync(["init", .. init]);
         await machine.LkgAsync("keys", "create", "test", "--trust");
         return machine;

@@ -5,8 +5,10 @@ namespace FaultDriver;
 /// <summary>
 /// Does what <c>Parameters\Fault</c> says, so each test can make a real driver fail in one way:
 /// <c>none</c>, <c>fail</c> (DriverEntry returns an error), <c>throw</c>, <c>index</c> (reads past
-/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>starve-pool</c>, <c>bugcheck</c>, <c>patch-kernel</c>; and
-/// <c>report-boot-ok</c>, which is no fault: it reports the boot good from a timer after the boot.
+/// an array), <c>throw-work-item</c>, <c>hang</c>, <c>starve-pool</c>, <c>bugcheck</c>, <c>patch-kernel</c>; exceptions
+/// that escape code the driver runs outside the SDK (<c>throw-thread</c>, <c>throw-thread-pool</c>, <c>throw-task</c>,
+/// <c>throw-timer</c>); <c>spin</c> (<see cref="Spinner"/>); and <c>report-boot-ok</c>, which is no fault: it reports
+/// the boot good from a timer after the boot.
 /// </summary>
 public sealed class FaultDriver : IDriver
 {
@@ -51,6 +53,22 @@ public sealed class FaultDriver : IDriver
             case "patch-kernel":
                 // After the boot, when the kernel has sealed its structures and listed this driver.
                 return context.SetTimer(TimeSpan.FromMilliseconds(300), TimeSpan.Zero, PatchKernel, out _timer);
+            case "throw-thread":
+                new Thread(() => throw new InvalidOperationException("FaultDriver threw on its own thread")).Start();
+                return NtStatus.Success;
+            case "throw-thread-pool":
+                ThreadPool.QueueUserWorkItem(_ => throw new InvalidOperationException("FaultDriver threw in its own thread-pool work"));
+                return NtStatus.Success;
+            case "throw-task":
+                // Started and never awaited: the exception is only seen when the task is collected.
+                _ = Task.Run(() => throw new InvalidOperationException("FaultDriver threw in a task nobody awaits"));
+                return NtStatus.Success;
+            case "throw-timer":
+                _timer = new Timer(_ => throw new InvalidOperationException("FaultDriver threw in its own timer"), null, 100, Timeout.Infinite);
+                return NtStatus.Success;
+            case "spin":
+                var counter = context.QueryParameter("CounterFile", out var path).IsSuccess ? (string)path! : throw new InvalidOperationException("spin needs Parameters\\CounterFile");
+                return context.SetTimer(TimeSpan.Zero, TimeSpan.Zero, () => Spinner.Run(context, counter), out _timer);
             case "report-boot-ok":
                 return context.SetTimer(TimeSpan.FromMilliseconds(300), TimeSpan.Zero, () => context.Log($"ReportBootOk: {context.ReportBootOk()}"), out _timer);
             default:

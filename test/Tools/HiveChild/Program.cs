@@ -6,6 +6,7 @@ using LastKnownGood.Registry;
 // write-loop HIVE: each write sets Test\A, Test\B and Test\Content to the same counter, and
 // prints "begin N" before and "done N" after it commits, until the parent kills the process.
 // hold-lock LOCKFILE: takes the machine lock, prints "locked", and holds it until killed.
+// hold-write HIVE: opens a write of the hive (its SQLite write lock), prints "holding", and holds it until killed.
 switch (args)
 {
     case ["write-loop", var path]:
@@ -38,7 +39,18 @@ switch (args)
             return 0;
         }
 
+    case ["hold-write", var path]:
+        using (var hive = Hive.Open(path, TimeProvider.System))
+        {
+            hive.Write("hive-child", "holds the write lock", _ =>
+            {
+                Console.WriteLine("holding");
+                Console.In.ReadToEnd();
+            });
+            return 0;
+        }
+
     default:
-        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE");
+        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE | hold-write HIVE");
         return 2;
 }

@@ -291,7 +291,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
         throw (status & 0xFF) switch
         {
             Sqlite.Corrupt or Sqlite.NotADatabase => new HiveCorruptException($"The hive {Path} is damaged ({message})."),
-            Sqlite.Busy or Sqlite.Locked => new LkgException(NtStatus.Timeout,
+            Sqlite.Busy or Sqlite.Locked => new LkgException(NtStatus.IoTimeout,
                 $"The hive {Path} stayed locked by another process past the busy timeout; try again when it is done."),
             _ => new LkgException(NtStatus.Unsuccessful, $"The hive {Path} could not be used: {message} (SQLite error {status})."),
         };
