@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
+using LastKnownGood.Diagnostics;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Cli;
@@ -27,8 +28,33 @@ public sealed class AnalyzeProcessTests
         var analysis = JsonSerializer.Deserialize(json.Output, CliJson.Default.CrashAnalysis)!;
         Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "FaultDriver"), (analysis.Code, analysis.Blamed));
         Assert.Equal(("FaultDriver.dll", "1.0.0"), (analysis.ImageName, analysis.ImageVersion));
-        Assert.StartsWith("0x50_FaultDriver", analysis.FailureBucketId);
+        Assert.Equal(("0x50_FaultDriver!FaultDriver.DriverEntry", "FaultDriver!FaultDriver.DriverEntry"), (analysis.FailureBucketId, analysis.SymbolName));
+        Assert.Equal(("FaultDriver", Confidence.Certain), (analysis.Stack[analysis.BlamedFrame!.Value].Owner, analysis.Confidence));
         Assert.Equal(machine.Crashes()[0].Id, analysis.Crash);
-        Assert.Contains("FAILURE_BUCKET_ID:  " + analysis.FailureBucketId, human.Output);
+        Assert.Contains("FAILURE_BUCKET_ID:  0x50_FaultDriver!FaultDriver.DriverEntry", human.Output);
+        // The kernel's own frames get their lines from the PDBs beside the runtime's assemblies.
+        Assert.Contains(analysis.Stack, f => f.Module == "LastKnownGood" && f.Line is not null);
+    }
+
+    [Fact]
+    public async Task Analyze_NotMyFaultOverflowFoundByHello_IsUncertain_AndNamesNotMyFaultThroughThePoolTag()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "boot", "--error-control", "normal");
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "overflow");
+        using (var kernel = machine.StartKernel())
+        {
+            Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        }
+
+        var analysis = JsonSerializer.Deserialize((await machine.LkgAsync("analyze", "--json")).Output, CliJson.Default.CrashAnalysis)!;
+
+        Assert.Contains(analysis.Code, new[] { BugCheckCode.BadPoolHeader, BugCheckCode.DriverCorruptedExpool });
+        Assert.Equal(("Hello", "Hello!HelloDriver.Refresh", Confidence.Uncertain), (analysis.Blamed, analysis.SymbolName, analysis.Confidence));
+        Assert.Equal(("NMFt", "NotMyFault"), (analysis.Pool?.PrecedingTag, analysis.Pool?.PrecedingOwner));
+        var suspect = Assert.Single(analysis.Suspects);
+        Assert.Equal("NotMyFault", suspect.Driver);
+        Assert.Contains("'NMFt'", suspect.Reason);
     }
 }

@@ -65,7 +65,7 @@ public sealed class CrashCliTests : IDisposable
         var output = (await OkAsync("crashes", "show", "1")).Output;
 
         Assert.Contains("Crash 1: BAD_POOL_HEADER (0x00000019)", output);
-        Assert.Contains("  01 Hello!HelloDriver.Refresh+0x12 [HelloDriver.cs @ 42]  (Hello)", output);
+        Assert.Contains("  01 Hello!Hello.HelloDriver.Refresh+0x12 [HelloDriver.cs @ 42]  (Hello)", output);
         Assert.Contains("the block before it 0x1000 tag 'NMFt' owner NotMyFault", output);
         Assert.Contains("Dump:       dumps/crash-1.dmp", output);
         Assert.EndsWith("lkg analyze 1 explains it.", output);
@@ -145,7 +145,7 @@ public sealed class CrashCliTests : IDisposable
         Assert.Contains("BAD_POOL_HEADER (19)", output);
         Assert.Contains("Arg1: 000000000000000d, 0xD: a free block's header was modified after it was freed", output);
         Assert.Contains("PROCESS_NAME:       kernel", output);
-        Assert.Contains("> 01 Hello!HelloDriver.Refresh+0x12 [HelloDriver.cs @ 42]  (Hello)", output);
+        Assert.Contains("> 01 Hello!Hello.HelloDriver.Refresh+0x12 [HelloDriver.cs @ 42]  (Hello)", output);
         Assert.Contains("SYMBOL_NAME:        Hello!HelloDriver.Refresh", output);
         Assert.Contains("IMAGE_NAME:         Hello.dll", output);
         Assert.Contains("FAILURE_BUCKET_ID:  0x19_Hello!HelloDriver.Refresh_VRF", output);
