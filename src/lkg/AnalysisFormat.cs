@@ -28,7 +28,7 @@ internal static class AnalysisFormat
         }
 
         yield return $"MESSAGE:            {a.Message}";
-        yield return "STACK_TEXT:" + (a.Stack.Count == 0 ? "         none recorded" : "");
+        yield return "STACK_TEXT:" + (a.Stack.Count == 0 ? $"         {a.StackSource}" : a.StackSource == Analyzer.StackFromRecord ? "" : $"         from {a.StackSource}");
         for (var i = 0; i < a.Stack.Count; i++)
         {
             yield return (i == a.BlamedFrame ? "> " : "  ") + CrashFormat.Frame(i, a.Stack[i]);

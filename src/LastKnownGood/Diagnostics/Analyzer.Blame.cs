@@ -70,7 +70,7 @@ public sealed partial class Analyzer
     }
 
     /// <summary>The confidence rules of docs/analysis.md, in their order.</summary>
-    private static Confidence ConfidenceOf(CrashRecord crash, BlameResult blame, bool raisedByVerifier, IReadOnlyList<Suspect> suspects)
+    private static Confidence ConfidenceOf(CrashRecord crash, BlameResult blame, bool raisedByVerifier, IReadOnlyList<Suspect> suspects, bool fromDump)
     {
         if (blame.Owner is null)
         {
@@ -88,6 +88,12 @@ public sealed partial class Analyzer
             return crash.Frames.Count > 0 && crash.Code is BugCheckCode.ThreadStuckInDeviceDriver or BugCheckCode.InaccessibleBootDevice
                 ? Confidence.Likely
                 : Confidence.Uncertain;
+        }
+
+        if (fromDump)
+        {
+            // The dump's faulting thread is chosen by a rule of thumb (DumpReader), not named by the kernel.
+            return crash.Code is BugCheckCode.BadPoolHeader or BugCheckCode.DriverCorruptedExpool ? Confidence.Uncertain : Confidence.Likely;
         }
 
         if (crash.Code is BugCheckCode.BadPoolHeader or BugCheckCode.DriverCorruptedExpool)

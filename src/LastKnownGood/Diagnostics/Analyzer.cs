@@ -1,4 +1,5 @@
 using LastKnownGood.Drivers;
+using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using LastKnownGood.Verifier;
 
@@ -8,10 +9,14 @@ namespace LastKnownGood.Diagnostics;
 /// Turns a crash record into a <see cref="CrashAnalysis"/> (DESIGN §12, docs/analysis.md): it
 /// resolves source lines, walks the stack for the driver to blame under the crash's control set's
 /// triage rules, and reads that set for the driver's package, its verifier state and the changes
-/// since Last Known Good. It only reads; a control set since deleted leaves those parts empty.
+/// since Last Known Good. A record without frames gets them from its dump, when the machine's
+/// <c>dumps/</c> holds a readable one. It only reads; a control set since deleted leaves those
+/// parts empty.
 /// </summary>
-public sealed partial class Analyzer(Hive hive, DriverStore drivers)
+public sealed partial class Analyzer(Hive hive, MachineDirectory machine)
 {
+    private readonly DriverStore _drivers = new(machine);
+
     /// <summary><c>PROCESS_NAME</c> of every bug check: the kernel process is what stops.</summary>
     public const string KernelProcessName = "kernel";
 
@@ -20,10 +25,11 @@ public sealed partial class Analyzer(Hive hive, DriverStore drivers)
 
     public CrashAnalysis Analyze(CrashRecord crash)
     {
+        var (frames, stackSource) = StackOf(crash);
         IReadOnlyList<CrashFrame> stack;
         using (var lines = new SourceLineResolver())
         {
-            stack = [.. crash.Frames.Select(lines.Resolve)];
+            stack = [.. frames.Select(lines.Resolve)];
         }
 
         var setExists = hive.FindControlSet(crash.ControlSet) is not null;
@@ -52,12 +58,13 @@ public sealed partial class Analyzer(Hive hive, DriverStore drivers)
             ImageVersion = version,
             SymbolName = blame.Frame is { } j ? stack[j].Symbol : null,
             Stack = stack,
+            StackSource = stackSource,
             BlamedFrame = blame.Frame,
             FailureBucketId = $"0x{(uint)crash.Code:X}_{where}" + (raisedByVerifier || verifier != VerifierFlags.None ? "_VRF" : ""),
             FollowupName = blame.Owner ?? MachineOwner,
             Blamed = blame.Owner,
             BlameReason = blame.Reason,
-            Confidence = ConfidenceOf(crash, blame, raisedByVerifier, suspects),
+            Confidence = ConfidenceOf(crash, blame, raisedByVerifier, suspects, fromDump: stack.Count > 0 && crash.Frames.Count == 0),
             Suspects = suspects,
             RaisedByVerifier = raisedByVerifier,
             Verifier = verifier,
@@ -81,7 +88,7 @@ public sealed partial class Analyzer(Hive hive, DriverStore drivers)
         }
 
         var imagePath = value.AsString();
-        return drivers.TryResolve(imagePath, out var directory) && DriverManifest.TryLoad(directory, out var manifest, out _)
+        return _drivers.TryResolve(imagePath, out var directory) && DriverManifest.TryLoad(directory, out var manifest, out _)
             ? (Path.GetFileName(manifest.Assembly), manifest.Version.ToString())
             : (Path.GetFileName(imagePath), null);
     }

@@ -54,6 +54,9 @@ public sealed record CrashAnalysis
     /// <summary><c>STACK_TEXT</c>: the faulting thread's frames, top first, with source lines where a PDB gave them.</summary>
     public required IReadOnlyList<CrashFrame> Stack { get; init; }
 
+    /// <summary>Where <see cref="Stack"/> came from: the crash record, the dump (and which of its threads), or none.</summary>
+    public required string StackSource { get; init; }
+
     /// <summary>The index in <see cref="Stack"/> of the blamed frame, or null when no frame was blamed.</summary>
     public required int? BlamedFrame { get; init; }
 
@@ -101,8 +104,8 @@ public sealed record CrashAnalysis
         && (Crash, Code, Name, Description, Time, Boot, ControlSet, LastKnownGood, ProcessName, ModuleName, ImageName, ImageVersion, SymbolName)
             == (other.Crash, other.Code, other.Name, other.Description, other.Time, other.Boot, other.ControlSet, other.LastKnownGood, other.ProcessName,
                 other.ModuleName, other.ImageName, other.ImageVersion, other.SymbolName)
-        && (BlamedFrame, FailureBucketId, FollowupName, Blamed, BlameReason, Confidence, RaisedByVerifier, Verifier, Pool, ExceptionType, Message, Dump)
-            == (other.BlamedFrame, other.FailureBucketId, other.FollowupName, other.Blamed, other.BlameReason, other.Confidence, other.RaisedByVerifier,
+        && (StackSource, BlamedFrame, FailureBucketId, FollowupName, Blamed, BlameReason, Confidence, RaisedByVerifier, Verifier, Pool, ExceptionType, Message, Dump)
+            == (other.StackSource, other.BlamedFrame, other.FailureBucketId, other.FollowupName, other.Blamed, other.BlameReason, other.Confidence, other.RaisedByVerifier,
                 other.Verifier, other.Pool, other.ExceptionType, other.Message, other.Dump)
         && Arguments.SequenceEqual(other.Arguments) && Stack.SequenceEqual(other.Stack) && Suspects.SequenceEqual(other.Suspects)
         && Changes.SequenceEqual(other.Changes) && LastEvents.SequenceEqual(other.LastEvents);

@@ -57,4 +57,24 @@ public sealed class AnalyzeProcessTests
         Assert.Equal("NotMyFault", suspect.Driver);
         Assert.Contains("'NMFt'", suspect.Reason);
     }
+
+    [Fact]
+    public async Task Analyze_StackOverflowRecordedFromTheExitStatus_TakesTheFramesFromTheDump_AndBlamesNotMyFault()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "stack-overflow");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "DelayMs", "0", "--type", "dword");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\CrashControl", "DumpType", "mini");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "3600", "--type", "dword");
+        // The fault fires from a timer, so boot 1 may be seen ready first; the second boot ends the run either way.
+        await machine.LkgAsync("boot", "--until", "2-boots", "--timeout", "60s");
+        var crash = machine.Crashes().First(c => c.Boot == 1);
+
+        var analysis = JsonSerializer.Deserialize((await machine.LkgAsync("analyze", $"{crash.Id}", "--json")).Output, CliJson.Default.CrashAnalysis)!;
+
+        Assert.Empty(crash.Frames);
+        Assert.StartsWith($"the dump {crash.Dump}", analysis.StackSource);
+        Assert.Equal(("NotMyFault", "NotMyFault!NotMyFaultDriver.Recurse", Confidence.Likely), (analysis.Blamed, analysis.SymbolName, analysis.Confidence));
+    }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using LastKnownGood.Cli;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
-using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
@@ -202,6 +201,6 @@ public sealed class CrashCliTests : IDisposable
     private CrashAnalysis AnalyzeInProcess(long id)
     {
         using var hive = Machine.OpenHive(TimeProvider.System);
-        return new Analyzer(hive, new DriverStore(Machine)).Analyze(CrashLog.Get(hive, id)!);
+        return new Analyzer(hive, Machine).Analyze(CrashLog.Get(hive, id)!);
     }
 }

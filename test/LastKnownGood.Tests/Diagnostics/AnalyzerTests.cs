@@ -1,5 +1,5 @@
 using LastKnownGood.Diagnostics;
-using LastKnownGood.Drivers;
+using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 using LastKnownGood.Verifier;
@@ -197,6 +197,33 @@ public sealed class AnalyzerTests : IDisposable
     }
 
     [Fact]
+    public void Analyze_RecordWithoutFramesWhoseDumpIsGone_HasNoStack_AndIsUncertain()
+    {
+        var analysis = Analyze(Crash(BugCheckCode.KmodeExceptionNotHandled, "Sensor") with { Dump = "crash-9.dmp" });
+
+        Assert.Equal((Analyzer.NoStack, Confidence.Uncertain), (analysis.StackSource, analysis.Confidence));
+        Assert.Empty(analysis.Stack);
+    }
+
+    [Fact]
+    public void Analyze_RecordWithoutFramesWhoseDumpIsNotADump_SaysSo_AndIsUncertain()
+    {
+        Directory.CreateDirectory(_temp.Combine("dumps"));
+        File.WriteAllText(_temp.Combine("dumps", "crash-9.dmp"), "not a dump");
+
+        var analysis = Analyze(Crash(BugCheckCode.KmodeExceptionNotHandled, "Sensor") with { Dump = "crash-9.dmp" });
+
+        Assert.StartsWith("none (the dump crash-9.dmp cannot be read", analysis.StackSource);
+        Assert.Equal(Confidence.Uncertain, analysis.Confidence);
+    }
+
+    [Fact]
+    public void Analyze_RecordWithFrames_SaysTheyComeFromTheRecord()
+    {
+        Assert.Equal(Analyzer.StackFromRecord, Analyze(Crash(BugCheckCode.KmodeExceptionNotHandled, "Sensor", InterpreterMatch)).StackSource);
+    }
+
+    [Fact]
     public void Analyze_NoDriverAnywhere_BlamesNobody_AndFollowsUpWithTheMachineOwner()
     {
         var analysis = Analyze(Crash(BugCheckCode.CriticalStructureCorruption, null, KernelDispatch));
@@ -276,7 +303,7 @@ public sealed class AnalyzerTests : IDisposable
     private CrashAnalysis Analyze(CrashRecord crash)
     {
         var id = CrashLog.Append(_hive.Path, crash);
-        return new Analyzer(_hive, new DriverStore(_temp.Combine("drivers"))).Analyze(CrashLog.Get(_hive, id)!);
+        return new Analyzer(_hive, new MachineDirectory(_temp.Path)).Analyze(CrashLog.Get(_hive, id)!);
     }
 
     private void SetTriage(string name, string target) =>
