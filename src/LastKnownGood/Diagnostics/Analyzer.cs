@@ -40,7 +40,8 @@ public sealed partial class Analyzer(Hive hive, MachineDirectory machine)
         var suspects = Suspects(crash, stack, blame);
         var (image, version) = setExists && blame.Owner is not null ? Image(crash.ControlSet, blame.Owner) : (null, null);
         var lastKnownGood = hive.ReadSelect().LastKnownGood;
-        var where = blame.Frame is { } index ? stack[index].Symbol : blame.Owner ?? KernelProcessName;
+        var blamedFrame = blame.Frame is { } index ? stack[index] : null;
+        var where = blamedFrame?.Symbol ?? blame.Owner ?? KernelProcessName;
         return new CrashAnalysis
         {
             Crash = crash.Id,
@@ -53,10 +54,10 @@ public sealed partial class Analyzer(Hive hive, MachineDirectory machine)
             ControlSet = crash.ControlSet,
             LastKnownGood = lastKnownGood,
             ProcessName = KernelProcessName,
-            ModuleName = blame.Frame is { } i ? stack[i].Module : blame.Owner,
+            ModuleName = blamedFrame?.Module ?? blame.Owner,
             ImageName = image,
             ImageVersion = version,
-            SymbolName = blame.Frame is { } j ? stack[j].Symbol : null,
+            SymbolName = blamedFrame?.Symbol,
             Stack = stack,
             StackSource = stackSource,
             BlamedFrame = blame.Frame,
