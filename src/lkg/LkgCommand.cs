@@ -33,6 +33,7 @@ public static class LkgCommand
             AnalyzeCommand.Create(time),
             ControlSetCommand.Create(time),
             RegCommand.Create(time),
+            VerifierCommand.Create(time),
             DriverCommand.Create(time),
             ContentCommand.Create(time),
             .. BootStatusCommands.Create(time),

@@ -18,6 +18,11 @@ internal static partial class Libc
     public const int AddressFamilyUnix = 1;
     public const int SocketStream = 1;
     public const int SocketCloseOnExec = 0x80000;
+    public const int ProtectNone = 0;
+    public const int ProtectReadWrite = 0x1 | 0x2;
+    public const int MapPrivateAnonymousNoReserve = 0x02 | 0x20 | 0x4000;
+    public const int AdviseDontNeed = 4;
+    public static readonly nint MapFailed = -1;
 
     /// <summary>
     /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run
@@ -60,4 +65,19 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
     public static partial int Listen(int fd, int backlog);
+
+    /// <summary>mmap(2) of anonymous memory: the special pool reserves its guard-paged region with it.</summary>
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint Map(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    public static partial int Unmap(nint address, nuint length);
+
+    /// <summary>mprotect(2): a page with <see cref="ProtectNone"/> faults on any access, in hardware.</summary>
+    [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+    public static partial int Protect(nint address, nuint length, int protection);
+
+    /// <summary>madvise(2) with <see cref="AdviseDontNeed"/> gives a range's pages back; they read as zeros when next mapped in.</summary>
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    public static partial int Advise(nint address, nuint length, int advice);
 }

@@ -96,7 +96,9 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public NtStatus CreateLock(string name, out IKernelLock? kernelLock)
     {
         kernel.Gate();
-        kernelLock = new KernelLock(name);
+        kernelLock = driver.Verifier.HasFlag(Verifier.VerifierFlags.Deadlock)
+            ? new KernelLock(name, driver.Name, kernel.LockOrder, KernelCall)
+            : new KernelLock(name, driver.Name);
         kernel.Gate();
         return NtStatus.Success;
     }

@@ -10,6 +10,7 @@ public sealed partial class Kernel
     private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
 
     private CodeIntegrityPolicy? _codeIntegrity;
+    private int _lastDriverId;
 
     /// <summary>Every driver id handed out this boot, loaded or not, for naming pool owners in a crash record.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _driverNames = new();
@@ -35,6 +36,7 @@ public sealed partial class Kernel
         var plan = LoadOrder.From(path => _hive!.OpenKey(_controlSet, path)).Plan(entries);
         Events.Write("kernel", $"booting ControlSet{_controlSet:000}: {plan.Order.Count} components to start");
         _codeIntegrity = CodeIntegrityPolicy.Read(_hive!, _controlSet);
+        ReadVerifierSettings();
         if (_codeIntegrity.TestSigning)
         {
             Events.Write("kernel", "Test Mode: TestSigning is on; development-signed drivers load.");
@@ -120,8 +122,10 @@ public sealed partial class Kernel
             return NtStatus.InvalidImageHash;
         }
 
-        var loaded = new LoadedDriver(_drivers.Count + 1, entry, instance, manifest.Version.ToString());
+        // Never reused: a driver whose DriverEntry failed may still own blocks, and may be under special pool.
+        var loaded = new LoadedDriver(++_lastDriverId, entry, instance, manifest.Version.ToString()) { Verifier = VerifierFlagsOf(entry.Name) };
         _driverNames[loaded.Id] = loaded.Name;
+        ApplyVerifier(loaded);
         var result = Call(loaded, CallSite.DriverEntry, () => instance.DriverEntry(new DriverContext(this, loaded)));
         if (!result.IsSuccess)
         {

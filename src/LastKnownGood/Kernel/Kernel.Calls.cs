@@ -89,7 +89,7 @@ public sealed partial class Kernel
         {
             foreach (var (thread, call) in _activeCalls)
             {
-                if (_time.GetElapsedTime(call.Started) > _options.WatchdogTimeout)
+                if (_time.GetElapsedTime(call.Started) > WatchdogDeadline(call.Driver))
                 {
                     stuck = (call.Driver, call.Site, call.Started, thread);
                 }
@@ -99,7 +99,7 @@ public sealed partial class Kernel
         if (stuck is { } s)
         {
             throw BugCheck(BugCheckCode.ThreadStuckInDeviceDriver, (ulong)s.Thread, 0, (ulong)s.Driver.Id, 0, s.Driver.Name, null,
-                $"{s.Driver.Name} has been running its {s.Site} for {_time.GetElapsedTime(s.Started).TotalSeconds:0.0} s, past the watchdog's {_options.WatchdogTimeout.TotalSeconds:0.#} s.");
+                $"{s.Driver.Name} has been running its {s.Site} for {_time.GetElapsedTime(s.Started).TotalSeconds:0.0} s, past the watchdog's {WatchdogDeadline(s.Driver).TotalSeconds:0.#} s.");
         }
 
         CheckProtectedStructures();

@@ -96,6 +96,7 @@ public sealed partial class Kernel : IDisposable
             Call(driver, CallSite.Unload, () =>
             {
                 driver.Instance.Unload();
+                CheckPoolAtUnload(driver);
                 return NtStatus.Success;
             });
             Events.Write("kernel", $"unloaded {driver.Name}");

@@ -1,4 +1,5 @@
 using LastKnownGood.Services;
+using LastKnownGood.Verifier;
 
 namespace LastKnownGood.Kernel;
 
@@ -6,4 +7,7 @@ namespace LastKnownGood.Kernel;
 internal sealed record LoadedDriver(int Id, ServiceEntry Entry, IDriver Instance, string Version)
 {
     public string Name => Entry.Name;
+
+    /// <summary>What the verifier checks for this driver in this boot; none in safe mode.</summary>
+    public VerifierFlags Verifier { get; init; }
 }

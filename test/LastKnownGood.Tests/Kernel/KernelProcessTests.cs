@@ -157,6 +157,8 @@ public sealed class KernelProcessTests
         Assert.Contains("Hello.HelloDriver.Refresh", crash.Stack);
         Assert.DoesNotContain("NotMyFault", crash.Stack);
         Assert.Contains(crash.LastEvents, e => e.Contains("NotMyFault: wrote 96 bytes into a 64-byte buffer", StringComparison.Ordinal));
+        // The evidence that points past the finder: the block before the damaged one is NotMyFault's.
+        Assert.Equal(("NMFt", "NotMyFault"), (crash.Pool!.PrecedingTag, crash.Pool.PrecedingOwner));
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
+using LastKnownGood.Kernel.Pool;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 
@@ -7,6 +9,8 @@ using LastKnownGood.Registry;
 // prints "begin N" before and "done N" after it commits, until the parent kills the process.
 // hold-lock LOCKFILE: takes the machine lock, prints "locked", and holds it until killed.
 // hold-write HIVE: opens a write of the hive (its SQLite write lock), prints "holding", and holds it until killed.
+// special-pool-write OFFSET: allocates a 64-byte special pool block, prints "allocated", writes one
+// byte at OFFSET from its start with a raw store (no bounds check), and prints "wrote".
 switch (args)
 {
     case ["write-loop", var path]:
@@ -50,7 +54,17 @@ switch (args)
             return 0;
         }
 
+    case ["special-pool-write", var offset]:
+        using (var pool = new KernelPool(specialPoolOwners: [1]))
+        {
+            var block = pool.Allocate(64, PoolTag.Parse("Test"), 1)!;
+            Console.WriteLine("allocated");
+            Marshal.WriteByte(block.Address + int.Parse(offset, CultureInfo.InvariantCulture), 0x41);
+            Console.WriteLine("wrote");
+            return 0;
+        }
+
     default:
-        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE | hold-write HIVE");
+        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE | hold-write HIVE | special-pool-write OFFSET");
         return 2;
 }

@@ -29,7 +29,11 @@ public sealed partial class KernelPool
         }
 
         var needed = Math.Max(MinimumBlockSize, PoolHeader.Size + ((size + Granularity - 1) & ~(Granularity - 1)));
-        var specialPool = _specialPoolOwners.Count != 0 && _specialPoolOwners.Contains(ownerId);
+        if (_specialPoolOwners.Count != 0 && _specialPoolOwners.Contains(ownerId) && AllocateSpecial(size, tag, ownerId) is { } special)
+        {
+            return special;
+        }
+
         _lock.Enter();
         try
         {
@@ -49,7 +53,7 @@ public sealed partial class KernelPool
             header.Tag = tag;
             header.OwnerId = (ushort)ownerId;
             header.State = PoolBlockState.Allocated;
-            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, specialPool, ++_allocations);
+            var block = new KernelPoolBlock(this, offset, header.BlockSize, size, tag, ownerId, isSpecialPool: false, ++_allocations);
             TrackingSlot(offset) = block;
             return block;
         }
@@ -57,6 +61,27 @@ public sealed partial class KernelPool
         {
             _lock.Exit();
         }
+    }
+
+    /// <summary>
+    /// A block against a guard page, or null when special pool is used up: the allocation then comes
+    /// from the arena, unchecked, as Windows falls back to normal pool.
+    /// </summary>
+    private KernelPoolBlock? AllocateSpecial(int size, uint tag, int ownerId)
+    {
+        long sequence;
+        _lock.Enter();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            sequence = ++_allocations;
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+
+        return _special.Allocate(this, size, tag, ownerId, sequence);
     }
 
     /// <summary>

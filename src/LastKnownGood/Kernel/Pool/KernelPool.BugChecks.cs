@@ -22,7 +22,7 @@ public sealed partial class KernelPool
     }
 
     private BugCheckException DoubleFree(KernelPoolBlock block, int ownerId) =>
-        new(BugCheckCode.BadPoolCaller, PoolBugCheckSubtype.DoubleFree, 0, Header(block.HeaderOffset).Contents, (ulong)block.Address,
+        new(BugCheckCode.BadPoolCaller, PoolBugCheckSubtype.DoubleFree, 0, block.IsSpecialPool ? 0 : Header(block.HeaderOffset).Contents, (ulong)block.Address,
             $"BAD_POOL_CALLER: owner {ownerId} freed block {block} a second time. " +
             "Drop a block's reference when freeing it, and make sure only one component frees it.");
 
@@ -52,14 +52,26 @@ public sealed partial class KernelPool
         return corruption.AttachTo(exception);
     }
 
+    /// <summary>
+    /// 0xD6 carries the overrun block as its <see cref="PoolCorruption"/> with no preceding block:
+    /// nothing was damaged, and the block's owner is the culprit, not a suspect.
+    /// </summary>
     private static BugCheckException BeyondEndOfAllocation(KernelPoolBlock block, int offset, int length, PoolAccess access)
     {
         var fault = offset < 0 || offset >= block.Size ? block.Address + offset : block.Address + block.Size;
-        return new BugCheckException(BugCheckCode.DriverPageFaultBeyondEndOfAllocation, (ulong)fault, (ulong)access, 0, 0,
+        var evidence = new PoolCorruption(block.Address, block.Tag, block.OwnerId, null, null, null);
+        return evidence.AttachTo(new BugCheckException(BugCheckCode.DriverPageFaultBeyondEndOfAllocation, (ulong)fault, (ulong)access, 0, 0,
             $"DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: owner {block.OwnerId} {Verb(access)} {length} bytes at offset {offset} of its " +
             $"{block.Size}-byte special pool block 0x{block.Address:X} (tag '{PoolTag.Format(block.Tag)}'), reaching 0x{fault:X}, outside the allocation. " +
-            "Special pool stopped the access before it damaged anything: the owner of this block is the culprit; fix its bounds.");
+            "Special pool stopped the access before it damaged anything: the owner of this block is the culprit; fix its bounds."));
     }
+
+    /// <summary>Windows raises 0xD5 for this; the SDK has no such code, and 0x50 is what an access to unmapped memory is.</summary>
+    private static BugCheckException FreedSpecialPoolAccess(KernelPoolBlock block, int offset, int length, PoolAccess access) =>
+        new(BugCheckCode.PageFaultInNonpagedArea, (ulong)(block.Address + offset), (ulong)access, 0, 0,
+            $"PAGE_FAULT_IN_NONPAGED_AREA: owner {block.OwnerId} {Verb(access)} {length} bytes at offset {offset} of its special pool block " +
+            $"0x{block.Address:X} (tag '{PoolTag.Format(block.Tag)}') after freeing it; the block's pages are inaccessible. " +
+            "Drop a block's reference when freeing it.");
 
     private BugCheckException PageFault(KernelPoolBlock block, int offset, int length, long faultOffset, PoolAccess access)
     {

@@ -19,6 +19,12 @@ public sealed partial class KernelPool
     public void Free(PoolBlock block, uint tag, int ownerId)
     {
         ArgumentNullException.ThrowIfNull(block);
+        if (block is KernelPoolBlock { IsSpecialPool: true } special)
+        {
+            FreeSpecial(special, tag, ownerId);
+            return;
+        }
+
         _lock.Enter();
         try
         {
@@ -47,6 +53,24 @@ public sealed partial class KernelPool
         finally
         {
             _lock.Exit();
+        }
+    }
+
+    /// <summary>A special pool block has no header to check: tracking alone says whether it is live.</summary>
+    private void FreeSpecial(KernelPoolBlock block, uint tag, int ownerId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (block.Pool != this)
+        {
+            throw NotInPool(block, ownerId);
+        }
+
+        switch (_special.Release(block, tag))
+        {
+            case SpecialPoolRelease.NotLive:
+                throw DoubleFree(block, ownerId);
+            case SpecialPoolRelease.WrongTag:
+                throw WrongTag(block, tag, ownerId);
         }
     }
 

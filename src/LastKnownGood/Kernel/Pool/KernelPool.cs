@@ -51,7 +51,10 @@ public sealed unsafe partial class KernelPool : IDisposable
     private readonly PoolSpinLock _lock = new();
     private readonly byte* _base;
     private readonly int _capacity;
-    private readonly HashSet<int> _specialPoolOwners;
+    private readonly SpecialPool _special = new();
+
+    /// <summary>Replaced, never changed, when an owner is added: <see cref="Allocate"/> reads it without the lock.</summary>
+    private HashSet<int> _specialPoolOwners;
 
     /// <summary>
     /// Pool tracking: the block in use that starts in each <see cref="MinimumBlockSize"/> bytes of
@@ -67,7 +70,7 @@ public sealed unsafe partial class KernelPool : IDisposable
 
     /// <summary>Reserves the arena and makes it one free block.</summary>
     /// <param name="capacity">The arena's size in bytes, rounded down to 16; at least <see cref="MinimumCapacity"/>.</param>
-    /// <param name="specialPoolOwners">Owners whose blocks are bounds-checked (the verifier's special pool); none by default.</param>
+    /// <param name="specialPoolOwners">Owners whose blocks come from special pool (the verifier's <c>--special-pool</c>); none by default.</param>
     public KernelPool(int capacity = DefaultCapacity, IEnumerable<int>? specialPoolOwners = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, MinimumCapacity);
@@ -84,8 +87,26 @@ public sealed unsafe partial class KernelPool : IDisposable
     public int Capacity => _capacity;
 
     /// <summary>
-    /// The blocks <paramref name="ownerId"/> holds, oldest first: pool tracking, for the kernel to
-    /// report leaks when a driver unloads.
+    /// Puts <paramref name="ownerId"/> under special pool from its next allocation on; its blocks
+    /// already allocated stay where they are. The kernel calls this before a verified driver's
+    /// <c>DriverEntry</c>, so all its blocks sit against guard pages.
+    /// </summary>
+    public void AddSpecialPoolOwner(int ownerId)
+    {
+        _lock.Enter();
+        try
+        {
+            _specialPoolOwners = [.. _specialPoolOwners, ownerId];
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The blocks <paramref name="ownerId"/> holds, in the arena and in special pool, oldest first:
+    /// pool tracking, for the kernel to report leaks when a driver unloads.
     /// </summary>
     public IReadOnlyList<PoolAllocation> Outstanding(int ownerId)
     {
@@ -106,6 +127,7 @@ public sealed unsafe partial class KernelPool : IDisposable
             _lock.Exit();
         }
 
+        outstanding.AddRange(_special.Outstanding(ownerId));
         outstanding.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return outstanding.ConvertAll(block => block.ToAllocation());
     }
@@ -123,6 +145,7 @@ public sealed unsafe partial class KernelPool : IDisposable
 
             _disposed = true;
             NativeMemory.AlignedFree(_base);
+            _special.Dispose();
         }
         finally
         {
@@ -137,9 +160,9 @@ public sealed unsafe partial class KernelPool : IDisposable
     internal byte* Locate(KernelPoolBlock block, int offset, int length, PoolAccess access)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (block.IsSpecialPool && (offset < 0 || (long)offset + length > block.Size))
+        if (block.IsSpecialPool)
         {
-            throw BeyondEndOfAllocation(block, offset, length, access);
+            return LocateSpecial(block, offset, length, access);
         }
 
         var start = (long)block.DataOffset + offset;
@@ -150,6 +173,26 @@ public sealed unsafe partial class KernelPool : IDisposable
 
         return _base + start;
     }
+
+    /// <summary>A special pool access is checked before it touches memory: through the SDK, the guard page is never reached.</summary>
+    private byte* LocateSpecial(KernelPoolBlock block, int offset, int length, PoolAccess access)
+    {
+        var special = _special.SlotOf(block);
+        if (special.Freed)
+        {
+            throw FreedSpecialPoolAccess(block, offset, length, access);
+        }
+
+        if (offset < 0 || (long)offset + length > block.Size)
+        {
+            throw BeyondEndOfAllocation(block, offset, length, access);
+        }
+
+        return (byte*)special.Data + offset;
+    }
+
+    /// <summary>The address of a special pool block's data, outside the arena.</summary>
+    internal nint SpecialAddressOf(KernelPoolBlock block) => _special.SlotOf(block).Data;
 
     private ref PoolHeader Header(int offset) => ref *(PoolHeader*)(_base + offset);
 

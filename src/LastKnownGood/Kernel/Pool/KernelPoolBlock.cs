@@ -6,13 +6,15 @@ namespace LastKnownGood.Kernel.Pool;
 /// A block of a <see cref="KernelPool"/>. Reads and writes are plain native copies at the block's
 /// address plus the offset, with no check against <see cref="Size"/>: a write past the end lands in
 /// the next block's header or data, as in kernel mode. Only an access outside the whole arena
-/// faults (bug check 0x50). A block of an owner under special pool checks every access against
-/// <see cref="Size"/> and raises bug check 0xD6 at the faulting access instead.
+/// faults (bug check 0x50). A block of an owner under special pool lives outside the arena, against
+/// a guard page, and checks every access against <see cref="Size"/>: an overrun raises bug check
+/// 0xD6 at the faulting access instead.
 /// </summary>
 /// <remarks>
 /// Reads and writes take no lock, like memory: two threads writing one block race as they would
 /// in a driver. A block stays readable and writable after it is freed (a use after free damages
-/// whoever holds the memory next) until its pool is disposed.
+/// whoever holds the memory next) until its pool is disposed; a freed special pool block does not
+/// (bug check 0x50 at the access).
 /// </remarks>
 public sealed unsafe class KernelPoolBlock : PoolBlock
 {
@@ -37,13 +39,18 @@ public sealed unsafe class KernelPoolBlock : PoolBlock
     public int OwnerId { get; }
 
     /// <summary>The address of the block's first data byte; its header is the <see cref="KernelPool.HeaderSize"/> bytes before.</summary>
-    public nint Address => Pool.DataAddress(HeaderOffset);
+    public nint Address => IsSpecialPool ? Pool.SpecialAddressOf(this) : Pool.DataAddress(HeaderOffset);
 
-    /// <summary>True when the owner runs under special pool: accesses are bounds-checked.</summary>
+    /// <summary>
+    /// True when the owner runs under special pool: the block sits against a guard page, outside the
+    /// arena, and accesses are bounds-checked. Where it sits is kept by the pool, not here: a field
+    /// for it would make every block object 8 bytes larger.
+    /// </summary>
     public bool IsSpecialPool { get; }
 
     internal KernelPool Pool { get; }
 
+    /// <summary>Where the block's header is in the arena; <see cref="KernelPool.NoBlock"/> for a special pool block, which has none.</summary>
     internal int HeaderOffset { get; }
 
     internal int DataOffset => HeaderOffset + PoolHeader.Size;

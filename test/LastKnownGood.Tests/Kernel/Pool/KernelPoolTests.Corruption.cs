@@ -248,16 +248,18 @@ public sealed partial class KernelPoolTests
     }
 
     [Fact]
-    public void Write_PastTheEndByAnOwnerNotUnderSpecialPool_StaysUnchecked()
+    public void Write_PastTheEndByAnOwnerNotUnderSpecialPool_StaysUnchecked_AndDamagesItsArenaNeighbourOnly()
     {
         using var pool = new KernelPool(Capacity, specialPoolOwners: [Sensor]);
         var a = Allocate(pool, 64, Ntmf, NotMyFault);
         var b = Allocate(pool, 64, Sens, Sensor);
+        var c = Allocate(pool, 64, Byst, Bystander);
 
         a.Write(64, Overrun(16));
 
         Assert.False(a.IsSpecialPool);
         Assert.True(b.IsSpecialPool);
-        Assert.Equal(BugCheckCode.BadPoolHeader, Assert.Throws<BugCheckException>(() => pool.Free(b, Sens, Sensor)).Code);
+        pool.Free(b, Sens, Sensor);
+        Assert.Equal(BugCheckCode.BadPoolHeader, Assert.Throws<BugCheckException>(() => pool.Free(c, Byst, Bystander)).Code);
     }
 }
