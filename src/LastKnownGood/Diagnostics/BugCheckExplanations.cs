@@ -85,6 +85,7 @@ public static class BugCheckExplanations
     private static string[] Verifier(ulong subtype) => subtype switch
     {
         0x62 => ["0x62: a driver is unloading without freeing its pool allocations (pool tracking)", "the driver", Reserved, "the number of allocations still held"],
+        0x1000 => ["0x1000: a thread acquires a lock it already holds, a self-deadlock (deadlock detection)", "the lock acquired again", Reserved, Reserved],
         0x1001 => ["0x1001: locks taken in an order that can deadlock (deadlock detection)", "the lock whose order was inverted", "the lock held while taking it", Reserved],
         _ => [$"0x{subtype:X}: the verifier rule broken", Reserved, Reserved, Reserved],
     };

@@ -3,6 +3,7 @@ using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Tests.Support;
+using LastKnownGood.Verifier;
 
 namespace LastKnownGood.Tests.Cli;
 
@@ -56,6 +57,47 @@ public sealed class AnalyzeProcessTests
         var suspect = Assert.Single(analysis.Suspects);
         Assert.Equal("NotMyFault", suspect.Driver);
         Assert.Contains("'NMFt'", suspect.Reason);
+    }
+
+    [Fact]
+    public async Task Analyze_NotMyFaultOverflowUnderSpecialPool_IsCertain0xD6_InNotMyFault_WithVrf()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "boot", "--error-control", "normal");
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "overflow");
+        await machine.LkgAsync("verifier", "enable", "NotMyFault", "--special-pool");
+        using (var kernel = machine.StartKernel())
+        {
+            Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        }
+
+        var analysis = JsonSerializer.Deserialize((await machine.LkgAsync("analyze", "--json")).Output, CliJson.Default.CrashAnalysis)!;
+
+        Assert.Equal((BugCheckCode.DriverPageFaultBeyondEndOfAllocation, "NotMyFault", Confidence.Certain), (analysis.Code, analysis.Blamed, analysis.Confidence));
+        Assert.Equal(("0xD6_NotMyFault!NotMyFaultDriver.Overflow_VRF", VerifierFlags.SpecialPool), (analysis.FailureBucketId, analysis.Verifier));
+        Assert.Equal(("NMFt", "NotMyFault"), (analysis.Pool?.BlockTag, analysis.Pool?.BlockOwner));
+        Assert.Empty(analysis.Suspects);
+    }
+
+    [Fact]
+    public async Task Analyze_LockInversionUnderDeadlockDetection_IsCertain0xC4_0x1001_InNotMyFault()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("samples/Drivers/NotMyFault", "--start", "system", "--error-control", "normal");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", "deadlock");
+        await machine.LkgAsync("verifier", "enable", "NotMyFault", "--deadlock");
+        using (var kernel = machine.StartKernel())
+        {
+            Assert.Equal(KernelExitCodes.BugCheck, await kernel.WaitForExitAsync(Timeout));
+        }
+
+        var analysis = JsonSerializer.Deserialize((await machine.LkgAsync("analyze", "--json")).Output, CliJson.Default.CrashAnalysis)!;
+
+        Assert.Equal((BugCheckCode.DriverVerifierDetectedViolation, 0x1001ul), (analysis.Code, analysis.Arguments[0].Value));
+        Assert.Equal(("NotMyFault", Confidence.Certain, VerifierFlags.Deadlock), (analysis.Blamed, analysis.Confidence, analysis.Verifier));
+        Assert.StartsWith("0xC4_NotMyFault!NotMyFaultDriver.", analysis.FailureBucketId);
+        Assert.EndsWith("_VRF", analysis.FailureBucketId);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class BugCheckExplanationsTests
     [InlineData(BugCheckCode.DriverCorruptedExpool, new ulong[] { 0, 2, 1, 0 }, 2, "1: a write operation")]
     [InlineData(BugCheckCode.DriverPageFaultBeyondEndOfAllocation, new ulong[] { 0, 1, 0, 0 }, 0, "beyond the end of the allocation")]
     [InlineData(BugCheckCode.DriverVerifierDetectedViolation, new ulong[] { 0x1001, 0, 0, 0 }, 0, "0x1001: locks taken in an order that can deadlock")]
+    [InlineData(BugCheckCode.DriverVerifierDetectedViolation, new ulong[] { 0x1000, 3, 0, 0 }, 0, "0x1000: a thread acquires a lock it already holds")]
     [InlineData(BugCheckCode.DriverVerifierDetectedViolation, new ulong[] { 0x62, 0, 0, 5 }, 3, "the number of allocations still held")]
     [InlineData(BugCheckCode.CriticalProcessDied, new ulong[] { 42, 9, 137, 0 }, 2, "its exit code")]
     [InlineData(BugCheckCode.BadSystemConfigInfo, new ulong[] { 0, 0, 0, 0 }, 0, "the hive's key that failed")]
