@@ -42,7 +42,9 @@ public static class BugCheckExplanations
     {
         BugCheckCode.KmodeExceptionNotHandled => ["the exception code that was not handled (the exception's HRESULT)", "the address where the exception occurred", "parameter 0 of the exception", "parameter 1 of the exception"],
         BugCheckCode.SystemThreadExceptionNotHandled => ["the exception code that was not handled (the exception's HRESULT)", "the address where the exception occurred", "the exception record", "the context record"],
-        BugCheckCode.PageFaultInNonpagedArea => ["the address or index referenced (for an exception that stood for the fault, its HRESULT)", Access(p[1], write: [1, 2], execute: 0x10), "the faulting code (the address, or the driver, that referenced the memory)", "the fault type"],
+        BugCheckCode.PageFaultInNonpagedArea => [p[0] == 0 ? "the address referenced: 0, a managed index or null reference does not say which" : "the address referenced",
+            Access(p[1], write: [1, 2], execute: 0x10), "the faulting code: the address of the method that referenced the memory",
+            p[3] == 0 ? "the fault type: 0, the page is not present (an access outside the object)" : $"the fault type: 0x{p[3]:X}"],
         BugCheckCode.BadPoolHeader => BadPoolHeader(p[0]),
         BugCheckCode.BadPoolCaller => BadPoolCaller(p[0]),
         BugCheckCode.DriverCorruptedExpool => ["the memory referenced", "the IRQL at the time of the reference", Access(p[2], write: [1], execute: null), "the address that referenced the memory"],
