@@ -28,21 +28,7 @@ internal static class BootFormat
     public static object ToJson(Select select) =>
         new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood };
 
-    public static object ToJson(CrashRecord crash) => new
-    {
-        id = crash.Id,
-        time = crash.Time,
-        code = StopCode(crash.Code),
-        name = crash.Name,
-        parameters = crash.Parameters.Select(p => $"0x{p:X}"),
-        boot = crash.Boot,
-        controlSet = crash.ControlSet,
-        component = crash.Component,
-        exceptionType = crash.ExceptionType,
-        message = crash.Message,
-    };
-
-    public static string StopCode(BugCheckCode code) => $"0x{(uint)code:X8}";
+    public static string StopCode(BugCheckCode code) => StopCodeJsonConverter.Format(code);
 
     public static string Describe(BootRecord boot) => $"{ControlSetInfo.FormatName(boot.ControlSet)}, {BootNames.Name(boot.Mode)}";
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
@@ -50,6 +51,24 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
     public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Writes a document through its source-generated contract (no reflection).</summary>
+    public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));
+
+    /// <summary>Prints <paramref name="json"/> through <paramref name="contract"/> with --json, else runs <paramref name="human"/>.</summary>
+    public int Report<T>(T json, JsonTypeInfo<T> contract, Action human)
+    {
+        if (Json)
+        {
+            WriteJson(json, contract);
+        }
+        else
+        {
+            human();
+        }
+
+        return ExitCodes.Success;
+    }
 
     /// <summary>Prints <paramref name="json"/> with --json, else runs <paramref name="human"/>.</summary>
     public int Report(object json, Action human)

@@ -49,6 +49,10 @@ public static class CrashLog
     public static CrashRecord? Get(Hive hive, long id) =>
         hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [var record] ? record : null;
 
+    /// <summary>The newest crash record, if the log has any.</summary>
+    public static CrashRecord? Newest(Hive hive) =>
+        hive.Database.Query($"{Columns} ORDER BY id DESC LIMIT 1", Read) is [var record] ? record : null;
+
     public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY id", Read);
 
     /// <summary>The newest crash record of boot <paramref name="boot"/>, if it has one.</summary>
