@@ -5,10 +5,9 @@ namespace LastKnownGood.Diagnostics;
 
 /// <summary>
 /// The one JSON form of crash records and their parts, source-generated (no reflection): the
-/// crash log's columns and the record a kernel hands to its boot manager are written and read here.
+/// crash log's columns are written and read here.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CrashRecord))]
 [JsonSerializable(typeof(CrashFrame[]))]
 [JsonSerializable(typeof(PoolEvidence))]
 [JsonSerializable(typeof(ulong[]))]
