@@ -31,7 +31,6 @@ internal static class KernelDump
         ("DOTNET_DbgEnableMiniDump", "1"),
         ("DOTNET_DbgMiniDumpType", type == DumpType.Full ? "4" : "2"),
         ("DOTNET_DbgMiniDumpName", Path.Combine(machine.DumpsPath, ForFatalError(boot))),
-        ("DOTNET_CreateDumpDiagnostics", "0"),
     ];
 
     /// <summary>Writes the dump of the stopped process <paramref name="processId"/>; the error when it could not be written.</summary>
@@ -45,18 +44,32 @@ internal static class KernelDump
             info.ArgumentList.Add(argument);
         }
 
+        Process process;
         try
         {
-            using var process = Process.Start(info)!;
+            process = Process.Start(info)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            return $"createdump could not run: {e.Message}";
+        }
+
+        using (process)
+        {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(CreateDumpTimeout);
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                return $"createdump did not finish within {CreateDumpTimeout.TotalSeconds:0} s and was stopped";
+            }
+
             return process.ExitCode == 0 ? null : $"createdump exited with {process.ExitCode}: {(await error).Trim()} {(await output).Trim()}";
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or OperationCanceledException or IOException)
-        {
-            return $"createdump could not run: {e.Message}";
         }
     }
 }
