@@ -1,0 +1,36 @@
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Registry;
+using LastKnownGood.Registry.Internal;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Registry;
+
+/// <summary>The hive file's schema version: schema 2, from before crash records had frames, is migrated on open.</summary>
+public sealed class HiveSchemaTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Open_OfASchema2Hive_MigratesItAndKeepsItsCrashRecords()
+    {
+        var path = _temp.Combine("system.db");
+        Hive.Create(path, TimeProvider.System).Dispose();
+        using (var database = HiveDatabase.Open(path, create: false))
+        {
+            foreach (var statement in (string[])["ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
+                "UPDATE meta SET value = '2' WHERE key = 'schema'",
+                "INSERT INTO crashes (time, code, parameters, boot, control_set, message, stack, events) VALUES ('2026-07-19T04:09:00.0000000+00:00', 80, '[1,2,3,4]', 1, 1, 'old', 'stack', '[]')"])
+            {
+                database.Execute(statement);
+            }
+        }
+
+        using var hive = Hive.Open(path, TimeProvider.System);
+
+        var old = Assert.Single(CrashLog.List(hive));
+        Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "old", 0, (PoolEvidence?)null, (string?)null), (old.Code, old.Message, old.Frames.Count, old.Pool, old.Dump));
+        Assert.Equal("3", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+    }
+}
