@@ -19,14 +19,20 @@ internal static class CrashStack
     {
         var frames = new List<CrashFrame>();
         var text = new StringBuilder();
+        var above = thread.GetFrames();
         if (exception is not null)
         {
+            var thrown = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
             text.Append(exception.GetType().FullName).Append(": ").AppendLine(exception.Message);
-            Append(new StackTrace(exception, fNeedFileInfo: false), frames, text);
-            text.AppendLine("--- stack of the thread at the bug check ---");
+            Append(thrown, frames, text);
+            text.AppendLine("--- callers above the catch ---");
+            // The thread's stack repeats the catching frame and the kernel's frames between it and the bug check.
+            var catcher = thrown.LastOrDefault()?.GetMethod();
+            var caught = Array.FindIndex(above, f => catcher is not null && f.GetMethod() == catcher);
+            above = caught >= 0 ? above[(caught + 1)..] : above;
         }
 
-        Append(thread, frames, text);
+        Append(above, frames, text);
         return (frames, text.ToString());
     }
 
@@ -48,9 +54,9 @@ internal static class CrashStack
     public static string? OwnerOf(MethodBase method) =>
         AssemblyLoadContext.GetLoadContext(method.Module.Assembly) is DriverLoadContext context ? context.DriverName : null;
 
-    private static void Append(StackTrace trace, List<CrashFrame> frames, StringBuilder text)
+    private static void Append(StackFrame[] trace, List<CrashFrame> frames, StringBuilder text)
     {
-        foreach (var frame in trace.GetFrames())
+        foreach (var frame in trace)
         {
             if (frame.GetMethod() is not { } method)
             {

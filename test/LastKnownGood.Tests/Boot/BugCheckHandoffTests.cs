@@ -40,7 +40,7 @@ public sealed class BugCheckHandoffTests
             holder = ChildProcess.Start("HiveChild", ["hold-write", machine.Directory.HivePath]);
             await holder.WaitForLineAsync(l => l == "holding", Timeout);
             var kernel = machine.History()[0].KernelProcessId!.Value;
-            await WaitUntilStoppedAsync(kernel);
+            await WaitUntilStoppedOrGoneAsync(kernel);
             var frozen = ReadCounter(counterFile);
             await Task.Delay(200);
             Assert.Equal(frozen, ReadCounter(counterFile));
@@ -53,7 +53,7 @@ public sealed class BugCheckHandoffTests
         var (rounds, lastReturned) = ReadCounter(counterFile);
         Assert.True(rounds > 0, "The spinning driver never ran.");
         var ranOn = lastReturned - crash.Time.UtcDateTime;
-        Assert.True(ranOn <= Freeze, $"The spinning driver's SDK calls returned {ranOn.TotalMilliseconds:0.000} ms after the bug check was decided ({rounds} rounds; {crash.Time:O}; {crash.Message}; {boot.StandardError}).");
+        Assert.True(ranOn <= Freeze, $"The spinning driver's SDK calls returned {ranOn.TotalMilliseconds:0.000} ms after the bug check was decided ({rounds} rounds).");
         if (dumpType == "mini")
         {
             Assert.Equal($"crash-{crash.Id}.dmp", crash.Dump);
@@ -87,7 +87,7 @@ public sealed class BugCheckHandoffTests
         var first = machine.History()[0];
         Assert.Equal((BootOutcome.Bugcheck, (DateTimeOffset?)null), (first.Outcome, first.Accepted));
         var crash = machine.Crashes().First(c => c.Boot == 1);
-        Assert.True((BugCheckCode.SystemThreadExceptionNotHandled, "FaultDriver") == (crash.Code, crash.Component), $"{crash.Code} {crash.Message}\n{crash.Stack}");
+        Assert.Equal((BugCheckCode.SystemThreadExceptionNotHandled, "FaultDriver"), (crash.Code, crash.Component));
         Assert.Equal("System.InvalidOperationException", crash.ExceptionType);
         Assert.Contains(crash.Frames, f => f.Owner == "FaultDriver");
     }
@@ -117,13 +117,26 @@ public sealed class BugCheckHandoffTests
         return (view.ReadInt64(0), new DateTime(view.ReadInt64(8), DateTimeKind.Utc));
     }
 
-    private static async Task WaitUntilStoppedAsync(int processId)
+    /// <summary>Stopped by its bug check, or already ended by the boot manager, which holds the record until the hive is free.</summary>
+    private static async Task WaitUntilStoppedOrGoneAsync(int processId)
     {
         var deadline = DateTime.UtcNow + Timeout;
-        while (!File.ReadAllText($"/proc/{processId}/stat").Split(") ")[1].StartsWith('T'))
+        while (File.Exists($"/proc/{processId}/stat") && !IsStopped(processId))
         {
             Assert.True(DateTime.UtcNow < deadline, $"Process {processId} never stopped.");
             await Task.Delay(20);
+        }
+    }
+
+    private static bool IsStopped(int processId)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{processId}/stat").Split(") ")[1].StartsWith('T');
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 }
