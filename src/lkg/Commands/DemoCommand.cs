@@ -23,7 +23,7 @@ internal static class DemoCommand
 
     private static Command NotMyFault(TimeProvider time)
     {
-        var verifier = new Option<bool>("--verifier") { Description = "Run each fault twice, without and with the verifier on NotMyFault (all its checks), side by side." };
+        var verifier = new Option<bool>("--verifier") { Description = "Run each fault twice, without and with the verifier on NotMyFault (all its checks), in adjacent rows." };
         var fault = new Option<string?>("--fault") { Description = "Run only this fault." };
         fault.AcceptOnlyFromAmong(NotMyFaultDemo.Faults);
         var command = new Command("notmyfault",
@@ -36,7 +36,7 @@ internal static class DemoCommand
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             var started = context.Time.GetTimestamp();
-            var rows = Run(context, faults, withVerifier, stop.Token).GetAwaiter().GetResult();
+            var rows = RunAsync(context, faults, withVerifier, stop.Token).GetAwaiter().GetResult();
             var total = context.Time.GetElapsedTime(started);
             return context.Report(rows, CliJson.Default.NotMyFaultRowArray, () => Print(context, rows, withVerifier, total));
 
@@ -49,7 +49,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private static async Task<NotMyFaultRow[]> Run(CommandContext context, IReadOnlyList<string> faults, bool withVerifier, CancellationToken stop)
+    private static async Task<NotMyFaultRow[]> RunAsync(CommandContext context, IReadOnlyList<string> faults, bool withVerifier, CancellationToken stop)
     {
         try
         {

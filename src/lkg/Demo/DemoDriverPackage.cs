@@ -7,9 +7,12 @@ namespace LastKnownGood.Cli.Demo;
 internal static class DemoDriverPackage
 {
     /// <summary>The directory holding <paramref name="driver"/>'s assembly and <c>driver.json</c>, or a failure that says what to build.</summary>
-    public static string Find(string driver)
+    public static string Find(string driver) => Find(driver, AppContext.BaseDirectory);
+
+    /// <summary>The same, beside an lkg in <paramref name="lkgDirectory"/>.</summary>
+    internal static string Find(string driver, string lkgDirectory)
     {
-        var directory = Path.Combine(AppContext.BaseDirectory, "samples", driver);
+        var directory = Path.Combine(lkgDirectory, "samples", driver);
         if (!File.Exists(Path.Combine(directory, driver + ".dll")) || !File.Exists(Path.Combine(directory, "driver.json")))
         {
             throw new LkgException(NtStatus.ObjectNameNotFound,
