@@ -40,6 +40,7 @@ public static class LkgCommand
             LastKnownGoodCommand.Create(time),
             KeysCommand.Create(time),
             SignCommand.Create(time),
+            DemoCommand.Create(time),
             KernelCommand.Create(time),
         ])
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
@@ -22,7 +21,7 @@ internal static class BootCommand
         {
             var options = new BootManagerOptions
             {
-                Kernel = KernelCommandLine(),
+                Kernel = LkgProgram.CommandLine(),
                 SafeMode = result.GetValue(safeMode) is { } mode ? BootNames.Parse<BootMode>($"safe-{mode}") : null,
                 Until = result.GetValue(until) is { } text ? ParseUntil(text) : null,
                 Timeout = result.GetValue(timeout) is { } duration ? ParseDuration(duration) : null,
@@ -59,15 +58,6 @@ internal static class BootCommand
             }
         });
         return command;
-    }
-
-    /// <summary>This very program, started again as <c>lkg kernel</c>: the apphost, or <c>dotnet lkg.dll</c>.</summary>
-    private static KernelCommandLine KernelCommandLine()
-    {
-        var host = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? new(host, [Assembly.GetEntryAssembly()!.Location])
-            : new(host, []);
     }
 
     private static BootUntil ParseUntil(string text)
