@@ -71,14 +71,19 @@ public sealed partial class Kernel
     /// would wait behind the very driver work items that hang, and a driver that takes every
     /// worker thread would silence it.
     /// </summary>
-    private void StartWatchdog() => new Thread(() =>
+    private void StartWatchdog()
     {
-        while (!_watchdogStop.Wait(WatchdogInterval))
+        // The first sweep comes a second after the boot began, not in the middle of the drivers' start.
+        _lastSweep = _time.GetTimestamp();
+        new Thread(() =>
         {
-            WatchdogTick();
-        }
-    })
-    { IsBackground = true, Name = "lkg watchdog" }.Start();
+            while (!_watchdogStop.Wait(WatchdogInterval))
+            {
+                WatchdogTick();
+            }
+        })
+        { IsBackground = true, Name = "lkg watchdog" }.Start();
+    }
 
     private void StopWatchdog() => _watchdogStop.Set();
 
