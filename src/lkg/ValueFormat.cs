@@ -42,7 +42,7 @@ internal static class ValueFormat
             : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number);
         return parsed && number <= max
             ? number
-            : throw new UsageException($"\"{text}\" is not a {type}; give a whole number from 0 to {max} (decimal, or hex with 0x).");
+            : throw new UsageException($"\"{Quote.Short(text)}\" is not a {type}; give a whole number from 0 to {max} (decimal, or hex with 0x).");
     }
 
     private static byte[] ParseHex(string text)
@@ -53,7 +53,7 @@ internal static class ValueFormat
         }
         catch (FormatException)
         {
-            throw new UsageException($"\"{text}\" is not binary data; give it as hex digits, such as 0a1b2c.");
+            throw new UsageException($"\"{Quote.Short(text)}\" is not binary data; give it as hex digits, such as 0a1b2c.");
         }
     }
 }

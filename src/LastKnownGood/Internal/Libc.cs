@@ -12,6 +12,10 @@ internal static partial class Libc
     public const int SignalUser1 = 10;
     public const int SignalStop = 19;
     public const int OpenPath = 0x200000;
+    public const int OpenNonBlocking = 0x800;
+    public const int AtCurrentDirectory = -100;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxBasicStats = 0x7ff;
     public const int OpenDirectory = 0x10000;
     public const int SetDescriptorFlags = 2;
     public const int DescriptorCloseOnExec = 1;
@@ -42,6 +46,13 @@ internal static partial class Libc
     /// <summary>fcntl(2) with an int argument: F_SETFD to keep a descriptor out of the kernel's own children.</summary>
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary>
+    /// statx(2), whose buffer has one layout on every architecture (stat's does not). With
+    /// <see cref="AtEmptyPath"/> and an empty path it describes the open descriptor <paramref name="directory"/>.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Statx(int directory, string path, int flags, uint mask, out FileStatus status);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -37,6 +37,9 @@ public sealed class MachineDirectory
 
     public bool Exists => File.Exists(HivePath);
 
+    /// <summary>A fresh name for a content file staged before a write (<see cref="StagedContent"/>), which removes it.</summary>
+    public string NewStagingPath() => System.IO.Path.Combine(Root, $"staging-{Guid.NewGuid():n}.lkg-new");
+
     /// <summary><c>--machine</c>, else <c>$LKG_MACHINE</c>, else <c>./machine</c>.</summary>
     public static MachineDirectory Resolve(string? option) => new(
         !string.IsNullOrEmpty(option) ? option

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LastKnownGood.Internal;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
@@ -18,26 +19,29 @@ public sealed class MachineManifest
     private static readonly string[] TopLevelKeys = ["Services", "Control"];
     private static readonly string[] RequiredServiceValues = ["Type", "Start", "ImagePath"];
 
+    /// <summary>The largest manifest <see cref="Load"/> reads, in bytes (16 MiB: some 100,000 services).</summary>
+    public const long MaxSize = 16 * 1024 * 1024;
+
     private MachineManifest(IReadOnlyList<ManifestEntry> entries) => Entries = entries;
 
     public static MachineManifest Empty { get; } = new([]);
 
     internal IReadOnlyList<ManifestEntry> Entries { get; }
 
-    /// <summary>Loads and checks a manifest; errors name the file, line, field and reason.</summary>
+    /// <summary>
+    /// Loads and checks a manifest, a regular file of at most <see cref="MaxSize"/> bytes (UTF-8,
+    /// with or without a byte order mark); errors name the file, line, field and reason. Every
+    /// check costs in proportion to the manifest's size.
+    /// </summary>
     public static MachineManifest Load(string path)
     {
         byte[] json;
-        try
+        using (var source = RegularFile.Open(path, MaxSize, "The manifest", "split the machine into a smaller manifest, or set the rest with lkg reg set after lkg init"))
         {
-            json = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LkgException(NtStatus.ObjectNameNotFound, $"The manifest {path} cannot be read ({e.Message.TrimEnd('.')}); check the path.");
+            json = ReadAll(source);
         }
 
-        var file = Path.GetFileName(path);
+        var file = Quote.Short(Path.GetFileName(path));
         var root = ManifestReader.Read(json, file);
         if (root.Type != JsonTokenType.StartObject)
         {
@@ -49,7 +53,7 @@ public sealed class MachineManifest
         {
             if (!TopLevelKeys.Contains(name, RegistryNames.Comparer))
             {
-                throw ManifestReader.Error(file, line, $"\"{name}\" is not a manifest section; use Services and Control.");
+                throw ManifestReader.Error(file, line, $"\"{Quote.Short(name)}\" is not a manifest section; use Services and Control.");
             }
 
             builder.AddKey(KeyPath.Root.Child(name), line, value);
@@ -63,6 +67,34 @@ public sealed class MachineManifest
     public RecoveryPolicy? Policy => Entries.FirstOrDefault(e => e.Key == RecoveryOptions.KeyPath && e.Name == nameof(RecoveryOptions.Policy))?.Value is { } value
         && Enum.TryParse<RecoveryPolicy>(value.AsString(), ignoreCase: true, out var policy) ? policy : null;
 
+    /// <summary>The manifest's <c>Control\Recovery\MaxContentSize</c>, else the default: the limit for its own content files.</summary>
+    public long MaxContentSize => Entries.FirstOrDefault(e => e.Key == RecoveryOptions.KeyPath && e.Name == nameof(RecoveryOptions.MaxContentSize))?.Value is { Kind: RegistryValueKind.Dword } value
+        && value.AsDword() > 0 ? value.AsDword() : RecoveryOptions.DefaultMaxContentSize;
+
+    /// <summary>
+    /// Reads, checks and copies every file <see cref="ApplyTo"/> will store (each within
+    /// <see cref="MaxContentSize"/>) to temporary files from <paramref name="temporaryPath"/>,
+    /// before the write begins. Disposing the result removes them.
+    /// </summary>
+    public StagedFiles StageFiles(Func<string> temporaryPath, bool includeContent = true)
+    {
+        var staged = new StagedFiles();
+        try
+        {
+            foreach (var source in Entries.Where(e => e.SourceFile is not null && (includeContent || !IsContent(e))).Select(e => e.SourceFile!).Distinct())
+            {
+                staged.Add(source, StagedContent.Stage(source, temporaryPath(), MaxContentSize));
+            }
+
+            return staged;
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The content files the manifest gives components (FILE values of <c>Services\&lt;Name&gt;\Content</c>).</summary>
     public IEnumerable<(string Component, string Name, string Source)> ContentFiles =>
         Entries.Where(IsContent).Select(e => (e.Key.Segments[1], e.Name!, e.SourceFile!));
@@ -70,16 +102,16 @@ public sealed class MachineManifest
     /// <summary>
     /// Writes the manifest's keys, values and files into a control set being derived. Without
     /// <paramref name="includeContent"/>, components' content files are left out: the Classic
-    /// policy keeps them outside the control sets.
+    /// policy keeps them outside the control sets. The files come from <paramref name="files"/>,
+    /// staged by <see cref="StageFiles"/> with the same <paramref name="includeContent"/>.
     /// </summary>
-    public void ApplyTo(ControlSetEditor editor, bool includeContent = true)
+    public void ApplyTo(ControlSetEditor editor, StagedFiles files, bool includeContent = true)
     {
         foreach (var entry in Entries.Where(e => includeContent || !IsContent(e)))
         {
             if (entry.SourceFile is { } source)
             {
-                using var content = File.OpenRead(source);
-                editor.SetValue(entry.Key, entry.Name!, RegistryValue.File(editor.StoreFile(content, Path.GetFileName(source))));
+                editor.SetValue(entry.Key, entry.Name!, RegistryValue.File(editor.StoreFile(files[source], Path.GetFileName(source))));
             }
             else if (entry.Value is { } value)
             {
@@ -92,13 +124,25 @@ public sealed class MachineManifest
         }
     }
 
+    private static byte[] ReadAll(RegularFile source)
+    {
+        using var json = new MemoryStream((int)source.Size);
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = source.Read(buffer)) > 0;)
+        {
+            json.Write(buffer, 0, read);
+        }
+
+        return json.ToArray();
+    }
+
     private static bool IsContent(ManifestEntry entry) =>
         entry.SourceFile is not null && entry.Key.Segments is [var services, _, var content]
         && string.Equals(services, "Services", StringComparison.OrdinalIgnoreCase) && string.Equals(content, "Content", StringComparison.OrdinalIgnoreCase);
 
     private sealed class Builder(string file, string directory)
     {
-        private readonly Dictionary<string, (int Line, IReadOnlyList<string> DependOn)> _services = new(RegistryNames.Comparer);
+        private readonly Dictionary<string, Service> _services = new(RegistryNames.Comparer);
 
         public List<ManifestEntry> Entries { get; } = [];
 
@@ -112,7 +156,7 @@ public sealed class MachineManifest
             Entries.Add(new(key, null, null, null));
             if (IsService(key))
             {
-                _services[key.Name] = (line, []);
+                _services[key.Name] = new Service(line);
             }
 
             foreach (var (name, memberLine, value) in node.Members)
@@ -136,20 +180,18 @@ public sealed class MachineManifest
 
         public void CheckServices()
         {
-            foreach (var (service, (line, _)) in _services)
+            foreach (var (service, facts) in _services)
             {
-                var present = Entries.Where(e => e.Name is not null && e.Key.Segments.Count == 2 && RegistryNames.Comparer.Equals(e.Key.Name, service))
-                    .Select(e => e.Name!).ToHashSet(RegistryNames.Comparer);
-                if (RequiredServiceValues.FirstOrDefault(r => !present.Contains(r)) is { } missing)
+                if (RequiredServiceValues.FirstOrDefault(r => !facts.Values.Contains(r)) is { } missing)
                 {
-                    throw Error(line, $@"Services\{service}", $"has no {missing}; every service needs {string.Join(", ", RequiredServiceValues)}.");
+                    throw Error(facts.Line, $@"Services\{service}", $"has no {missing}; every service needs {string.Join(", ", RequiredServiceValues)}.");
                 }
             }
 
             if (ServiceSchema.FindDependencyCycle(_services.ToDictionary(s => s.Key, s => s.Value.DependOn, RegistryNames.Comparer)) is { } cycle)
             {
                 throw Error(_services[cycle[0]].Line, $@"Services\{cycle[0]}\DependOnService",
-                    $"the services depend on each other in a cycle ({string.Join(" -> ", cycle)}); remove one of the dependencies.");
+                    $"the services depend on each other in a cycle ({Quote.Short(string.Join(" -> ", cycle))}); remove one of the dependencies.");
             }
         }
 
@@ -171,9 +213,14 @@ public sealed class MachineManifest
                 throw Error(line, field, error);
             }
 
-            if (IsService(key) && RegistryNames.Comparer.Equals(name, "DependOnService"))
+            if (IsService(key))
             {
-                _services[key.Name] = (_services[key.Name].Line, value.AsMultiString());
+                var service = _services[key.Name];
+                service.Values.Add(name);
+                if (RegistryNames.Comparer.Equals(name, "DependOnService"))
+                {
+                    service.DependOn = value.AsMultiString();
+                }
             }
 
             Entries.Add(new(key, name, source is null ? value : null, source));
@@ -192,7 +239,7 @@ public sealed class MachineManifest
                         : throw Error(i.Line, field, "a list (MULTI_SZ) holds strings only."))), null),
                     JsonTokenType.StartObject when Member(node, "$file") is { } fileNode => ToFile(fileNode, field),
                     JsonTokenType.StartObject => (ToTyped(node, line, field), null),
-                    _ => throw Error(line, field, $"{node.Text} is not a registry value; use a number, a string, a list of strings or an object."),
+                    _ => throw Error(line, field, $"{Quote.Short(node.Text ?? "")} is not a registry value; use a number, a string, a list of strings or an object."),
                 };
             }
             catch (LkgException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
@@ -233,7 +280,7 @@ public sealed class MachineManifest
             var source = Path.GetFullPath(Path.Combine(directory, relative));
             if (!File.Exists(source))
             {
-                throw Error(node.Line, field, $"the content file {relative} does not exist next to the manifest.");
+                throw Error(node.Line, field, $"the content file {Quote.Short(relative)} does not exist next to the manifest.");
             }
 
             var placeholder = new FileReference(default, new FileInfo(source).Length, Path.GetFileName(source));
@@ -245,7 +292,7 @@ public sealed class MachineManifest
         {
             if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
-                throw Error(line, field, $"{text} is not a whole number from 0 to {ulong.MaxValue}.");
+                throw Error(line, field, $"{Quote.Short(text)} is not a whole number from 0 to {ulong.MaxValue}.");
             }
 
             return typed switch
@@ -269,6 +316,16 @@ public sealed class MachineManifest
 
         private static bool IsService(KeyPath key) => key.Segments.Count == 2 && RegistryNames.Comparer.Equals(key.Segments[0], "Services");
 
-        private LkgException Error(int line, string field, string reason) => ManifestReader.Error(file, line, $"{field}: {reason}");
+        private LkgException Error(int line, string field, string reason) => ManifestReader.Error(file, line, $"{Quote.Short(field)}: {reason}");
+
+        /// <summary>What the checks need of one service, gathered as its values are read.</summary>
+        private sealed class Service(int line)
+        {
+            public int Line { get; } = line;
+
+            public HashSet<string> Values { get; } = new(RegistryNames.Comparer);
+
+            public IReadOnlyList<string> DependOn { get; set; } = [];
+        }
     }
 }

@@ -5,14 +5,20 @@ namespace LastKnownGood.Machines;
 
 /// <summary>
 /// Reads a manifest's JSON (comments and trailing commas allowed) into <see cref="ManifestNode"/>s
-/// that remember their line numbers, which System.Text.Json's document model does not.
+/// that remember their line numbers, which System.Text.Json's document model does not. A UTF-8
+/// byte order mark is skipped, as editors on Windows write one.
 /// </summary>
 internal static class ManifestReader
 {
     private const int MaxDepth = 64;
 
-    public static ManifestNode Read(byte[] json, string file)
+    public static ManifestNode Read(ReadOnlySpan<byte> json, string file)
     {
+        if (json.StartsWith(Encoding.UTF8.Preamble))
+        {
+            json = json[Encoding.UTF8.Preamble.Length..];
+        }
+
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < json.Length; i++)
         {
@@ -59,13 +65,14 @@ internal static class ManifestReader
         {
             case JsonTokenType.StartObject:
                 var obj = new ManifestNode(JsonTokenType.StartObject, line);
+                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString()!;
                     var nameLine = LineOf(reader, lineStarts);
-                    if (obj.Members.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
+                    if (!names.Add(name))
                     {
-                        throw Error(file, nameLine, $"\"{name}\" appears twice in the same object (names ignore case); keep one.");
+                        throw Error(file, nameLine, $"\"{Quote.Short(name)}\" appears twice in the same object (names ignore case); keep one.");
                     }
 
                     reader.Read();

@@ -24,6 +24,14 @@ public sealed record RecoveryOptions
     /// <summary>Control sets kept beyond those <c>Select</c> names.</summary>
     public int History { get; init; } = 16;
 
+    /// <summary>
+    /// The largest content file (a <c>FILE</c> value, <c>lkg content push</c>) a write accepts, in
+    /// bytes; checked before the file is read and again while it is read.
+    /// </summary>
+    public long MaxContentSize { get; init; } = DefaultMaxContentSize;
+
+    public const long DefaultMaxContentSize = 256 * 1024 * 1024;
+
     public static RecoveryOptions Read(Hive hive, int controlSet) =>
         From(controlSet == 0 ? null : hive.OpenKey(controlSet, KeyPath));
 
@@ -42,6 +50,7 @@ public sealed record RecoveryOptions
             ReportBootOk = Dword(nameof(ReportBootOk)) is { } report ? report != 0 : options.ReportBootOk,
             FailedBootsBeforeRecovery = Dword(nameof(FailedBootsBeforeRecovery)) is { } failed ? (int)Math.Clamp(failed, 1, 100) : options.FailedBootsBeforeRecovery,
             History = Dword(nameof(History)) is { } history ? (int)Math.Min(history, 999) : options.History,
+            MaxContentSize = Dword(nameof(MaxContentSize)) is { } max and > 0 ? max : options.MaxContentSize,
         };
 
         uint? Dword(string name) => recovery.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;

@@ -25,7 +25,7 @@ public sealed class ControlSetEditor
         if (value.Kind == RegistryValueKind.File && _blobs.SizeOf(value.AsFile().Hash) != value.AsFile().Size)
         {
             throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"The FILE value \"{name}\" names content {value.AsFile().Hash.ToShortString()} that the hive does not hold; store the file with StoreFile first.");
+                $"The FILE value \"{Quote.Short(name)}\" names content {value.AsFile().Hash.ToShortString()} that the hive does not hold; store the file with StoreFile first.");
         }
 
         Open(key, create: true).SetValue(name, value);
@@ -35,7 +35,7 @@ public sealed class ControlSetEditor
     {
         if (!Open(key, create: false).DeleteValue(name))
         {
-            throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {key} has no value \"{name}\"; list its values with lkg reg query.");
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {Quote.Short(key.ToString())} has no value \"{Quote.Short(name)}\"; list its values with lkg reg query.");
         }
     }
 
@@ -51,16 +51,41 @@ public sealed class ControlSetEditor
 
         if (!Open(key.Parent, create: false).DeleteSubkey(key.Name))
         {
-            throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {key} does not exist; list the keys with lkg reg query.");
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {Quote.Short(key.ToString())} does not exist; list the keys with lkg reg query.");
         }
     }
 
-    /// <summary>Streams a content file into the hive's blob store; use the result in a FILE value.</summary>
+    /// <summary>
+    /// Streams a content file into the hive's blob store; use the result in a FILE value. It is
+    /// read inside the write: give it only streams of bounded, trusted bytes, and stage a user's
+    /// file with <see cref="StagedContent"/> instead.
+    /// </summary>
     public FileReference StoreFile(Stream content, string name)
     {
         RegistryNames.RequireValueName(name);
         var (hash, size) = _blobs.Put(content);
         return new(hash, size, name);
+    }
+
+    /// <summary>
+    /// Stores a file staged before the write began (<see cref="StagedContent.Stage"/>): content the
+    /// hive already holds costs one lookup, and nothing outside the machine is read while the
+    /// write holds the hive.
+    /// </summary>
+    public FileReference StoreFile(StagedContent content, string name)
+    {
+        RegistryNames.RequireValueName(name);
+        if (_blobs.SizeOf(content.Hash) is not { } size)
+        {
+            using var stream = content.OpenRead();
+            (var hash, size) = _blobs.Put(stream);
+            if (hash != content.Hash)
+            {
+                throw new InvalidOperationException($"The staged copy {content.TemporaryPath} changed before it was stored.");
+            }
+        }
+
+        return new(content.Hash, size, name);
     }
 
     public void Apply(RegistryChange change)
@@ -92,7 +117,7 @@ public sealed class ControlSetEditor
         foreach (var segment in key.Segments)
         {
             current = current.OpenSubkey(segment, create, _nodes)
-                ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {key} does not exist; list the keys with lkg reg query.");
+                ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {Quote.Short(key.ToString())} does not exist; list the keys with lkg reg query.");
         }
 
         return current;

@@ -58,7 +58,7 @@ public sealed class KeyPath : IEquatable<KeyPath>
         {
             if (!RegistryNames.TryValidateKeyName(segment, out error))
             {
-                error = $"The key path \"{text}\" is not valid: {error}";
+                error = $"The key path \"{Quote.Short(text)}\" is not valid: {error}";
                 return false;
             }
         }

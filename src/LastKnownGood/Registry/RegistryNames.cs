@@ -12,7 +12,7 @@ public static class RegistryNames
 
     public static bool TryValidateKeyName(string name, out string error) =>
         TryValidate(name, "key name", MaxKeyNameLength, allowEmpty: false, out error)
-        && (!name.Contains('\\') || Fail($"The key name \"{name}\" contains a backslash, which separates keys; name each key separately.", out error));
+        && (!name.Contains('\\') || Fail($"The key name \"{Quote.Short(name)}\" contains a backslash, which separates keys; name each key separately.", out error));
 
     /// <summary>Value names may be empty: that is the key's default value.</summary>
     public static bool TryValidateValueName(string name, out string error) =>
@@ -37,13 +37,13 @@ public static class RegistryNames
 
         if (name.Length > maxLength)
         {
-            return Fail($"The {what} \"{name[..20]}…\" is {name.Length} characters long; the limit is {maxLength}.", out error);
+            return Fail($"The {what} \"{Quote.Short(name)}\" is longer than {maxLength} characters, the limit; shorten it.", out error);
         }
 
         var control = name.FirstOrDefault(char.IsControl);
         if (control != default || name.Contains('\0'))
         {
-            return Fail($"The {what} \"{Printable(name)}\" contains the control character U+{(int)control:X4}; use printable characters only.", out error);
+            return Fail($"The {what} \"{Quote.Short(Printable(name))}\" contains the control character U+{(int)control:X4}; use printable characters only.", out error);
         }
 
         error = "";

@@ -24,7 +24,7 @@ public sealed record RegistryPath(RegistryPathKind Kind, int ControlSet, KeyPath
 
         if (segments.Count == 0 || !RegistryNames.Comparer.Equals(segments[0], "SYSTEM"))
         {
-            error = $"The path \"{text}\" is outside the hive; paths start with SYSTEM, as in SYSTEM\\CurrentControlSet\\Services.";
+            error = $"The path \"{Quote.Short(text)}\" is outside the hive; paths start with SYSTEM, as in SYSTEM\\CurrentControlSet\\Services.";
             return false;
         }
 
@@ -55,7 +55,7 @@ public sealed record RegistryPath(RegistryPathKind Kind, int ControlSet, KeyPath
             return true;
         }
 
-        error = $"SYSTEM has no key \"{top}\"; it holds Select, CurrentControlSet and ControlSet001 to ControlSet999.";
+        error = $"SYSTEM has no key \"{Quote.Short(top)}\"; it holds Select, CurrentControlSet and ControlSet001 to ControlSet999.";
         return false;
     }
 

@@ -65,34 +65,32 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     /// <summary>
     /// Adds or replaces a content file of a component that <c>Default</c> has. Classic writes the
     /// file in place (atomically: a temporary file renamed over the old one); Improved writes a
-    /// new control set. Returns where it went, in words.
+    /// new control set. Either way the source must be a regular file within
+    /// <c>Control\Recovery\MaxContentSize</c>, and it is read and staged before anything is
+    /// written. Returns where it went, in words.
     /// </summary>
     public string Push(Hive hive, string component, string source, string name, string author)
     {
-        var canonical = RequireComponent(hive, hive.ReadSelect().Default, component);
+        var set = hive.ReadSelect().Default;
+        var canonical = RequireComponent(hive, set, component);
         RequirePlainName(name);
+        var maxSize = RecoveryOptions.Read(hive, set).MaxContentSize;
         if (policy == RecoveryPolicy.Improved)
         {
+            using var staged = StagedContent.Stage(source, machine.NewStagingPath(), maxSize);
             var written = hive.Write(author, $"content push {canonical} {name}", editor =>
-            {
-                using var content = File.OpenRead(source);
-                editor.SetValue(ContentKey(canonical), name, RegistryValue.File(editor.StoreFile(content, name)));
-            });
+                editor.SetValue(ContentKey(canonical), name, RegistryValue.File(editor.StoreFile(staged, name))));
             return ControlSetInfo.FormatName(written.ControlSet);
         }
 
         var directory = Directory(canonical);
         System.IO.Directory.CreateDirectory(directory);
         var target = System.IO.Path.Combine(directory, name);
-        var temporary = target + TemporarySuffix;
-        using (var copy = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var content = File.OpenRead(source))
+        using (var staged = StagedContent.Stage(source, target + TemporarySuffix, maxSize))
         {
-            content.CopyTo(copy);
-            copy.Flush(flushToDisk: true);
+            staged.MoveTo(target);
         }
 
-        File.Move(temporary, target, overwrite: true);
         DurableDirectory.Flush(directory);
         return target;
     }
@@ -107,7 +105,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
         if (doomed.Count == 0)
         {
             throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"{canonical} has no content file matching {pattern}; list its files with lkg content list {canonical}.");
+                $"{canonical} has no content file matching {Quote.Short(pattern)}; list its files with lkg content list {canonical}.");
         }
 
         if (policy == RecoveryPolicy.Improved)
@@ -137,14 +135,14 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
         (set == 0 ? null : hive.OpenKey(set, ServicesKey))?.Subkeys.Select(s => s.Name)
             .FirstOrDefault(n => IsPlainName(n) && string.Equals(n, component, StringComparison.OrdinalIgnoreCase))
         ?? throw new LkgException(NtStatus.ObjectNameNotFound,
-            $@"Services\{component} does not exist in {ControlSetInfo.FormatName(set)}; install the component before giving it content.");
+            $@"Services\{Quote.Short(component)} does not exist in {ControlSetInfo.FormatName(set)}; install the component before giving it content.");
 
     private static void RequirePlainName(string name)
     {
         RegistryNames.RequireValueName(name);
         if (!IsPlainName(name))
         {
-            throw new LkgException(NtStatus.ObjectNameInvalid, $"\"{name}\" is not a plain file name; give a name without directories, such as C-00000291-00000000-00000001.sys.");
+            throw new LkgException(NtStatus.ObjectNameInvalid, $"\"{Quote.Short(name)}\" is not a plain file name; give a name without directories, such as C-00000291-00000000-00000001.sys.");
         }
     }
 

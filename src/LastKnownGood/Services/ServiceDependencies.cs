@@ -27,7 +27,7 @@ public static class ServiceDependencies
         if (ServiceSchema.FindDependencyCycle(graph) is { } cycle)
         {
             throw new LkgException(NtStatus.InvalidParameter,
-                $@"Services\{service}\DependOnService would make the services depend on each other in a cycle ({string.Join(" -> ", cycle)}); remove one of the dependencies.");
+                $@"Services\{Quote.Short(service)}\DependOnService would make the services depend on each other in a cycle ({Quote.Short(string.Join(" -> ", cycle))}); remove one of the dependencies.");
         }
     }
 }

@@ -24,10 +24,10 @@ public static class ServiceSchema
         new("ImagePath", RegistryValueKind.Sz, v => v.AsString().Length > 0 ? null : "ImagePath is empty; name the driver package or the executable."),
         new("Arguments", RegistryValueKind.MultiSz),
         new("Environment", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(e => !e.Contains('=') || e.StartsWith('=')) is { } bad
-            ? $"\"{bad}\" is not NAME=VALUE." : null),
+            ? $"\"{Quote.Short(bad)}\" is not NAME=VALUE." : null),
         new("WorkingDirectory", RegistryValueKind.Sz),
         new("FailureActions", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(a => !FailureAction.TryParse(a, out _)) is { } bad
-            ? $"\"{bad}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
+            ? $"\"{Quote.Short(bad)}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
         new("ResetPeriod", RegistryValueKind.Dword),
         new("Critical", RegistryValueKind.Dword, ValueRule.OneOf((0, "no"), (1, "yes"))),
         new("MinimumVersion", RegistryValueKind.Sz, VersionError),
@@ -40,9 +40,9 @@ public static class ServiceSchema
     [
         new("Command", RegistryValueKind.Sz),
         new("Http", RegistryValueKind.Sz, v => Uri.TryCreate(v.AsString(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? null : $"\"{v.AsString()}\" is not an http:// or https:// URL."),
+            ? null : $"\"{Quote.Short(v.AsString())}\" is not an http:// or https:// URL."),
         new("Tcp", RegistryValueKind.Sz, v => v.AsString().LastIndexOf(':') is var colon and > 0 && ushort.TryParse(v.AsString()[(colon + 1)..], out _)
-            ? null : $"\"{v.AsString()}\" is not host:port."),
+            ? null : $"\"{Quote.Short(v.AsString())}\" is not host:port."),
         new("Required", RegistryValueKind.Dword, ValueRule.OneOf((0, "Wanted"), (1, "Required"))),
         new("Timeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
     ];
@@ -57,6 +57,7 @@ public static class ServiceSchema
         new("History", RegistryValueKind.Dword, v => v.AsDword() <= 990 ? null : $"{v.AsDword()} is over 990; at most 999 control sets exist."),
         new("RemediationSource", RegistryValueKind.Sz),
         new("RemediationRetry", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("MaxContentSize", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
     ];
 
     private static readonly ValueRule[] CodeIntegrityRules =
@@ -84,10 +85,10 @@ public static class ServiceSchema
         return key switch
         {
             _ when At("Services", null) => ByRule(ServiceRules, name, value, "a service"),
-            _ when At("Services", null, "Content") => value.Kind == RegistryValueKind.File ? null : $"{name} must be FILE: Content holds content files.",
+            _ when At("Services", null, "Content") => value.Kind == RegistryValueKind.File ? null : $"{Quote.Short(name)} must be FILE: Content holds content files.",
             _ when At("Services", null, "TrackedFiles") => value.Kind != RegistryValueKind.File
-                ? $"{name} must be FILE: TrackedFiles holds the files a service reads."
-                : Path.IsPathFullyQualified(name) ? null : $"\"{name}\" is not an absolute path; TrackedFiles values are named by the path the program reads.",
+                ? $"{Quote.Short(name)} must be FILE: TrackedFiles holds the files a service reads."
+                : Path.IsPathFullyQualified(name) ? null : $"\"{Quote.Short(name)}\" is not an absolute path; TrackedFiles values are named by the path the program reads.",
             _ when At("Services", null, "Health", null) => ByRule(HealthRules, name, value, "a health check"),
             _ when At("Control", "Recovery") => ByRule(RecoveryRules, name, value, @"Control\Recovery"),
             _ when At("Control", "CrashControl") => ByRule(CrashControlRules, name, value, @"Control\CrashControl"),
@@ -100,18 +101,18 @@ public static class ServiceSchema
     }
 
     private static string? VersionError(RegistryValue value) =>
-        Version.TryParse(value.AsString(), out _) ? null : $"\"{value.AsString()}\" is not a version such as 1.2.0.";
+        Version.TryParse(value.AsString(), out _) ? null : $"\"{Quote.Short(value.AsString())}\" is not a version such as 1.2.0.";
 
     private static string? TrustedKeyError(string name, RegistryValue value)
     {
         if (value.Kind != RegistryValueKind.Binary)
         {
-            return $"{name} must be BINARY: a trusted key is the DER SubjectPublicKeyInfo of an ECDSA P-256 key.";
+            return $"{Quote.Short(name)} must be BINARY: a trusted key is the DER SubjectPublicKeyInfo of an ECDSA P-256 key.";
         }
 
         if (!SigningKey.TryImportPublicKey(value.Data, out var key, out var error))
         {
-            return $"{name}: {error}; trust a key with lkg keys trust NAME.";
+            return $"{Quote.Short(name)}: {error}; trust a key with lkg keys trust NAME.";
         }
 
         key.Dispose();
@@ -121,39 +122,62 @@ public static class ServiceSchema
     private static string? ByRule(ValueRule[] rules, string name, RegistryValue value, string owner) =>
         rules.FirstOrDefault(r => RegistryNames.Comparer.Equals(r.Name, name)) is { } rule
             ? rule.Validate(value)
-            : $"\"{name}\" is not a value of {owner}; the known ones are {string.Join(", ", rules.Select(r => r.Name))}.";
+            : $"\"{Quote.Short(name)}\" is not a value of {owner}; the known ones are {string.Join(", ", rules.Select(r => r.Name))}.";
 
     /// <summary>
     /// The dependency cycle among services' <c>DependOnService</c>, as the names around it, or
     /// null when there is none. <paramref name="dependencies"/> maps each service to what it names.
     /// </summary>
+    /// <remarks>
+    /// A depth-first search with its own stack, linear in services and dependencies: a chain of
+    /// 100,000 services would overflow the thread's stack if each step were a call.
+    /// </remarks>
     public static IReadOnlyList<string>? FindDependencyCycle(IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies)
     {
-        var state = new Dictionary<string, bool>(RegistryNames.Comparer); // false: on the path; true: done
+        var done = new HashSet<string>(RegistryNames.Comparer);
+        var onPath = new Dictionary<string, int>(RegistryNames.Comparer); // a service on the path, and where
         var path = new List<string>();
-
-        IReadOnlyList<string>? Visit(string service)
+        var pending = new Stack<(string Service, int Next)>();
+        foreach (var start in dependencies.Keys)
         {
-            if (state.TryGetValue(service, out var done))
+            if (done.Contains(start))
             {
-                return done ? null : [.. path.SkipWhile(s => !RegistryNames.Comparer.Equals(s, service)), service];
+                continue;
             }
 
-            state[service] = false;
-            path.Add(service);
-            foreach (var next in dependencies.TryGetValue(service, out var names) ? names : [])
+            Enter(start);
+            while (pending.TryPop(out var top))
             {
-                if (Visit(next) is { } cycle)
+                var names = dependencies.TryGetValue(top.Service, out var listed) ? listed : [];
+                if (top.Next == names.Count)
                 {
-                    return cycle;
+                    path.RemoveAt(path.Count - 1);
+                    onPath.Remove(top.Service);
+                    done.Add(top.Service);
+                    continue;
+                }
+
+                pending.Push((top.Service, top.Next + 1));
+                var next = names[top.Next];
+                if (onPath.TryGetValue(next, out var at))
+                {
+                    return [.. path.Skip(at), next];
+                }
+
+                if (!done.Contains(next))
+                {
+                    Enter(next);
                 }
             }
-
-            path.RemoveAt(path.Count - 1);
-            state[service] = true;
-            return null;
         }
 
-        return dependencies.Keys.Select(Visit).FirstOrDefault(c => c is not null);
+        return null;
+
+        void Enter(string service)
+        {
+            onPath[service] = path.Count;
+            path.Add(service);
+            pending.Push((service, 0));
+        }
     }
 }

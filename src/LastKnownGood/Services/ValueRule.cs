@@ -21,5 +21,5 @@ internal sealed record ValueRule(string Name, RegistryValueKind Kind, Func<Regis
     public static Func<RegistryValue, string?> Words(params string[] allowed) => value =>
         allowed.Contains(value.AsString(), StringComparer.OrdinalIgnoreCase)
             ? null
-            : $"\"{value.AsString()}\" is not allowed; use {string.Join(" or ", allowed)}.";
+            : $"\"{Quote.Short(value.AsString())}\" is not allowed; use {string.Join(" or ", allowed)}.";
 }

@@ -26,9 +26,10 @@ internal static class InitCommand
             var classic = (chosenPolicy ?? manifest.Policy) == RecoveryPolicy.Classic;
             context.Machine.Create(context.Time, hive =>
             {
+                using var files = manifest.StageFiles(context.Machine.NewStagingPath, includeContent: !classic);
                 hive.Write(CommandContext.Author, reason, editor =>
                 {
-                    manifest.ApplyTo(editor, includeContent: !classic);
+                    manifest.ApplyTo(editor, files, includeContent: !classic);
                     if (chosenPolicy is { } chosen)
                     {
                         editor.SetValue(RecoveryOptions.KeyPath, nameof(RecoveryOptions.Policy), RegistryValue.String(chosen.ToString()));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
 using Spectre.Console;
@@ -44,7 +45,7 @@ internal static class RegCommand
 
             var set = location.Kind == RegistryPathKind.CurrentControlSet ? hive.ResolveCurrentControlSet(context.BootRunning) : location.ControlSet;
             var key = (set == 0 ? null : hive.OpenKey(set, location.Key))
-                ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {location} does not exist; list its parent's subkeys with lkg reg query.");
+                ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {Quote.Short(location.ToString())} does not exist; list its parent's subkeys with lkg reg query.");
             return ShowKey(context, location, result.GetValue(name), key.Values, key.Subkeys.Select(s => s.Name));
         });
         return command;
@@ -64,14 +65,14 @@ internal static class RegCommand
             var valueName = ValidName(result.GetValue(name)!);
             if (!RegistryValueKinds.TryParse(result.GetValue(type)!, out var kind))
             {
-                throw new UsageException($"\"{result.GetValue(type)}\" is not a value type; use one of {RegistryValueKinds.AllNames}.");
+                throw new UsageException($"\"{Quote.Short(result.GetValue(type)!)}\" is not a value type; use one of {RegistryValueKinds.AllNames}.");
             }
 
             var text = result.GetValue(value)!;
             var parsed = kind == RegistryValueKind.File ? null : ValueFormat.Parse(kind, text);
             if (parsed is not null && !ServiceSchema.TryValidateValue(key, valueName, parsed, out var schemaError))
             {
-                throw new LkgException(NtStatus.InvalidParameter, $@"{key}\{valueName}: {schemaError}");
+                throw new LkgException(NtStatus.InvalidParameter, $@"{Quote.Short($@"{key}\{valueName}")}: {schemaError}");
             }
 
             var why = result.GetValue(reason) ?? $@"reg set {key}\{valueName}";
@@ -81,12 +82,13 @@ internal static class RegCommand
                 ServiceDependencies.RequireNoCycle(hive, hive.ReadSelect().Default, key.Name, parsed.AsMultiString());
             }
 
+            using var staged = parsed is null ? StageLocalFile(context, text) : null;
             return Write(context, why, editor =>
             {
-                var final = parsed ?? StoreLocalFile(editor, text);
+                var final = parsed ?? RegistryValue.File(editor.StoreFile(staged!, Path.GetFileName(text)));
                 if (!ServiceSchema.TryValidateValue(key, valueName, final, out var error))
                 {
-                    throw new LkgException(NtStatus.InvalidParameter, $@"{key}\{valueName}: {error}");
+                    throw new LkgException(NtStatus.InvalidParameter, $@"{Quote.Short($@"{key}\{valueName}")}: {error}");
                 }
 
                 editor.SetValue(key, valueName, final);
@@ -131,17 +133,12 @@ internal static class RegCommand
                 : $"Nothing changed; [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] stays Default."));
     }
 
-    private static RegistryValue StoreLocalFile(ControlSetEditor editor, string path)
+    /// <summary>Reads the file before the write begins: the hive is never held while a user's file is read.</summary>
+    private static StagedContent StageLocalFile(CommandContext context, string path)
     {
-        try
-        {
-            using var content = File.OpenRead(path);
-            return RegistryValue.File(editor.StoreFile(content, Path.GetFileName(path)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LkgException(NtStatus.ObjectNameNotFound, $"The file {path} cannot be read ({e.Message.TrimEnd('.')}); check the path.");
-        }
+        using var hive = context.OpenHive();
+        var maxSize = RecoveryOptions.Read(hive, hive.ReadSelect().Default).MaxContentSize;
+        return StagedContent.Stage(path, context.Machine.NewStagingPath(), maxSize);
     }
 
     private static int ShowKey(CommandContext context, RegistryPath path, string? only, IReadOnlyList<NamedValue> values, IEnumerable<string> subkeys)
@@ -150,7 +147,7 @@ internal static class RegCommand
         {
             values = values.Where(v => RegistryNames.Comparer.Equals(v.Name, only)).ToList() is [var one]
                 ? [one]
-                : throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {path} has no value \"{only}\"; list its values with lkg reg query {path}.");
+                : throw new LkgException(NtStatus.ObjectNameNotFound, $"The key {Quote.Short(path.ToString())} has no value \"{Quote.Short(only)}\"; list its values with lkg reg query.");
             subkeys = [];
         }
 

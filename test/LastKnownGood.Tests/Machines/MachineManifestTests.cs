@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
@@ -16,7 +18,7 @@ public sealed class MachineManifestTests : IDisposable
         var sample = Path.Combine(RepositoryRoot(), "samples", "machines", "workstation.json");
         var machine = new MachineDirectory(_temp.Combine("machine"));
 
-        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", e => MachineManifest.Load(sample).ApplyTo(e)));
+        machine.Create(TimeProvider.System, hive => Init(hive, sample));
 
         using var hive = machine.OpenHive(TimeProvider.System);
         var sensor = hive.OpenKey(1, KeyPath.Parse(@"Services\Sensor"))!;
@@ -49,7 +51,7 @@ public sealed class MachineManifestTests : IDisposable
             """);
         var machine = new MachineDirectory(_temp.Combine("machine"));
 
-        machine.Create(TimeProvider.System, hive => hive.Write("test", "init", e => MachineManifest.Load(manifest).ApplyTo(e)));
+        machine.Create(TimeProvider.System, hive => Init(hive, manifest));
 
         using var hive = machine.OpenHive(TimeProvider.System);
         var parameters = hive.OpenKey(1, KeyPath.Parse(@"Services\X\Parameters"))!.Values.ToDictionary(v => v.Name, v => v.Value);
@@ -93,6 +95,96 @@ public sealed class MachineManifestTests : IDisposable
 
         Assert.Contains(@"Control\Big\Text", error.Message);
         Assert.Contains("over the limit", error.Message);
+    }
+
+    [Fact]
+    public void Load_ManifestWithUtf8ByteOrderMark_IsAccepted()
+    {
+        var path = _temp.Combine("bom.json");
+        File.WriteAllText(path, "{ \"Services\": { \"A\": { \"Type\": 16, \"Start\": 3, \"ImagePath\": \"/bin/true\" } } }", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+        var manifest = MachineManifest.Load(path);
+
+        Assert.Contains(manifest.Entries, e => e.Key.ToString() == @"Services\A" && e.Name == "ImagePath");
+    }
+
+    [Fact]
+    public void Load_100000ServicesInOneDependencyChain_IsCheckedWhole()
+    {
+        // Each depends on the next: a recursive cycle search would need 100,000 frames, a quadratic check hours.
+        var path = WriteServices(100_000, i => $"\"DependOnService\": [\"S{i + 1}\"]");
+
+        var manifest = MachineManifest.Load(path);
+
+        Assert.Equal(100_000 * 5 + 1, manifest.Entries.Count);
+    }
+
+    [Fact]
+    public void Load_CycleAtTheEndOf100000Services_IsFound()
+    {
+        var path = WriteServices(100_000, i => $"\"DependOnService\": [\"S{(i + 1) % 100_000}\"]");
+
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(path));
+
+        Assert.Contains("in a cycle (S0 -> S1 -> S2", error.Message);
+        Assert.True(error.Message.Length < 400, "the cycle of 100,000 names is echoed short");
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "is a character device, not a regular file")]
+    [InlineData("/dev/urandom", "is a character device, not a regular file")]
+    [InlineData("/", "is a directory, not a regular file")]
+    public void Load_NotARegularFile_IsRefusedWithOneSentence(string path, string says)
+    {
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(path));
+
+        Assert.Equal($"The manifest {path} {says}; give the path of a regular file.", error.Message);
+    }
+
+    [Fact]
+    public void Load_OverTheSizeLimit_IsRefusedBeforeItIsRead()
+    {
+        var path = _temp.Combine("huge.json");
+        using (var file = File.Create(path))
+        {
+            file.SetLength(MachineManifest.MaxSize + 1);
+        }
+
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(path));
+
+        Assert.Contains($"is {MachineManifest.MaxSize + 1:N0} bytes, over the limit of {MachineManifest.MaxSize:N0}", error.Message);
+    }
+
+    [Fact]
+    public void Load_MegabyteName_IsEchoedShort()
+    {
+        var name = new string('n', 1024 * 1024);
+        var path = Write($"{{ \"Services\": {{ \"{name}\": {{ \"Type\": 16 }} }} }}");
+
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(path));
+
+        Assert.Contains("(1,048,576 characters)", error.Message);
+        Assert.DoesNotContain(new string('n', Quote.MaxLength), error.Message);
+        Assert.True(error.Message.Length < 400, error.Message);
+    }
+
+    private string WriteServices(int count, Func<int, string> more)
+    {
+        var json = new StringBuilder("{ \"Services\": {\n");
+        for (var i = 0; i < count; i++)
+        {
+            json.Append(CultureInfo.InvariantCulture, $"  \"S{i}\": {{ \"Type\": 16, \"Start\": 3, \"ImagePath\": \"/bin/true\", {more(i)} }},\n");
+        }
+
+        return Write(json.Append("} }").ToString());
+    }
+
+    private void Init(Hive hive, string manifestPath)
+    {
+        var manifest = MachineManifest.Load(manifestPath);
+        using var files = manifest.StageFiles(() => _temp.Combine($"staged-{Guid.NewGuid():n}"));
+        hive.Write("test", "init", e => manifest.ApplyTo(e, files));
     }
 
     private string Write(string json)
