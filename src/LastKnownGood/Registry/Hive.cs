@@ -1,3 +1,4 @@
+using LastKnownGood.Internal;
 using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Registry;
@@ -13,12 +14,12 @@ public sealed partial class Hive : IDisposable
     private const int SchemaVersion = 3;
     private const int MaxControlSets = 999;
 
-    private readonly HiveDatabase _database;
+    private readonly SqliteDatabase _database;
     private readonly NodeStore _nodes;
     private readonly BlobStore _blobs;
     private readonly TimeProvider _time;
 
-    private Hive(HiveDatabase database, TimeProvider time)
+    private Hive(SqliteDatabase database, TimeProvider time)
     {
         _database = database;
         _nodes = new NodeStore(database);
@@ -29,7 +30,7 @@ public sealed partial class Hive : IDisposable
     public string Path => _database.Path;
 
     /// <summary>The hive file's connection, for the other machine records kept in the same file.</summary>
-    internal HiveDatabase Database => _database;
+    internal SqliteDatabase Database => _database;
 
     /// <summary>Creates an empty hive: no control sets, <c>Select</c> all zero. Fails if the file exists.</summary>
     public static Hive Create(string path, TimeProvider time)
@@ -39,7 +40,7 @@ public sealed partial class Hive : IDisposable
             throw new LkgException(NtStatus.ObjectNameCollision, $"A hive already exists at {path}; use it, or delete the machine directory to start again.");
         }
 
-        var hive = new Hive(HiveDatabase.Open(path, create: true), time);
+        var hive = new Hive(SqliteDatabase.Open(path, create: true), time);
         try
         {
             hive._database.Write(() =>
@@ -68,7 +69,7 @@ public sealed partial class Hive : IDisposable
     /// </summary>
     public static Hive Open(string path, TimeProvider time)
     {
-        var hive = new Hive(HiveDatabase.Open(path, create: false), time);
+        var hive = new Hive(SqliteDatabase.Open(path, create: false), time);
         try
         {
             hive.CheckSchema();
@@ -90,7 +91,7 @@ public sealed partial class Hive : IDisposable
     {
         try
         {
-            using var hive = new Hive(HiveDatabase.Open(path, create: false), TimeProvider.System);
+            using var hive = new Hive(SqliteDatabase.Open(path, create: false), TimeProvider.System);
             Select? select = null;
             try
             {

@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using LastKnownGood.Internal;
 
-namespace LastKnownGood.Registry.Internal;
+namespace LastKnownGood.Internal;
 
 /// <summary>
-/// The hive's one SQLite connection (WAL, synchronous=FULL) and its write transaction. Every
+/// One SQLite connection to the machine database (WAL, synchronous=FULL) and its write transaction. Every
 /// statement goes through here, so SQLite's errors are translated in one place.
 /// </summary>
-internal sealed unsafe class HiveDatabase : IDisposable
+internal sealed unsafe class SqliteDatabase : IDisposable
 {
     /// <summary>Times are stored as round-trip text ("O"): exact, sortable, and readable in the SQLite shell.</summary>
     public const string TimeFormat = "O";
@@ -19,7 +18,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
 
     private nint _db;
 
-    private HiveDatabase(string path, nint db)
+    private SqliteDatabase(string path, nint db)
     {
         Path = path;
         _db = db;
@@ -34,9 +33,9 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// <summary>SQLite's own answer: outside a transaction a connection is in autocommit mode.</summary>
     private bool InTransaction => Sqlite.GetAutocommit(Connection) == 0;
 
-    private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(HiveDatabase), $"The hive {Path} is closed.");
+    private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(SqliteDatabase), $"The hive {Path} is closed.");
 
-    public static HiveDatabase Open(string path, bool create)
+    public static SqliteDatabase Open(string path, bool create)
     {
         var database = Connect(path, create);
         try
@@ -53,11 +52,11 @@ internal sealed unsafe class HiveDatabase : IDisposable
         }
     }
 
-    private static HiveDatabase Connect(string path, bool create)
+    private static SqliteDatabase Connect(string path, bool create)
     {
         var status = Sqlite.Open(path, out var db, Sqlite.OpenReadWrite | (create ? Sqlite.OpenCreate : 0), 0);
         // SQLite hands back a connection even when opening fails; it must be closed all the same.
-        var database = new HiveDatabase(path, db);
+        var database = new SqliteDatabase(path, db);
         if (status != Sqlite.Ok)
         {
             using (database)
