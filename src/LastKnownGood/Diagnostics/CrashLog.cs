@@ -14,7 +14,8 @@ public static class CrashLog
     /// <summary>Writes a record durably (synchronous=FULL) and returns its id.</summary>
     public static long Append(string hivePath, CrashRecord record)
     {
-        using var database = SqliteDatabase.Open(hivePath, create: false);
+        // The kernel's hive is already at this lkg's schema; a crash record is never the reason to migrate.
+        using var database = MachineDatabase.Open(hivePath, migrate: false);
         return database.Write(() => Insert(database, record));
     }
 

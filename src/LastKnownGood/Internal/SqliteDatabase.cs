@@ -35,14 +35,14 @@ internal sealed unsafe class SqliteDatabase : IDisposable
 
     private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(SqliteDatabase), $"The hive {Path} is closed.");
 
+    /// <summary>Opens (or creates) a database in WAL mode with synchronous=FULL.</summary>
     public static SqliteDatabase Open(string path, bool create)
     {
-        var database = Connect(path, create);
+        var database = Connect(path, create ? Sqlite.OpenReadWrite | Sqlite.OpenCreate : Sqlite.OpenReadWrite);
         try
         {
             database.Check(Sqlite.BusyTimeout(database.Connection, (int)BusyTimeout.TotalMilliseconds));
-            database.Execute("PRAGMA journal_mode = WAL");
-            database.Execute("PRAGMA synchronous = FULL");
+            database.SwitchToWal();
             return database;
         }
         catch
@@ -52,9 +52,35 @@ internal sealed unsafe class SqliteDatabase : IDisposable
         }
     }
 
-    private static SqliteDatabase Connect(string path, bool create)
+    /// <summary>
+    /// Opens an existing database as it is: no journal mode is set, so reading it changes no byte
+    /// of it. <paramref name="readOnly"/> also keeps SQLite from rolling back a journal left behind.
+    /// </summary>
+    public static SqliteDatabase OpenUnchanged(string path, bool readOnly)
     {
-        var status = Sqlite.Open(path, out var db, Sqlite.OpenReadWrite | (create ? Sqlite.OpenCreate : 0), 0);
+        var database = Connect(path, readOnly ? Sqlite.OpenReadOnly : Sqlite.OpenReadWrite);
+        try
+        {
+            database.Check(Sqlite.BusyTimeout(database.Connection, (int)BusyTimeout.TotalMilliseconds));
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>WAL and synchronous=FULL: what every connection that may write uses (DESIGN §4).</summary>
+    public void SwitchToWal()
+    {
+        Execute("PRAGMA journal_mode = WAL");
+        Execute("PRAGMA synchronous = FULL");
+    }
+
+    private static SqliteDatabase Connect(string path, int flags)
+    {
+        var status = Sqlite.Open(path, out var db, flags, 0);
         // SQLite hands back a connection even when opening fails; it must be closed all the same.
         var database = new SqliteDatabase(path, db);
         if (status != Sqlite.Ok)
@@ -145,7 +171,7 @@ internal sealed unsafe class SqliteDatabase : IDisposable
     /// <summary>Copies a consistent snapshot of the hive to <paramref name="destination"/> with SQLite's online backup.</summary>
     public void BackupTo(string destination)
     {
-        using var target = Connect(destination, create: true);
+        using var target = Connect(destination, Sqlite.OpenReadWrite | Sqlite.OpenCreate);
         var backup = Sqlite.BackupInit(target.Connection, "main", Connection, "main");
         if (backup == 0)
         {
