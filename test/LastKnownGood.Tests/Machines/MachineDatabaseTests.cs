@@ -97,6 +97,19 @@ public sealed class MachineDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void OpenHive_OfASchemaOlderThanTheMigrations_RefusesAndChangesNoFile()
+    {
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 1);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System));
+
+        Assert.IsNotType<HiveCorruptException>(error);
+        Assert.StartsWith($"The machine database {_machine.HivePath} has schema 1; this lkg migrates schema 2 and later", error.Message);
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+    }
+
+    [Fact]
     public void Migration_FromSchema2_GivesEveryTableTheColumnsOfANewDatabase()
     {
         var fresh = _temp.Combine("fresh.db");
