@@ -33,12 +33,21 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     public static string Author => Environment.UserName;
 
     /// <summary>
-    /// Opens the machine's hive. On a human screen, a machine in test mode says so first
-    /// (DESIGN §10: every screen), from the control set <c>CurrentControlSet</c> stands for.
+    /// Opens the machine's hive for a command that writes; a hive of an older schema is migrated.
+    /// On a human screen, a machine in test mode says so first (DESIGN §10: every screen), from the
+    /// control set <c>CurrentControlSet</c> stands for.
     /// </summary>
-    public Hive OpenHive()
+    public Hive OpenHive() => Open(HiveAccess.ReadWrite);
+
+    /// <summary>
+    /// Opens the machine's hive for a command that only reads: a hive of an older schema is
+    /// refused, not migrated (docs/hive.md), so the machine directory is left as it was.
+    /// </summary>
+    public Hive ReadHive() => Open(HiveAccess.ReadOnly);
+
+    private Hive Open(HiveAccess access)
     {
-        var hive = Machine.OpenHive(Time);
+        var hive = Machine.OpenHive(Time, access);
         if (!Json && CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(BootRunning)).TestSigning)
         {
             Console.MarkupLine($"[yellow]{Markup.Escape(TestModeNotice)}[/]");

@@ -1,7 +1,7 @@
 using System.Globalization;
+using LastKnownGood.Internal;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Boot;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using LastKnownGood.Internal;
 using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
 
 namespace LastKnownGood.Diagnostics;
 
@@ -14,7 +14,8 @@ public static class CrashLog
     /// <summary>Writes a record durably (synchronous=FULL) and returns its id.</summary>
     public static long Append(string hivePath, CrashRecord record)
     {
-        using var database = HiveDatabase.Open(hivePath, create: false);
+        // The kernel's hive is already at this lkg's schema; a crash record is never the reason to migrate.
+        using var database = MachineDatabase.Open(hivePath, migrate: false);
         return database.Write(() => Insert(database, record));
     }
 
@@ -22,7 +23,7 @@ public static class CrashLog
     public static long Append(Hive hive, CrashRecord record) => hive.Database.Write(() => Insert(hive.Database, record));
 
     /// <summary>Writes a record inside the caller's transaction.</summary>
-    internal static long Insert(HiveDatabase database, CrashRecord record) => (long)database.Scalar(
+    internal static long Insert(SqliteDatabase database, CrashRecord record) => (long)database.Scalar(
         """
         INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump)
         VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events, $frames, $pool, $dump) RETURNING id

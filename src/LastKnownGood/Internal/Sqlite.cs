@@ -18,6 +18,7 @@ internal static unsafe partial class Sqlite
     public const int Row = 100;
     public const int Done = 101;
 
+    public const int OpenReadOnly = 0x1;
     public const int OpenReadWrite = 0x2;
     public const int OpenCreate = 0x4;
 

@@ -34,11 +34,16 @@ internal static class HiveRestore
                 lost.AddRange(DescribeLoss(machine.HivePath, backup));
             }
         }
-        catch (HiveCorruptException backupDamage)
+        catch (LkgException backupFailure)
         {
-            File.Delete(restored);
+            // A backup of a schema this lkg does not use is no more usable than a damaged one.
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(restored + suffix);
+            }
+
             throw new HiveCorruptException(
-                $"{damage.Message.TrimEnd('.')}, and its backup is damaged too ({backupDamage.Message.TrimEnd('.')}); restore the machine directory from your own backup or create it again with lkg init.",
+                $"{damage.Message.TrimEnd('.')}, and its backup is {(backupFailure is HiveCorruptException ? "damaged too" : "not usable either")} ({backupFailure.Message.TrimEnd('.')}); restore the machine directory from your own backup or create it again with lkg init.",
                 damage);
         }
 

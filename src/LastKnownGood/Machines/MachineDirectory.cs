@@ -106,14 +106,16 @@ public sealed class MachineDirectory
     /// <summary>
     /// Opens and verifies the hive. A damaged hive is replaced by <c>system.db.lkg</c> when that
     /// backup verifies, and the restored hive records what was lost; without a usable backup
-    /// this throws <see cref="HiveCorruptException"/> with what to do.
+    /// this throws <see cref="HiveCorruptException"/> with what to do. Another program's file
+    /// and a schema this lkg does not use are not damage: they throw <see cref="LkgException"/>
+    /// and the file, and its backup, are left as they are (docs/hive.md).
     /// </summary>
-    public Hive OpenHive(TimeProvider time)
+    public Hive OpenHive(TimeProvider time, HiveAccess access = HiveAccess.ReadWrite)
     {
         RequireExists();
         try
         {
-            return Hive.Open(HivePath, time);
+            return Hive.Open(HivePath, time, access);
         }
         catch (HiveCorruptException damage)
         {

@@ -1,4 +1,4 @@
-using LastKnownGood.Registry.Internal;
+using LastKnownGood.Internal;
 
 namespace LastKnownGood.Registry;
 

@@ -13,7 +13,7 @@ internal static class AnalyzeCommand
         var command = new Command("analyze", "Explain a crash: the bug check, the driver to blame and how sure that is, and what changed since Last Known Good.") { id };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var crash = result.GetValue(id) is { } number
                 ? CrashFormat.Find(hive, number)
                 : CrashLog.Newest(hive) ?? throw new LkgException(NtStatus.ObjectNameNotFound, "The machine has no crash records, so there is nothing to analyze.");

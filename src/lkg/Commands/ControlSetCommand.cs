@@ -21,7 +21,7 @@ internal static class ControlSetCommand
         var command = new Command("list", "List the control sets and what Select names.");
         command.SetHandler(time, (context, _) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var sets = hive.ListControlSets();
             return context.Report(sets.Select(s => ToJson(s, select)), () =>
@@ -45,7 +45,7 @@ internal static class ControlSetCommand
         var command = new Command("show", "Show a control set's record and its keys and values.") { id };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var set = hive.GetControlSet(result.GetValue(id));
             var root = hive.OpenKey(set.Id, KeyPath.Root)!;
             return context.Report(new { set = ToJson(set, hive.ReadSelect()), keys = KeyToJson(hive, set.Id, KeyPath.Root, root) }, () =>
@@ -66,7 +66,7 @@ internal static class ControlSetCommand
         var command = new Command("diff", "List what changed from set A to set B.") { older, newer };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var differences = hive.Diff(result.GetValue(older), result.GetValue(newer));
             return context.Report(differences.Select(d => new
             {

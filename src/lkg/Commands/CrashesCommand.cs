@@ -14,7 +14,7 @@ internal static class CrashesCommand
         command.Subcommands.Add(Show(time));
         command.SetHandler(time, (context, _) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var crashes = CrashLog.List(hive);
             return context.Report([.. crashes.Select(CrashDocument.From)], CliJson.Default.CrashDocumentArray, () =>
             {
@@ -37,7 +37,7 @@ internal static class CrashesCommand
         var command = new Command("show", "Show one crash record in full: frames, last events, pool evidence and dump.") { id };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var crash = CrashFormat.Find(hive, result.GetValue(id));
             return context.Report(CrashDocument.From(crash), CliJson.Default.CrashDocument, () =>
             {

@@ -14,7 +14,7 @@ internal static class HistoryCommand
         var command = new Command("history", "Show every boot: control set, mode, outcome and stop code.");
         command.SetHandler(time, (context, _) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var crashes = CrashLog.List(hive).ToDictionary(c => c.Id);
             var boots = BootLog.List(hive).Select(b => (Boot: b, Crash: b.CrashId is { } id ? crashes[id] : null)).ToList();
             return context.Report(boots.Select(b => BootFormat.ToJson(b.Boot, b.Crash)), () =>

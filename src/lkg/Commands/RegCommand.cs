@@ -29,7 +29,7 @@ internal static class RegCommand
         command.SetHandler(time, (context, result) =>
         {
             var location = ParsePath(result.GetValue(path)!);
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             if (location.Kind == RegistryPathKind.Select)
             {
                 var select = hive.ReadSelect();

@@ -16,7 +16,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show Select and the machine's state.");
         command.SetHandler(time, (context, _) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
             var boots = BootLog.List(hive);

@@ -1,8 +1,8 @@
 using System.Runtime.Versioning;
+using LastKnownGood.Internal;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
 using LastKnownGood.Services;
 using LastKnownGood.Tests.Support;
 
@@ -158,7 +158,7 @@ public sealed class DriverStoreTests : IDisposable
     public void Install_HiveWriteFails_KeepsTheCopyButChangesNoRegistry()
     {
         var package = Signed("Sensor", "7.11.0");
-        using (var database = HiveDatabase.Open(_machine.HivePath, create: false))
+        using (var database = SqliteDatabase.Open(_machine.HivePath, create: false))
         {
             database.Execute("CREATE TRIGGER refuse BEFORE INSERT ON control_sets BEGIN SELECT RAISE(ABORT, 'disk full'); END");
         }

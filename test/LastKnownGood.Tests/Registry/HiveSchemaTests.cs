@@ -1,6 +1,6 @@
+using LastKnownGood.Internal;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Registry;
@@ -17,7 +17,7 @@ public sealed class HiveSchemaTests : IDisposable
     {
         var path = _temp.Combine("system.db");
         Hive.Create(path, TimeProvider.System).Dispose();
-        using (var database = HiveDatabase.Open(path, create: false))
+        using (var database = SqliteDatabase.Open(path, create: false))
         {
             foreach (var statement in (string[])["ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
                 "UPDATE meta SET value = '2' WHERE key = 'schema'",

@@ -1,5 +1,5 @@
+using LastKnownGood.Internal;
 using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Registry;
@@ -233,7 +233,7 @@ public sealed class HiveTests : IDisposable
 
     private long CountRows(string table)
     {
-        using var database = HiveDatabase.Open(_hive.Path, create: false);
+        using var database = SqliteDatabase.Open(_hive.Path, create: false);
         return (long)database.Scalar($"SELECT COUNT(*) FROM {table}")!;
     }
 }

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 
+using LastKnownGood.Internal;
 namespace LastKnownGood.Registry.Internal;
 
 /// <summary>
 /// Reads a blob chunk by chunk. Hashes as it goes and throws <see cref="HiveCorruptException"/>
 /// at the end if the bytes are not the ones the hash names, or if a chunk is missing or short.
 /// </summary>
-internal sealed class BlobReadStream(HiveDatabase database, long blobId, long size, ContentHash expected) : Stream
+internal sealed class BlobReadStream(SqliteDatabase database, long blobId, long size, ContentHash expected) : Stream
 {
     private readonly IncrementalHash _hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _chunk = new byte[BlobStore.ChunkSize];

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 
+using LastKnownGood.Internal;
 namespace LastKnownGood.Registry.Internal;
 
 /// <summary>
 /// Content files, addressed by SHA-256 and stored in chunks, so a file of any size streams in
 /// and out through one chunk-sized buffer and never sits whole in memory.
 /// </summary>
-internal sealed class BlobStore(HiveDatabase database)
+internal sealed class BlobStore(SqliteDatabase database)
 {
     public const int ChunkSize = 256 * 1024;
 

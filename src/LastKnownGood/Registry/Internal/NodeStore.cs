@@ -1,10 +1,11 @@
+using LastKnownGood.Internal;
 namespace LastKnownGood.Registry.Internal;
 
 /// <summary>
 /// Key nodes by hash. Every node read from the database is hashed and compared with its
 /// address before it is used; decoded nodes are cached, which is safe because they never change.
 /// </summary>
-internal sealed class NodeStore(HiveDatabase database)
+internal sealed class NodeStore(SqliteDatabase database)
 {
     private const int CacheLimit = 200_000;
 

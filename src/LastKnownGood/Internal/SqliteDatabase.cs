@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using LastKnownGood.Internal;
 
-namespace LastKnownGood.Registry.Internal;
+namespace LastKnownGood.Internal;
 
 /// <summary>
-/// The hive's one SQLite connection (WAL, synchronous=FULL) and its write transaction. Every
+/// One SQLite connection to the machine database (WAL, synchronous=FULL) and its write transaction. Every
 /// statement goes through here, so SQLite's errors are translated in one place.
 /// </summary>
-internal sealed unsafe class HiveDatabase : IDisposable
+internal sealed unsafe class SqliteDatabase : IDisposable
 {
     /// <summary>Times are stored as round-trip text ("O"): exact, sortable, and readable in the SQLite shell.</summary>
     public const string TimeFormat = "O";
@@ -19,7 +18,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
 
     private nint _db;
 
-    private HiveDatabase(string path, nint db)
+    private SqliteDatabase(string path, nint db)
     {
         Path = path;
         _db = db;
@@ -34,16 +33,16 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// <summary>SQLite's own answer: outside a transaction a connection is in autocommit mode.</summary>
     private bool InTransaction => Sqlite.GetAutocommit(Connection) == 0;
 
-    private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(HiveDatabase), $"The hive {Path} is closed.");
+    private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(SqliteDatabase), $"The hive {Path} is closed.");
 
-    public static HiveDatabase Open(string path, bool create)
+    /// <summary>Opens (or creates) a database in WAL mode with synchronous=FULL.</summary>
+    public static SqliteDatabase Open(string path, bool create)
     {
-        var database = Connect(path, create);
+        var database = Connect(path, create ? Sqlite.OpenReadWrite | Sqlite.OpenCreate : Sqlite.OpenReadWrite);
         try
         {
             database.Check(Sqlite.BusyTimeout(database.Connection, (int)BusyTimeout.TotalMilliseconds));
-            database.Execute("PRAGMA journal_mode = WAL");
-            database.Execute("PRAGMA synchronous = FULL");
+            database.SwitchToWal();
             return database;
         }
         catch
@@ -53,11 +52,37 @@ internal sealed unsafe class HiveDatabase : IDisposable
         }
     }
 
-    private static HiveDatabase Connect(string path, bool create)
+    /// <summary>
+    /// Opens an existing database as it is: no journal mode is set, so reading it changes no byte
+    /// of it. <paramref name="readOnly"/> also keeps SQLite from rolling back a journal left behind.
+    /// </summary>
+    public static SqliteDatabase OpenUnchanged(string path, bool readOnly)
     {
-        var status = Sqlite.Open(path, out var db, Sqlite.OpenReadWrite | (create ? Sqlite.OpenCreate : 0), 0);
+        var database = Connect(path, readOnly ? Sqlite.OpenReadOnly : Sqlite.OpenReadWrite);
+        try
+        {
+            database.Check(Sqlite.BusyTimeout(database.Connection, (int)BusyTimeout.TotalMilliseconds));
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>WAL and synchronous=FULL: what every connection that may write uses (DESIGN §4).</summary>
+    public void SwitchToWal()
+    {
+        Execute("PRAGMA journal_mode = WAL");
+        Execute("PRAGMA synchronous = FULL");
+    }
+
+    private static SqliteDatabase Connect(string path, int flags)
+    {
+        var status = Sqlite.Open(path, out var db, flags, 0);
         // SQLite hands back a connection even when opening fails; it must be closed all the same.
-        var database = new HiveDatabase(path, db);
+        var database = new SqliteDatabase(path, db);
         if (status != Sqlite.Ok)
         {
             using (database)
@@ -146,7 +171,7 @@ internal sealed unsafe class HiveDatabase : IDisposable
     /// <summary>Copies a consistent snapshot of the hive to <paramref name="destination"/> with SQLite's online backup.</summary>
     public void BackupTo(string destination)
     {
-        using var target = Connect(destination, create: true);
+        using var target = Connect(destination, Sqlite.OpenReadWrite | Sqlite.OpenCreate);
         var backup = Sqlite.BackupInit(target.Connection, "main", Connection, "main");
         if (backup == 0)
         {

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using LastKnownGood.Internal;
 
-namespace LastKnownGood.Registry.Internal;
+namespace LastKnownGood.Internal;
 
-/// <summary>The current row of a query: valid only inside the map function <see cref="HiveDatabase.Query{T}"/> calls.</summary>
+/// <summary>The current row of a query: valid only inside the map function <see cref="SqliteDatabase.Query{T}"/> calls.</summary>
 internal sealed unsafe class SqliteRow(nint statement)
 {
     public bool IsDBNull(int column) => Sqlite.ColumnType(statement, column) == Sqlite.NullColumn;
@@ -24,9 +23,9 @@ internal sealed unsafe class SqliteRow(nint statement)
             : Encoding.UTF8.GetString(text, Sqlite.ColumnBytes(statement, column));
     }
 
-    /// <summary>A time the hive stored (<see cref="HiveDatabase"/> binds times as round-trip text).</summary>
+    /// <summary>A time the hive stored (<see cref="SqliteDatabase"/> binds times as round-trip text).</summary>
     public DateTimeOffset GetTime(int column) =>
-        DateTimeOffset.ParseExact(GetString(column), HiveDatabase.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        DateTimeOffset.ParseExact(GetString(column), SqliteDatabase.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     public byte[] GetBytes(int column)
     {

@@ -1,18 +1,17 @@
-using LastKnownGood.Registry;
-using LastKnownGood.Registry.Internal;
+using LastKnownGood.Internal;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Registry;
 
 /// <summary>The hive's SQLite layer against a real database file: values, transactions, errors and locks.</summary>
-public sealed class HiveDatabaseTests : IDisposable
+public sealed class SqliteDatabaseTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly HiveDatabase _database;
+    private readonly SqliteDatabase _database;
 
-    public HiveDatabaseTests()
+    public SqliteDatabaseTests()
     {
-        _database = HiveDatabase.Open(_temp.Combine("test.db"), create: true);
+        _database = SqliteDatabase.Open(_temp.Combine("test.db"), create: true);
         _database.Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, value)");
     }
 
@@ -109,7 +108,7 @@ public sealed class HiveDatabaseTests : IDisposable
     [Fact]
     public async Task ASecondConnection_WaitsForTheFirstsWriteTransaction_ThenWrites()
     {
-        using var second = HiveDatabase.Open(_database.Path, create: false);
+        using var second = SqliteDatabase.Open(_database.Path, create: false);
         using var writing = new SemaphoreSlim(0);
         using var release = new SemaphoreSlim(0);
         var first = Task.Run(() => _database.Write(() =>
@@ -150,14 +149,14 @@ public sealed class HiveDatabaseTests : IDisposable
 
         _database.BackupTo(copy);
 
-        using var restored = HiveDatabase.Open(copy, create: false);
+        using var restored = SqliteDatabase.Open(copy, create: false);
         Assert.Equal("kept", restored.Scalar("SELECT value FROM t WHERE id = 1"));
     }
 
     [Fact]
     public void AClosedDatabase_RefusesEveryUse_InsteadOfCrashingInSqlite()
     {
-        var closed = HiveDatabase.Open(_temp.Combine("closed.db"), create: true);
+        var closed = SqliteDatabase.Open(_temp.Combine("closed.db"), create: true);
         closed.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => closed.Execute("SELECT 1"));
@@ -174,7 +173,7 @@ public sealed class HiveDatabaseTests : IDisposable
         var path = _temp.Combine("text.db");
         File.WriteAllText(path, new string('x', 4096));
 
-        var error = Assert.Throws<HiveCorruptException>(() => HiveDatabase.Open(path, create: false).Dispose());
+        var error = Assert.Throws<HiveCorruptException>(() => SqliteDatabase.Open(path, create: false).Dispose());
 
         Assert.Contains(path, error.Message);
     }
@@ -184,7 +183,7 @@ public sealed class HiveDatabaseTests : IDisposable
     {
         var path = _temp.Combine("missing.db");
 
-        var error = Assert.Throws<LkgException>(() => HiveDatabase.Open(path, create: false).Dispose());
+        var error = Assert.Throws<LkgException>(() => SqliteDatabase.Open(path, create: false).Dispose());
 
         Assert.Contains("unable to open database file", error.Message);
         Assert.False(File.Exists(path));

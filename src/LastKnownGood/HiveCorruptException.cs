@@ -1,4 +1,4 @@
-namespace LastKnownGood.Registry;
+namespace LastKnownGood;
 
 /// <summary>
 /// The hive's bytes do not match their hashes, or SQLite found the file damaged. A boot that

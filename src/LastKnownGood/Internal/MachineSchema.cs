@@ -1,0 +1,40 @@
+namespace LastKnownGood.Internal;
+
+/// <summary>
+/// The one place the machine database's parts are registered, with the schema version they
+/// make up together. A change to any part's tables raises <see cref="Version"/> and adds that
+/// part's migration to it; a part added later creates its tables in a migration of its own.
+/// </summary>
+internal static class MachineSchema
+{
+    /// <summary>The schema this lkg creates and uses.</summary>
+    public const int Version = 3;
+
+    /// <summary>The oldest schema this lkg migrates: schema 1 predates the migrations.</summary>
+    public const int OldestMigrated = 2;
+
+    /// <summary>Every part, in the order their tables are created and their migrations run.</summary>
+    public static readonly IReadOnlyList<DatabasePart> Parts =
+    [
+        new("registry", "registry.sql", []),
+        new("boot history", "boots.sql", []),
+        new("crash records", "crashes.sql", [new(3, "crashes.3.sql")]),
+    ];
+
+    /// <summary>The scripts that take schema <paramref name="version"/> to <see cref="Version"/>, oldest step first.</summary>
+    public static IEnumerable<(int To, string Script)> MigrationsFrom(int version) =>
+        from to in Enumerable.Range(version + 1, Math.Max(0, Version - version))
+        from part in Parts
+        from migration in part.Migrations
+        where migration.To == to
+        select (to, migration.Script);
+
+    /// <summary>The text of an embedded script.</summary>
+    public static string Read(string script)
+    {
+        using var stream = typeof(MachineSchema).Assembly.GetManifestResourceStream(script)
+            ?? throw new InvalidOperationException($"The schema script {script} is not embedded in {typeof(MachineSchema).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

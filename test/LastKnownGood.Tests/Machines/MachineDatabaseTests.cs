@@ -1,0 +1,141 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Internal;
+using LastKnownGood.Machines;
+using LastKnownGood.Registry;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Machines;
+
+/// <summary>
+/// What <see cref="MachineDirectory.OpenHive"/> does with a <c>system.db</c> that is not this
+/// lkg's current hive: only damage is restored from the backup; another program's file and a
+/// newer schema are refused and left byte for byte; an older schema is migrated after a copy.
+/// </summary>
+public sealed class MachineDatabaseTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly MachineDirectory _machine;
+
+    public MachineDatabaseTests() => _machine = MachineDatabaseFiles.CreateMachine(_temp.Combine("machine"));
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(HiveAccess.ReadOnly)]
+    [InlineData(HiveAccess.ReadWrite)]
+    public void OpenHive_OfAForeignSqliteFile_RefusesInOneSentenceAndChangesNoFile(HiveAccess access)
+    {
+        MachineDatabaseFiles.WriteForeignSqlite(_machine.HivePath);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
+
+        Assert.IsNotType<HiveCorruptException>(error);
+        Assert.Equal($"{_machine.HivePath} is not a LastKnownGood machine database (it is SQLite without lkg's schema record); move it away, or point --machine at a machine directory.", error.Message);
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+    }
+
+    [Fact]
+    public void OpenHive_OfRandomBytes_IsDamage_AndRestoresTheBackup()
+    {
+        MachineDatabaseFiles.WriteRandomBytes(_machine.HivePath);
+
+        using var hive = _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly);
+
+        var report = Assert.Single(hive.ListRecoveries());
+        Assert.Contains("is damaged (it is not a SQLite database file)", report.Reason);
+        Assert.Single(Directory.GetFiles(_machine.Root, "system.db.corrupt-*"));
+        Assert.Equal(new Select(0, 1, 0, 0), hive.ReadSelect());
+    }
+
+    [Theory]
+    [InlineData(HiveAccess.ReadOnly)]
+    [InlineData(HiveAccess.ReadWrite)]
+    public void OpenHive_OfANewerSchema_RefusesNamingBothVersions_AndNeitherChangesNorRestoresIt(HiveAccess access)
+    {
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 5);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
+
+        Assert.IsNotType<HiveCorruptException>(error);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; this lkg knows schema 3 at most: use a newer lkg (the file is left as it is).", error.Message);
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+    }
+
+    [Fact]
+    public void OpenHive_OfAnOlderSchema_MigratesAfterACopy_AndLosesNothing()
+    {
+        MachineDatabaseFiles.DowngradeToSchema2(_machine.HivePath);
+
+        using var hive = _machine.OpenHive(TimeProvider.System);
+
+        Assert.Equal("3", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
+        Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
+        var boot = Assert.Single(BootLog.List(hive));
+        Assert.Equal(BootOutcome.Bugcheck, boot.Outcome);
+        var crash = Assert.Single(CrashLog.List(hive));
+        Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "old", 0, (string?)null), (crash.Code, crash.Message, crash.Frames.Count, crash.Dump));
+        Assert.Equal(crash.Id, boot.CrashId);
+        using var copy = SqliteDatabase.OpenUnchanged(MachineDatabase.BackupPath(_machine.HivePath, 2), readOnly: true);
+        Assert.Equal("2", copy.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal(1L, copy.Scalar("SELECT COUNT(*) FROM crashes"));
+    }
+
+    [Fact]
+    public void OpenHive_OfAnOlderSchema_ForACommandThatOnlyReads_RefusesAndChangesNoFile()
+    {
+        MachineDatabaseFiles.DowngradeToSchema2(_machine.HivePath);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
+
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than this lkg's schema 3, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+    }
+
+    [Fact]
+    public void OpenHive_OfASchemaOlderThanTheMigrations_RefusesAndChangesNoFile()
+    {
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 1);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System));
+
+        Assert.IsNotType<HiveCorruptException>(error);
+        Assert.StartsWith($"The machine database {_machine.HivePath} has schema 1; this lkg migrates schema 2 and later", error.Message);
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+    }
+
+    [Fact]
+    public void Migration_FromSchema2_GivesEveryTableTheColumnsOfANewDatabase()
+    {
+        var fresh = _temp.Combine("fresh.db");
+        MachineDatabase.Create(fresh).Dispose();
+        MachineDatabaseFiles.DowngradeToSchema2(_machine.HivePath);
+        MachineDatabase.Open(_machine.HivePath, migrate: true).Dispose();
+
+        Assert.Equal(Columns(fresh), Columns(_machine.HivePath));
+    }
+
+    [Fact]
+    public void Schema_EveryRegisteredScriptIsEmbedded_AndEveryMigrationIsWithinTheVersions()
+    {
+        foreach (var part in MachineSchema.Parts)
+        {
+            Assert.NotEmpty(MachineSchema.Read(part.Tables));
+            Assert.All(part.Migrations, m => Assert.InRange(m.To, MachineSchema.OldestMigrated + 1, MachineSchema.Version));
+            Assert.All(part.Migrations, m => Assert.NotEmpty(MachineSchema.Read(m.Script)));
+        }
+    }
+
+    private static List<string> Columns(string path)
+    {
+        using var database = SqliteDatabase.OpenUnchanged(path, readOnly: true);
+        return database.Query(
+            "SELECT m.name || '.' || c.name || ' ' || c.type || ' ' || c.\"notnull\" || ' ' || COALESCE(c.dflt_value, '') FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' ORDER BY m.name, c.cid",
+            r => r.GetString(0));
+    }
+}
