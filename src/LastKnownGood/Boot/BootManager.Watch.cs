@@ -38,6 +38,8 @@ public sealed partial class BootManager
                 return await ShutdownAsync(boot, kernel, BootRunResult.Stopped);
             }
 
+            _ = LockLost();
+
             if (Poll(() => BootLog.Get(hive, boot.Number)) is not { } record)
             {
                 continue;

@@ -10,11 +10,14 @@ namespace LastKnownGood.Boot;
 /// set and mode, starts a kernel in its own process group, watches it, records the outcome,
 /// accepts healthy boots, and decides the next boot after a failure. It never runs driver code:
 /// it talks to a kernel only through the hive and the kernel's exit status. The caller holds
-/// the machine lock for the whole run, and opens the hive under it (a damaged hive is restored
-/// from its backup there).
+/// <paramref name="machineLock"/> for the whole run, and opens the hive under it (a damaged hive
+/// is restored from its backup there).
 /// </summary>
-public sealed partial class BootManager(MachineDirectory machine, Hive hive, BootManagerOptions options, IBootReporter reporter, TimeProvider time)
+public sealed partial class BootManager(MachineDirectory machine, MachineLock machineLock, Hive hive, BootManagerOptions options, IBootReporter reporter, TimeProvider time)
 {
+    /// <summary>Set once <c>machine.lock</c> is found deleted or replaced: the run boots nothing more.</summary>
+    private bool _lockLost;
+
     /// <summary>Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the timeout passes; every way out shuts the machine down.</summary>
     public async Task<BootRunResult> RunAsync(CancellationToken stop)
     {
@@ -25,6 +28,11 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
         var safeMode = options.SafeMode;
         while (!end.IsCancellationRequested)
         {
+            if (LockLost())
+            {
+                return await HaltAsync(reason: null, end.Token, stop);
+            }
+
             var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide();
             safeMode = null;
             var boot = BootLog.Begin(hive, plan, time.GetUtcNow());
@@ -79,10 +87,31 @@ public sealed partial class BootManager(MachineDirectory machine, Hive hive, Boo
         reporter.Recovered(ended);
     }
 
-    /// <summary>No more boots: report why, then end the run, or wait for a person to stop it.</summary>
-    private async Task<BootRunResult> HaltAsync(string reason, CancellationToken end, CancellationToken stop)
+    /// <summary>
+    /// Whether <c>machine.lock</c> is gone or another file: said once, the first time it is seen.
+    /// The lock on the directory still keeps other boot managers out (see <see cref="MachineLock"/>),
+    /// so the running boot goes on; but a machine whose lock file someone took away is not one to
+    /// go on rebooting without a person looking.
+    /// </summary>
+    private bool LockLost()
     {
-        reporter.Halted(reason);
+        if (!_lockLost && !machineLock.StillHeld())
+        {
+            _lockLost = true;
+            reporter.Halted($"{machineLock.Path} was deleted or replaced while this boot manager held it, so it starts no other boot; stop it, then run lkg boot again");
+        }
+
+        return _lockLost;
+    }
+
+    /// <summary>No more boots: report why (unless said already), then end the run, or wait for a person to stop it.</summary>
+    private async Task<BootRunResult> HaltAsync(string? reason, CancellationToken end, CancellationToken stop)
+    {
+        if (reason is not null)
+        {
+            reporter.Halted(reason);
+        }
+
         if (options.Until is { } until)
         {
             return until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached;

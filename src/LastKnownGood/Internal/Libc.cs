@@ -6,6 +6,8 @@ namespace LastKnownGood.Internal;
 internal static partial class Libc
 {
     public const int OpenReadOnly = 0;
+    public const int OpenReadWrite = 2;
+    public const int OpenCreate = 0x40;
     public const int OpenCloseOnExec = 0x80000;
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
@@ -27,6 +29,13 @@ internal static partial class Libc
     public const int MapPrivateAnonymousNoReserve = 0x02 | 0x20 | 0x4000;
     public const int AdviseDontNeed = 4;
     public static readonly nint MapFailed = -1;
+    public const int LockExclusive = 2;
+    public const int LockNonBlocking = 4;
+    public const int ErrorWouldBlock = 11;
+    public const int AtCurrentDirectory = -100;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxInode = 0x100;
+    public const int StatxSize = 256;
 
     /// <summary>
     /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run
@@ -38,6 +47,27 @@ internal static partial class Libc
     /// <summary>open(2): .NET's FileStream always takes a lock on Unix and refuses directories.</summary>
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
+
+    /// <summary>open(2) with the mode a file it creates gets (O_CREAT).</summary>
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags, int mode);
+
+    /// <summary>
+    /// flock(2), called directly: .NET's FileStream takes its lock only when
+    /// DOTNET_SYSTEM_IO_DISABLEFILELOCKING is unset, and the machine lock must not depend on that.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int Truncate(int fd, long length);
+
+    /// <summary>
+    /// statx(2): its buffer (<see cref="StatxSize"/> bytes) has one layout on every architecture,
+    /// unlike struct stat. With <see cref="AtEmptyPath"/> and an empty path it describes <paramref name="directory"/> itself (fstat).
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
     /// <summary>write(2): the bug check writes its record to the boot manager's pipe without a stream, a lock or the thread pool.</summary>
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]

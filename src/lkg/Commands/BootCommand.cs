@@ -33,7 +33,7 @@ internal static class BootCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var hive = context.OpenHive();
             var reporter = new ConsoleBootReporter(context);
-            var outcome = new BootManager(context.Machine, hive, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
+            var outcome = new BootManager(context.Machine, machineLock, hive, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
                 context.WriteJson(new

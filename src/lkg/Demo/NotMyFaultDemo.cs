@@ -89,7 +89,7 @@ internal sealed class NotMyFaultDemo(ThrowawayMachines machines, TimeProvider ti
         using var firstBootEnded = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var reporter = new FirstBootReporter(firstBootEnded);
         var options = new BootManagerOptions { Kernel = LkgProgram.CommandLine(), Until = until, Timeout = RunTimeout };
-        var result = await new BootManager(machine, hive, options, reporter, time).RunAsync(firstBootEnded.Token);
+        var result = await new BootManager(machine, machineLock, hive, options, reporter, time).RunAsync(firstBootEnded.Token);
         stop.ThrowIfCancellationRequested();
         foreach (var warning in reporter.Warnings)
         {

@@ -91,6 +91,41 @@ public sealed class BootManagerProcessTests
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
 
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("replaced")]
+    public async Task LockFileDeletedOrReplaced_SecondBootManagerIsRefused_AndTheFirstsKernelSurvives(string change)
+    {
+        using var machine = await CreateMachineAsync();
+        await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
+        Dictionary<string, string> noDotnetFileLocking = new() { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" };
+        using var first = machine.StartBoot(noDotnetFileLocking);
+        await first.WaitForLineAsync(l => l.StartsWith("Boot 1: every component", StringComparison.Ordinal), Timeout);
+        var kernel = machine.History().Single().KernelProcessId!.Value;
+
+        var lockPath = machine.Directory.LockPath;
+        File.Delete(lockPath);
+        if (change == "replaced")
+        {
+            // A file that lies: it names process 1.
+            File.WriteAllText(lockPath, "1\t2020-01-01T00:00:00.0000000+00:00\tlkg boot\n");
+        }
+
+        // The boot manager's own check (MachineLock.StillHeld) sees it; the terminal wraps the sentence.
+        await first.WaitForLineAsync(l => l.StartsWith($"Halted: {lockPath}", StringComparison.Ordinal), Timeout);
+        var second = await machine.TryLkgAsync(noDotnetFileLocking, "boot", "--until", "1-boots");
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Single(second.Error.Split('\n'));
+        Assert.Contains($"in use by process {first.Id} (", second.Error);
+        Assert.True(Directory.Exists($"/proc/{kernel}"), "the first boot manager's kernel must survive the second");
+        Assert.Null(machine.History().Single().Ended);
+        Signal(first.Id, "TERM");
+        Assert.Equal(0, await first.WaitForExitAsync(Timeout));
+        Assert.Equal([(1, (string?)"shut down")], machine.History().Select(b => (b.Number, b.EndReason)));
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
     [Fact]
     public async Task ReportBootOkOff_OnlyBootOkAccepts_AndBootBadRebootsIntoLastKnownGood()
     {

@@ -58,10 +58,28 @@ public sealed class TestMachine : IDisposable
 
     public ChildProcess StartKernel(params string[] args) => ChildProcess.Start("lkg", ["kernel", .. args], Environment);
 
-    public ChildProcess StartBoot(params string[] args) => ChildProcess.Start("lkg", ["boot", .. args], Environment);
+    public ChildProcess StartBoot(params string[] args) => StartBoot(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts lkg boot with the machine's environment and <paramref name="extra"/> variables.</summary>
+    public ChildProcess StartBoot(IReadOnlyDictionary<string, string> extra, params string[] args) =>
+        ChildProcess.Start("lkg", ["boot", .. args], With(extra));
 
     /// <summary>Runs lkg with the machine's environment, whatever its exit code.</summary>
     public Task<Lkg.Result> TryLkgAsync(params string[] args) => Lkg.RunAsync(args, Environment);
+
+    /// <summary>Runs lkg with the machine's environment and <paramref name="extra"/> variables, whatever its exit code.</summary>
+    public Task<Lkg.Result> TryLkgAsync(IReadOnlyDictionary<string, string> extra, params string[] args) => Lkg.RunAsync(args, With(extra));
+
+    private Dictionary<string, string> With(IReadOnlyDictionary<string, string> extra)
+    {
+        var environment = Environment;
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
 
     public IReadOnlyList<BootRecord> History()
     {

@@ -8,6 +8,8 @@ using LastKnownGood.Registry;
 // write-loop HIVE: each write sets Test\A, Test\B and Test\Content to the same counter, and
 // prints "begin N" before and "done N" after it commits, until the parent kills the process.
 // hold-lock LOCKFILE: takes the machine lock, prints "locked", and holds it until killed.
+// try-lock LOCKFILE: tries to take the machine lock once; prints "acquired" (exit 0) or "refused PID", the
+// process named as its holder (exit 1).
 // hold-write HIVE: opens a write of the hive (its SQLite write lock), prints "holding", and holds it until killed.
 // special-pool-write OFFSET: allocates a 64-byte special pool block, prints "allocated", writes one
 // byte at OFFSET from its start with a raw store (no bounds check), and prints "wrote".
@@ -43,6 +45,17 @@ switch (args)
             return 0;
         }
 
+    case ["try-lock", var path]:
+        if (MachineLock.TryAcquire(path, "hive-child try-lock", TimeProvider.System, out var acquired, out var holder))
+        {
+            acquired.Dispose();
+            Console.WriteLine("acquired");
+            return 0;
+        }
+
+        Console.WriteLine($"refused {holder.ProcessId}");
+        return 1;
+
     case ["hold-write", var path]:
         using (var hive = Hive.Open(path, TimeProvider.System))
         {
@@ -65,6 +78,6 @@ switch (args)
         }
 
     default:
-        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE | hold-write HIVE | special-pool-write OFFSET");
+        Console.Error.WriteLine("usage: HiveChild write-loop HIVE | hold-lock LOCKFILE | try-lock LOCKFILE | hold-write HIVE | special-pool-write OFFSET");
         return 2;
 }
