@@ -17,15 +17,6 @@ internal readonly record struct FileIdentity(uint DeviceMajor, uint DeviceMinor,
     /// <summary>How /proc/locks writes it: <c>major:minor:inode</c>, the device numbers in hexadecimal.</summary>
     public override string ToString() => $"{DeviceMajor:x2}:{DeviceMinor:x2}:{Inode}";
 
-    private static unsafe FileIdentity? Read(int directory, string path, int flags)
-    {
-        var buffer = stackalloc byte[Libc.StatxSize];
-        if (Libc.Statx(directory, path, flags, Libc.StatxInode, buffer) != 0)
-        {
-            return null;
-        }
-
-        // struct statx: stx_ino at byte 32, stx_dev_major at 136, stx_dev_minor at 140.
-        return new(*(uint*)(buffer + 136), *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
-    }
+    private static FileIdentity? Read(int directory, string path, int flags) =>
+        Libc.Statx(directory, path, flags, Libc.StatxBasicStats, out var status) == 0 ? new(status.DeviceMajor, status.DeviceMinor, status.Inode) : null;
 }

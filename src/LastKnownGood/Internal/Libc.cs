@@ -32,10 +32,6 @@ internal static partial class Libc
     public const int LockExclusive = 2;
     public const int LockNonBlocking = 4;
     public const int ErrorWouldBlock = 11;
-    public const int AtCurrentDirectory = -100;
-    public const int AtEmptyPath = 0x1000;
-    public const uint StatxInode = 0x100;
-    public const int StatxSize = 256;
 
     /// <summary>
     /// Ends the process at once: no finalizers, no exit handlers, no other thread gets to run
@@ -61,13 +57,6 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int Truncate(int fd, long length);
-
-    /// <summary>
-    /// statx(2): its buffer (<see cref="StatxSize"/> bytes) has one layout on every architecture,
-    /// unlike struct stat. With <see cref="AtEmptyPath"/> and an empty path it describes <paramref name="directory"/> itself (fstat).
-    /// </summary>
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
     /// <summary>write(2): the bug check writes its record to the boot manager's pipe without a stream, a lock or the thread pool.</summary>
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
