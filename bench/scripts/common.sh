@@ -29,10 +29,12 @@ time_to_ready() {
   local start end
   start=$(now_ms)
   coproc PROGRAM { exec "$@" 2>/dev/null; }
+  # Bash unsets PROGRAM_PID once the program has ended, which a hello world may do at once.
+  local pid=$PROGRAM_PID
   while read -r line <&"${PROGRAM[0]}"; do [[ "$line" == ready ]] && break; done
   end=$(now_ms)
-  kill -TERM "$PROGRAM_PID" 2>/dev/null || true
-  wait "$PROGRAM_PID" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   echo $(( end - start ))
 }
 
