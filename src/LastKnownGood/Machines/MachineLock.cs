@@ -31,6 +31,11 @@ public sealed class MachineLock : IDisposable
                 file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 break;
             }
+            catch (IOException e) when (StorageError.TryTranslate(e, path, out var failure))
+            {
+                // A read-only or full file system: no holder will ever let go of that, so no retry.
+                throw failure;
+            }
             catch (IOException) when (File.Exists(path))
             {
                 // The holder may let go between our attempt and the look at who it was: then try again.
@@ -45,9 +50,17 @@ public sealed class MachineLock : IDisposable
 
         var line = string.Join('\t', Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), command);
-        file.SetLength(0);
-        file.Write(Encoding.UTF8.GetBytes(line + "\n"));
-        file.Flush(flushToDisk: true);
+        try
+        {
+            file.SetLength(0);
+            file.Write(Encoding.UTF8.GetBytes(line + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException e) when (StorageError.TryTranslate(e, path, out var failure))
+        {
+            file.SafeFileHandle.Dispose();
+            throw failure;
+        }
         acquired = new MachineLock(file);
         return true;
     }
