@@ -45,8 +45,12 @@ public sealed partial class BootManager
         }
     }
 
-    /// <summary>One try of a write; a storage failure is reported on a change of state and returns false.</summary>
-    private bool TryWrite(Action write, string waiting)
+    /// <summary>
+    /// One try of a write (or, with <paramref name="writes"/> false, a read); a storage failure is
+    /// reported on a change of state and returns false. Only a write that goes through ends a
+    /// failure: a full or read-only disk still serves reads.
+    /// </summary>
+    private bool TryWrite(Action write, string waiting, bool writes = true)
     {
         try
         {
@@ -63,7 +67,7 @@ public sealed partial class BootManager
             return false;
         }
 
-        if (_writeFailure is not null)
+        if (writes && _writeFailure is not null)
         {
             reporter.Warning("The hive takes writes again; the boot manager goes on.");
             _writeFailure = null;

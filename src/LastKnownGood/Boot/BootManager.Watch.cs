@@ -39,7 +39,7 @@ public sealed partial class BootManager
                 return await ShutdownAsync(boot, kernel, BootRunResult.Stopped, end);
             }
 
-            if (Poll(() => BootLog.Get(hive, boot.Number)) is not { } record)
+            if (Poll(() => BootLog.Get(hive, boot.Number), writes: false) is not { } record)
             {
                 continue;
             }
@@ -72,7 +72,7 @@ public sealed partial class BootManager
             }
 
             if (ready && ShouldAccept(record, recovery)
-                && Poll(() => BootLog.Accept(hive, boot.Number, time.GetUtcNow()) ? BootLog.Get(hive, boot.Number) : null) is { } accepted)
+                && Poll(() => BootLog.Accept(hive, boot.Number, time.GetUtcNow()) ? BootLog.Get(hive, boot.Number) : null, writes: true) is { } accepted)
             {
                 reporter.Accepted(accepted);
                 BackUpHive();
@@ -89,10 +89,10 @@ public sealed partial class BootManager
     /// busy timeout, a full disk, a read-only file system) skips this poll, with a warning when
     /// that starts; the next poll tries again.
     /// </summary>
-    private T? Poll<T>(Func<T?> step) where T : class
+    private T? Poll<T>(Func<T?> step, bool writes) where T : class
     {
         T? result = null;
-        return TryWrite(() => result = step(), "The running boot is watched on; its record waits.") ? result : null;
+        return TryWrite(() => result = step(), "The running boot is watched on; its record waits.", writes) ? result : null;
     }
 
     /// <summary>
