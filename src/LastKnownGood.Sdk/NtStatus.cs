@@ -26,6 +26,15 @@ public readonly record struct NtStatus(uint Value)
     public static readonly NtStatus IoTimeout = new(0xC00000B5);
     public static readonly NtStatus InvalidDeviceState = new(0xC0000184);
 
+    /// <summary>The disk holding a store has no space left: writes fail until space is freed.</summary>
+    public static readonly NtStatus DiskFull = new(0xC000007F);
+
+    /// <summary>A store is on a read-only file system: writes fail until it is mounted read-write.</summary>
+    public static readonly NtStatus MediaWriteProtected = new(0xC00000A2);
+
+    /// <summary>The device under a store failed a read or write (EIO).</summary>
+    public static readonly NtStatus IoDeviceError = new(0xC0000185);
+
     public NtStatusSeverity Severity => (NtStatusSeverity)(Value >> 30);
 
     /// <summary>True for success and informational codes, as NT_SUCCESS is.</summary>
@@ -47,11 +56,14 @@ public readonly record struct NtStatus(uint Value)
         0xC0000035 => "STATUS_OBJECT_NAME_COLLISION",
         0xC000003E => "STATUS_DATA_ERROR",
         0xC0000061 => "STATUS_PRIVILEGE_NOT_HELD",
+        0xC000007F => "STATUS_DISK_FULL",
         0xC000009A => "STATUS_INSUFFICIENT_RESOURCES",
+        0xC00000A2 => "STATUS_MEDIA_WRITE_PROTECTED",
         0xC00000B5 => "STATUS_IO_TIMEOUT",
         0xC00000BB => "STATUS_NOT_SUPPORTED",
         0xC000014C => "STATUS_REGISTRY_CORRUPT",
         0xC0000184 => "STATUS_INVALID_DEVICE_STATE",
+        0xC0000185 => "STATUS_IO_DEVICE_ERROR",
         0xC0000428 => "STATUS_INVALID_IMAGE_HASH",
         _ => null,
     };

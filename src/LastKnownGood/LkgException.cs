@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using LastKnownGood.Internal;
+
 namespace LastKnownGood;
 
 /// <summary>
@@ -7,4 +10,21 @@ namespace LastKnownGood;
 public class LkgException(NtStatus status, string message, Exception? inner = null) : Exception(message, inner)
 {
     public NtStatus Status { get; } = status;
+
+    /// <summary>
+    /// The machine's storage could not take a write now: busy past its timeout, full, read-only,
+    /// or failing. Nothing was written (every write is one transaction or a renamed temporary
+    /// file), and the same write may succeed later; the boot manager waits these out.
+    /// </summary>
+    public bool IsWriteFailure => IsTransient || Status == NtStatus.DiskFull || Status == NtStatus.MediaWriteProtected || Status == NtStatus.IoDeviceError;
+
+    /// <summary>
+    /// A write failure that passes by itself (another process holds the hive), as opposed to one
+    /// that needs a person (a full disk, a read-only or failing file system).
+    /// </summary>
+    public bool IsTransient => Status == NtStatus.IoTimeout;
+
+    /// <summary>An I/O error that is a storage failure of <paramref name="path"/> (a full disk, a read-only file system, EIO) as its one-sentence exception.</summary>
+    public static bool TryFromStorage(IOException e, string path, [NotNullWhen(true)] out LkgException? failure) =>
+        StorageError.TryTranslate(e, path, out failure);
 }

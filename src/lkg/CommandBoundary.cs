@@ -19,5 +19,11 @@ internal static class CommandBoundary
             Console.Error.WriteLine(e.Message);
             return ExitCodes.Failed;
         }
+        catch (IOException e) when (LkgException.TryFromStorage(e, "the machine directory", out var failure))
+        {
+            // A full disk or a read-only file system met where no part translated it: still one sentence.
+            Console.Error.WriteLine(failure.Message);
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -11,13 +11,14 @@ public sealed partial class BootManager
     /// dump the stopped kernel; then end the group and the boot. With none, the record is written
     /// with the boot's end, in one transaction.
     /// </summary>
-    private async Task RecordBugCheckAsync(BootRecord boot, KernelProcess kernel, CrashRecord crash, DumpType dumpType)
+    private async Task RecordBugCheckAsync(BootRecord boot, KernelProcess kernel, CrashRecord crash, DumpType dumpType, CancellationToken end)
     {
         kernel.StopGroup();
         var exit = new KernelExit(BootOutcome.Bugcheck, "bug check") { Crash = crash };
-        if (dumpType != DumpType.None)
+        var id = 0L;
+        if (dumpType != DumpType.None
+            && await DurablyAsync(() => id = CrashLog.Append(hive, crash), $"The crash record of boot {boot.Number} waits for it; the kernel stays stopped.", end))
         {
-            var id = Durably(() => CrashLog.Append(hive, crash), $"The crash record of boot {boot.Number} waits for it; the kernel stays stopped.");
             var name = KernelDump.ForCrash(id);
             if (await KernelDump.WriteAsync(machine, kernel.Id, dumpType, name) is { } error)
             {
@@ -25,36 +26,15 @@ public sealed partial class BootManager
             }
             else
             {
-                Durably(() => CrashLog.SetDump(hive, id, name), $"Crash {id}'s dump waits to be recorded.");
+                await DurablyAsync(() => CrashLog.SetDump(hive, id, name), $"Crash {id}'s dump waits to be recorded.", end);
             }
 
             exit = exit with { Crash = null };
         }
 
+        // Stopped before the record was durable: it goes with the boot's end, if that can be written.
         kernel.KillGroup();
         await kernel.Exited;
-        await CloseAsync(boot, kernel, exit);
+        await CloseAsync(boot, kernel, exit, end);
     }
-
-    /// <summary>A write that must happen: a hive another process holds past the busy timeout is waited out, with a warning each time.</summary>
-    private T Durably<T>(Func<T> write, string waiting)
-    {
-        while (true)
-        {
-            try
-            {
-                return write();
-            }
-            catch (LkgException e) when (e.Status == NtStatus.IoTimeout)
-            {
-                reporter.Warning($"{e.Message} {waiting}");
-            }
-        }
-    }
-
-    private void Durably(Action write, string waiting) => Durably(() =>
-    {
-        write();
-        return 0;
-    }, waiting);
 }

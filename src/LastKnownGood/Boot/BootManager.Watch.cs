@@ -14,7 +14,8 @@ public sealed partial class BootManager
     {
         var dumpType = CrashControl.ReadDumpType(hive, boot.ControlSet);
         using var kernel = KernelProcess.Start(options.Kernel, machine, boot, dumpType);
-        BootLog.SetKernel(hive, boot.Number, kernel.Id);
+        // Only for lkg status: a kernel is found by its command line, recorded or not.
+        TryWrite(() => BootLog.SetKernel(hive, boot.Number, kernel.Id), $"Boot {boot.Number}'s kernel process id is not recorded.");
         reporter.Starting(boot with { KernelProcessId = kernel.Id });
         var recovery = RecoveryOptions.Read(hive, boot.ControlSet);
         var ready = false;
@@ -23,24 +24,24 @@ public sealed partial class BootManager
             await Task.WhenAny(kernel.Exited, kernel.CrashHandedOver, Task.Delay(options.PollInterval, time, end));
             if (kernel.CrashHandedOver is { IsCompleted: true, Result: { } crash })
             {
-                await RecordBugCheckAsync(boot, kernel, crash, dumpType);
+                await RecordBugCheckAsync(boot, kernel, crash, dumpType, end);
                 return null;
             }
 
             if (kernel.Exited.IsCompleted)
             {
-                await CloseAsync(boot, kernel, exit: null);
+                await CloseAsync(boot, kernel, exit: null, end);
                 return null;
             }
 
             if (end.IsCancellationRequested)
             {
-                return await ShutdownAsync(boot, kernel, BootRunResult.Stopped);
+                return await ShutdownAsync(boot, kernel, BootRunResult.Stopped, end);
             }
 
             _ = LockLost();
 
-            if (Poll(() => BootLog.Get(hive, boot.Number)) is not { } record)
+            if (Poll(() => BootLog.Get(hive, boot.Number), writes: false) is not { } record)
             {
                 continue;
             }
@@ -49,7 +50,7 @@ public sealed partial class BootManager
             {
                 kernel.KillGroup();
                 await kernel.Exited;
-                await CloseAsync(boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true));
+                await CloseAsync(boot, kernel, new KernelExit(BootOutcome.Killed, "lkg boot-bad", AskedForLastKnownGood: true), end);
                 return null;
             }
 
@@ -62,44 +63,38 @@ public sealed partial class BootManager
                     reporter.Halted($"safe mode boot {boot.Number} is up and waits for a person; repair the machine, then run lkg boot again");
                     if (options.Until is { } until)
                     {
-                        return await ShutdownAsync(boot, kernel, until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached);
+                        return await ShutdownAsync(boot, kernel, until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached, end);
                     }
                 }
 
                 if (options.Until?.Boots == count)
                 {
-                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
+                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached, end);
                 }
             }
 
             if (ready && ShouldAccept(record, recovery)
-                && Poll(() => BootLog.Accept(hive, boot.Number, time.GetUtcNow()) ? BootLog.Get(hive, boot.Number) : null) is { } accepted)
+                && Poll(() => BootLog.Accept(hive, boot.Number, time.GetUtcNow()) ? BootLog.Get(hive, boot.Number) : null, writes: true) is { } accepted)
             {
                 reporter.Accepted(accepted);
                 BackUpHive();
                 if (options.Until == BootUntil.Accepted)
                 {
-                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached);
+                    return await ShutdownAsync(boot, kernel, BootRunResult.Reached, end);
                 }
             }
         }
     }
 
     /// <summary>
-    /// One poll's reads and writes. A hive another process holds past the busy timeout (a large
-    /// content push, a collection) skips this poll with a warning; the next poll tries again.
+    /// One poll's reads and writes. A hive that refuses them (another process holds it past the
+    /// busy timeout, a full disk, a read-only file system) skips this poll, with a warning when
+    /// that starts; the next poll tries again.
     /// </summary>
-    private T? Poll<T>(Func<T?> step) where T : class
+    private T? Poll<T>(Func<T?> step, bool writes) where T : class
     {
-        try
-        {
-            return step();
-        }
-        catch (LkgException e) when (e.Status == NtStatus.IoTimeout)
-        {
-            reporter.Warning(e.Message);
-            return null;
-        }
+        T? result = null;
+        return TryWrite(() => result = step(), "The running boot is watched on; its record waits.", writes) ? result : null;
     }
 
     /// <summary>
@@ -130,7 +125,7 @@ public sealed partial class BootManager
     /// A shutdown the boot manager asked for is a shutdown however the kernel ended, unless it bug
     /// checked on the way: it must not count as a failed boot.
     /// </summary>
-    private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result)
+    private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result, CancellationToken end)
     {
         kernel.Terminate();
         var timeout = Task.Delay(options.ShutdownTimeout, time);
@@ -138,7 +133,7 @@ public sealed partial class BootManager
         if (kernel.CrashHandedOver is { IsCompleted: true, Result: { } crash })
         {
             // A driver's Unload bug checked: the kernel has stopped and waits for its record to be made durable.
-            await RecordBugCheckAsync(boot, kernel, crash, CrashControl.ReadDumpType(hive, boot.ControlSet));
+            await RecordBugCheckAsync(boot, kernel, crash, CrashControl.ReadDumpType(hive, boot.ControlSet), end);
             return result;
         }
 
@@ -151,12 +146,16 @@ public sealed partial class BootManager
 
         var exitCode = await kernel.Exited;
         await CloseAsync(boot, kernel, exitCode == KernelExitCodes.BugCheck ? null
-            : new KernelExit(BootOutcome.Shutdown, killed ? $"shut down (killed after {options.ShutdownTimeout.TotalSeconds:0} s)" : "shut down"));
+            : new KernelExit(BootOutcome.Shutdown, killed ? $"shut down (killed after {options.ShutdownTimeout.TotalSeconds:0} s)" : "shut down"), end);
         return result;
     }
 
-    /// <summary>Sweeps the boot's process group for strays and records how the boot ended.</summary>
-    private async Task CloseAsync(BootRecord boot, KernelProcess kernel, KernelExit? exit)
+    /// <summary>
+    /// Sweeps the boot's process group for strays and records how the boot ended, waiting as long
+    /// as the hive refuses the write. Stopped while waiting, the boot stays without an end, its
+    /// kernel gone, and the next boot manager closes it as a leftover.
+    /// </summary>
+    private async Task CloseAsync(BootRecord boot, KernelProcess kernel, KernelExit? exit, CancellationToken end)
     {
         kernel.KillGroup();
         await kernel.WaitForStandardErrorAsync(StandardErrorTimeout);
@@ -168,8 +167,12 @@ public sealed partial class BootManager
             // The runtime ended the kernel and wrote its dump on the way out (KernelDump.FatalErrorEnvironment).
             exit = exit with { Crash = died with { Dump = KernelDump.ForFatalError(boot.Number) } };
         }
-        var ended = Durably(() => BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now), $"The end of boot {boot.Number} waits to be recorded.");
-        reporter.Ended(ended, CrashLog.FindForBoot(hive, boot.Number));
+        BootRecord? ended = null;
+        if (await DurablyAsync(() => ended = BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now),
+            $"The end of boot {boot.Number} ({BootNames.Name(exit.Outcome)}) waits to be recorded; no new boot starts until it is.", end))
+        {
+            reporter.Ended(ended!, CrashLog.FindForBoot(hive, boot.Number));
+        }
     }
 
     private static readonly TimeSpan StandardErrorTimeout = TimeSpan.FromSeconds(2);

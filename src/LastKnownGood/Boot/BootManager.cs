@@ -23,7 +23,11 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     {
         using var timeout = new CancellationTokenSource(options.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, time);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-        CloseLeftoverBoot();
+        if (!await CloseLeftoverBootAsync(end.Token))
+        {
+            return StoppedOrTimedOut(stop);
+        }
+
         var boots = 0;
         var safeMode = options.SafeMode;
         while (!end.IsCancellationRequested)
@@ -35,7 +39,14 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
 
             var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide();
             safeMode = null;
-            var boot = BootLog.Begin(hive, plan, time.GetUtcNow());
+            // No kernel runs on a boot that is not recorded: until the record is written, nothing starts.
+            BootRecord? begun = null;
+            if (!await DurablyAsync(() => begun = BootLog.Begin(hive, plan, time.GetUtcNow()), "No kernel starts until the boot is recorded.", end.Token))
+            {
+                break;
+            }
+
+            var boot = begun!;
             boots++;
             var watched = await WatchAsync(boot, boots, end.Token);
             if (watched is BootRunResult result)
@@ -73,18 +84,26 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     /// killed with its group, and the boot is recorded as killed, or as a bug check when its
     /// kernel wrote a crash record first.
     /// </summary>
-    private void CloseLeftoverBoot()
+    /// <remarks>False: stopped before the leftover's end could be written (the hive refused it).</remarks>
+    private async Task<bool> CloseLeftoverBootAsync(CancellationToken end)
     {
         KernelProcess.KillLeftovers(machine);
         if (BootLog.FindRunning(hive) is not { } leftover)
         {
-            return;
+            return true;
         }
 
         var crashed = CrashLog.FindForBoot(hive, leftover.Number) is not null;
-        var ended = BootLog.End(hive, leftover.Number, crashed ? BootOutcome.Bugcheck : BootOutcome.Killed,
-            "its boot manager stopped before recording the end", askedForLastKnownGood: false, crash: null, time.GetUtcNow());
-        reporter.Recovered(ended);
+        BootRecord? ended = null;
+        if (!await DurablyAsync(() => ended = BootLog.End(hive, leftover.Number, crashed ? BootOutcome.Bugcheck : BootOutcome.Killed,
+            "its boot manager stopped before recording the end", askedForLastKnownGood: false, crash: null, time.GetUtcNow()),
+            $"Boot {leftover.Number}, left running by a boot manager that died, waits to be closed.", end))
+        {
+            return false;
+        }
+
+        reporter.Recovered(ended!);
+        return true;
     }
 
     /// <summary>

@@ -19,4 +19,10 @@ public sealed record BootManagerOptions
 
     /// <summary>How long a kernel may take to shut down after SIGTERM before its group is killed.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first wait before a write the hive refused (busy, full, read-only) is tried again; each wait doubles, up to <see cref="MaxWriteRetry"/>.</summary>
+    public TimeSpan FirstWriteRetry { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries of a write the hive refused.</summary>
+    public TimeSpan MaxWriteRetry { get; init; } = TimeSpan.FromSeconds(30);
 }

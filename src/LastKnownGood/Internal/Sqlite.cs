@@ -13,7 +13,11 @@ internal static unsafe partial class Sqlite
     public const int Ok = 0;
     public const int Busy = 5;
     public const int Locked = 6;
+    public const int ReadOnly = 8;
+    public const int IoError = 10;
     public const int Corrupt = 11;
+    public const int Full = 13;
+    public const int CantOpen = 14;
     public const int NotADatabase = 26;
     public const int Row = 100;
     public const int Done = 101;
@@ -44,6 +48,9 @@ internal static unsafe partial class Sqlite
 
     [LibraryImport(Library, EntryPoint = "sqlite3_extended_errcode")]
     public static partial int ExtendedErrorCode(nint db);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_system_errno")]
+    public static partial int SystemErrno(nint db);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_errmsg")]
     public static partial byte* ErrorMessage(nint db);

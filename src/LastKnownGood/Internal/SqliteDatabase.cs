@@ -302,7 +302,11 @@ internal sealed unsafe class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Turns a failed call's status into the hive's error: corruption, a busy machine, or a failed use.</summary>
+    /// <summary>
+    /// Turns a failed call's status into the hive's error: corruption, a storage failure
+    /// (<see cref="StorageError"/>: busy past the timeout, a full disk, a read-only file system, an
+    /// I/O error), or a failed use.
+    /// </summary>
     private void Check(int status)
     {
         if (status is Sqlite.Ok or Sqlite.Row or Sqlite.Done)
@@ -316,8 +320,13 @@ internal sealed unsafe class SqliteDatabase : IDisposable
         throw (status & 0xFF) switch
         {
             Sqlite.Corrupt or Sqlite.NotADatabase => new HiveCorruptException($"The hive {Path} is damaged ({message})."),
-            Sqlite.Busy or Sqlite.Locked => new LkgException(NtStatus.IoTimeout,
-                $"The hive {Path} stayed locked by another process past the busy timeout; try again when it is done."),
+            Sqlite.Busy or Sqlite.Locked => StorageError.Create(NtStatus.IoTimeout, Path),
+            Sqlite.Full => StorageError.Create(NtStatus.DiskFull, Path),
+            Sqlite.ReadOnly => StorageError.Create(NtStatus.MediaWriteProtected, Path),
+            // SQLite reports the file system's refusals as I/O errors or failed opens; its errno says which.
+            Sqlite.IoError or Sqlite.CantOpen when StorageError.FromErrno(_db != 0 ? Sqlite.SystemErrno(_db) : 0) is { } storage
+                => StorageError.Create(storage, Path),
+            Sqlite.IoError => StorageError.Create(NtStatus.IoDeviceError, Path),
             _ => new LkgException(NtStatus.Unsuccessful, $"The hive {Path} could not be used: {message} (SQLite error {status})."),
         };
     }

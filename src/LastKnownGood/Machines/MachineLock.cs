@@ -123,6 +123,12 @@ public sealed class MachineLock : IDisposable
     private static SafeFileHandle? TryLock(string path, int flags)
     {
         var fd = Libc.Open(path, flags, FileMode);
+        if (fd < 0 && StorageError.FromErrno(Marshal.GetLastPInvokeError()) is { } storage)
+        {
+            // A read-only or full file system: no holder will ever let go of that, so no retry.
+            throw StorageError.Create(storage, path);
+        }
+
         if (fd < 0)
         {
             throw new LkgException(NtStatus.AccessDenied,
@@ -155,7 +161,11 @@ public sealed class MachineLock : IDisposable
             throw new LkgException(NtStatus.Unsuccessful, $"The machine lock {_path} cannot be written ({Marshal.GetLastPInvokeErrorMessage()}).");
         }
 
-        RandomAccess.Write(_file, Encoding.UTF8.GetBytes(line + "\n"), 0);
+        StorageError.Translate(_path, () =>
+        {
+            RandomAccess.Write(_file, Encoding.UTF8.GetBytes(line + "\n"), 0);
+            return 0;
+        });
         _ = Libc.Fsync(fd);
     }
 

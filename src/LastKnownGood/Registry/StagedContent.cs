@@ -38,7 +38,7 @@ public sealed class StagedContent : IDisposable
     {
         using var file = RegularFile.Open(source, maxSize, "The file",
             @"raise Control\Recovery\MaxContentSize (bytes) if it is meant to be this large");
-        var copy = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var copy = StorageError.Translate(temporaryPath, () => new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
         try
         {
             using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -53,10 +53,24 @@ public sealed class StagedContent : IDisposable
             copy.Flush();
             return new StagedContent(copy, temporaryPath, ContentHash.FromBytes(hasher.GetHashAndReset()), size);
         }
-        catch
+        catch (Exception e)
         {
-            copy.Dispose();
+            // Closing flushes what is buffered, which a full disk refuses again.
+            try
+            {
+                copy.Dispose();
+            }
+            catch (IOException)
+            {
+                // The bytes are not wanted: the file goes.
+            }
+
             File.Delete(temporaryPath);
+            if (e is IOException io && StorageError.TryTranslate(io, temporaryPath, out var failure))
+            {
+                throw failure;
+            }
+
             throw;
         }
     }
@@ -69,17 +83,26 @@ public sealed class StagedContent : IDisposable
     }
 
     /// <summary>Makes the staged copy <paramref name="target"/> durably (flushed, then renamed over it).</summary>
-    public void MoveTo(string target)
+    public void MoveTo(string target) => StorageError.Translate(target, () =>
     {
         _copy.Flush(flushToDisk: true);
         _copy.Dispose();
         File.Move(TemporaryPath, target, overwrite: true);
         _moved = true;
-    }
+        return 0;
+    });
 
     public void Dispose()
     {
-        _copy.Dispose();
+        try
+        {
+            _copy.Dispose();
+        }
+        catch (IOException) when (!_moved)
+        {
+            // Unwritten bytes of a copy that is deleted next (a full disk refused them).
+        }
+
         if (!_moved)
         {
             File.Delete(TemporaryPath);

@@ -84,7 +84,7 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
         }
 
         var directory = Directory(canonical);
-        System.IO.Directory.CreateDirectory(directory);
+        StorageError.Translate(directory, () => System.IO.Directory.CreateDirectory(directory));
         var target = System.IO.Path.Combine(directory, name);
         using (var staged = StagedContent.Stage(source, target + TemporarySuffix, maxSize))
         {

@@ -33,7 +33,8 @@ internal static class BootCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var hive = context.OpenHive();
             var reporter = new ConsoleBootReporter(context);
-            var outcome = new BootManager(context.Machine, machineLock, hive, options, reporter, context.Time).RunAsync(stop.Token).GetAwaiter().GetResult();
+            var manager = new BootManager(context.Machine, machineLock, hive, options, reporter, context.Time);
+            var outcome = manager.RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
                 context.WriteJson(new
@@ -44,10 +45,12 @@ internal static class BootCommand
                 });
             }
 
-            return outcome switch
+            return (outcome, manager.WriteFailure) switch
             {
-                BootRunResult.TimedOut => Fail($"The machine did not reach {options.Until?.Text ?? "a stop"} within {result.GetValue(timeout)}; it was shut down. See lkg history."),
-                BootRunResult.Halted => Fail("The machine halted before a boot was accepted; repair it (lkg crashes shows why, lkg content and lkg reg change it), then run lkg boot again."),
+                (BootRunResult.TimedOut or BootRunResult.Stopped, { } failure) => Fail(
+                    $"The boot manager stopped while the hive refused a write ({failure.Message.TrimEnd('.')}); nothing of the machine runs, and the next lkg boot records what is missing."),
+                (BootRunResult.TimedOut, _) => Fail($"The machine did not reach {options.Until?.Text ?? "a stop"} within {result.GetValue(timeout)}; it was shut down. See lkg history."),
+                (BootRunResult.Halted, _) => Fail("The machine halted before a boot was accepted; repair it (lkg crashes shows why, lkg content and lkg reg change it), then run lkg boot again."),
                 _ => ExitCodes.Success,
             };
 

@@ -34,6 +34,19 @@ public sealed class TestMachine : IDisposable
         return machine;
     }
 
+    /// <summary>
+    /// A machine at <paramref name="name"/>, after <paramref name="prepare"/> has run on the empty
+    /// temporary directory (to mount a file system there, say).
+    /// </summary>
+    public static async Task<TestMachine> CreatePreparedAsync(string name, Action<string> prepare, params string[] init)
+    {
+        var machine = new TestMachine(name);
+        prepare(machine._temp.Path);
+        await machine.LkgAsync(["init", .. init]);
+        await machine.LkgAsync("keys", "create", "test", "--trust");
+        return machine;
+    }
+
     /// <summary>Builds the package of a driver project (its build output), signs it with the trusted key and installs it.</summary>
     public async Task InstallDriverAsync(string project, params string[] options)
     {
