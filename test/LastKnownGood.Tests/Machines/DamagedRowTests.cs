@@ -178,9 +178,31 @@ public sealed class DamagedRowTests : IDisposable
     }
 
     /// <summary>
-    /// A seeded sample of single-bit flips anywhere in the file (scripts/flip-every-byte.sh runs
-    /// them all, through the real command line): reading and backing up never throw anything but
-    /// the hive's own errors, and the backup is only ever replaced by a hive that passes the full check.
+    /// 200 seeded positions in the test run; with LKG_FLIP_BYTES=all (<c>scripts/flip-every-byte.sh</c>)
+    /// every byte of the file in turn.
+    /// </summary>
+    private static IEnumerable<long> Positions(long length)
+    {
+        if (Environment.GetEnvironmentVariable("LKG_FLIP_BYTES") == "all")
+        {
+            for (long position = 0; position < length; position++)
+            {
+                yield return position;
+            }
+
+            yield break;
+        }
+
+        var random = new Random(20261201);
+        for (var sample = 0; sample < 200; sample++)
+        {
+            yield return random.NextInt64(length);
+        }
+    }
+
+    /// <summary>
+    /// Single-bit flips anywhere in the file: reading and backing up never throw anything but the
+    /// hive's own errors, and the backup is only ever replaced by a hive that passes the full check.
     /// </summary>
     [Fact]
     public void FlippedBitAnywhere_OnlyHiveErrors_AndTheBackupIsNeverReplacedByADamagedHive()
@@ -189,10 +211,10 @@ public sealed class DamagedRowTests : IDisposable
         var pristine = _temp.Combine("pristine");
         CopyMachine(_machine.Root, pristine);
         var length = new FileInfo(Path.Combine(pristine, "system.db")).Length;
-        var random = new Random(20261201);
-        for (var sample = 0; sample < 200; sample++)
+        var sample = 0;
+        foreach (var position in Positions(length))
         {
-            var position = random.NextInt64(length);
+            sample++;
             var root = _temp.Combine($"flip-{sample}");
             CopyMachine(pristine, root);
             var machine = new MachineDirectory(root);
