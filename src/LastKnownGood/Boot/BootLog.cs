@@ -28,16 +28,17 @@ public static class BootLog
                     "INSERT INTO boots (number, control_set, mode, started, outcome, reason) VALUES ($n, $set, $mode, $started, $outcome, $reason)",
                     ("$n", number), ("$set", select.Current), ("$mode", BootNames.Name(plan.Mode)), ("$started", now),
                     ("$outcome", BootNames.Name(BootOutcome.Running)), ("$reason", plan.Reason));
+                RowCheck.Seal(hive.Database, Table, number);
             });
         return record!;
     }
 
-    public static void SetKernel(Hive hive, int number, int processId) =>
-        Update(hive, "UPDATE boots SET kernel_pid = $pid WHERE number = $n", ("$n", number), ("$pid", processId));
+    public static void SetKernel(Hive hive, int number, int processId) => hive.Database.Write(() =>
+        Update(hive, number, "UPDATE boots SET kernel_pid = $pid WHERE number = $n", ("$n", number), ("$pid", processId)));
 
     /// <summary>The kernel says every component has started.</summary>
-    public static void MarkReady(Hive hive, int number, DateTimeOffset now) =>
-        Update(hive, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", now));
+    public static void MarkReady(Hive hive, int number, DateTimeOffset now) => hive.Database.Write(() =>
+        Update(hive, number, "UPDATE boots SET ready = $t WHERE number = $n AND ready IS NULL", ("$n", number), ("$t", now)));
 
     /// <summary>Files <paramref name="request"/> against the running boot, for its boot manager to act on; returns the boot as it now stands.</summary>
     public static BootRecord Request(Hive hive, BootRequest request) => hive.Database.Write(() =>
@@ -45,7 +46,7 @@ public static class BootLog
         var running = FindRunning(hive) ?? throw new LkgException(NtStatus.InvalidDeviceState,
             $"No boot is running on the machine at {Path.GetDirectoryName(hive.Path)}; start one with lkg boot.");
         // boot-bad wins: a boot-ok filed after it does not turn a rejected boot into Last Known Good.
-        hive.Database.Execute("UPDATE boots SET request = $r WHERE number = $n AND (request IS NULL OR request <> $bad)",
+        Update(hive, running.Number, "UPDATE boots SET request = $r WHERE number = $n AND (request IS NULL OR request <> $bad)",
             ("$n", running.Number), ("$r", BootNames.Name(request)), ("$bad", BootNames.Name(BootRequest.Bad)));
         return Get(hive, running.Number);
     });
@@ -67,7 +68,7 @@ public static class BootLog
             {
                 if (accepted)
                 {
-                    hive.Database.Execute("UPDATE boots SET accepted = $t, outcome = $o, request = NULL WHERE number = $n",
+                    Update(hive, number, "UPDATE boots SET accepted = $t, outcome = $o, request = NULL WHERE number = $n",
                         ("$n", number), ("$t", now), ("$o", BootNames.Name(BootOutcome.Accepted)));
                 }
             });
@@ -86,7 +87,7 @@ public static class BootLog
             var crashId = crash is null
                 ? hive.Database.Scalar("SELECT MAX(id) FROM crashes WHERE boot = $n", ("$n", number))
                 : CrashLog.Insert(hive.Database, crash);
-            return hive.Database.Execute(
+            return Update(hive, number,
                 """
                 UPDATE boots SET outcome = CASE WHEN accepted IS NOT NULL AND $o = 'shutdown' THEN outcome ELSE $o END,
                     ended = $t, asked_for_lkg = $lkg, crash = $crash, end_reason = $reason, kernel_pid = NULL
@@ -102,27 +103,43 @@ public static class BootLog
     /// automatically (an explicit boot-ok still accepts). The setting is the machine's, outside
     /// the control sets, and lasts until enabled again.
     /// </summary>
-    public static void SetLastKnownGoodEnabled(Hive hive, bool enabled) => Update(hive, enabled
+    public static void SetLastKnownGoodEnabled(Hive hive, bool enabled) => hive.Database.Write(() => hive.Database.Execute(enabled
         ? "DELETE FROM meta WHERE key = 'last_known_good_disabled'"
-        : "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_known_good_disabled', '1')");
+        : "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_known_good_disabled', '1')"));
 
     public static bool IsLastKnownGoodEnabled(Hive hive) =>
         hive.Database.Scalar("SELECT value FROM meta WHERE key = 'last_known_good_disabled'") is null;
 
-    /// <summary>Every boot, oldest first.</summary>
-    public static IReadOnlyList<BootRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY number", Read);
+    /// <summary>Every boot that verifies, oldest first: the history the recovery decision reads.</summary>
+    public static IReadOnlyList<BootRecord> List(Hive hive) => ReadAll(hive).Boots;
 
+    /// <summary>Every boot, oldest first: those that verify, and those set aside as damaged.</summary>
+    public static (IReadOnlyList<BootRecord> Boots, IReadOnlyList<DamagedRow> Damaged) ReadAll(Hive hive)
+    {
+        var rows = hive.Database.Query($"{Columns} ORDER BY number", Read);
+        return ([.. rows.Select(r => r.Value).OfType<BootRecord>()], [.. rows.Select(r => r.Damage).OfType<DamagedRow>()]);
+    }
+
+    /// <summary>Boot <paramref name="number"/>; a damaged record throws <see cref="HiveCorruptException"/> saying so.</summary>
     public static BootRecord Get(Hive hive, int number) =>
-        hive.Database.Query($"{Columns} WHERE number = $n", Read, ("$n", number)).Single();
+        hive.Database.Query($"{Columns} WHERE number = $n", Read, ("$n", number)).Single() switch
+        {
+            { Value: { } boot } => boot,
+            var damaged => throw new HiveCorruptException($"{damaged.Damage}; run lkg history to see the boots that verify."),
+        };
 
-    /// <summary>The boot that has not ended, if any: the running one, or one its boot manager left behind.</summary>
+    /// <summary>The boot that has not ended, if any: the running one, or one its boot manager left behind. A damaged record is not one.</summary>
     public static BootRecord? FindRunning(Hive hive) =>
-        hive.Database.Query($"{Columns} WHERE ended IS NULL ORDER BY number DESC LIMIT 1", Read) is [var running] ? running : null;
+        hive.Database.Query($"{Columns} WHERE ended IS NULL ORDER BY number DESC", Read).Select(r => r.Value).OfType<BootRecord>().FirstOrDefault();
+
+    private const string Table = "boots";
 
     private const string Columns =
-        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason FROM boots";
+        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason, row_check FROM boots";
 
-    private static BootRecord Read(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), r.GetTime(3))
+    private static RowRead<BootRecord> Read(SqliteRow row) => RowCheck.Read(row, Table, Parse);
+
+    private static BootRecord Parse(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), r.GetTime(3))
     {
         Outcome = BootNames.Parse<BootOutcome>(r.GetString(4)),
         KernelProcessId = r.IsDBNull(5) ? null : r.GetInt32(5),
@@ -136,7 +153,8 @@ public static class BootLog
         EndReason = r.IsDBNull(13) ? null : r.GetString(13),
     };
 
-    private static void Update(Hive hive, string sql, params (string, object?)[] parameters) =>
-        hive.Database.Write(() => hive.Database.Execute(sql, parameters));
+    /// <summary>Changes boot <paramref name="number"/> inside the caller's transaction, verified before and sealed after.</summary>
+    private static int Update(Hive hive, int number, string sql, params (string, object?)[] parameters) =>
+        RowCheck.Update(hive.Database, Table, number, sql, parameters);
 
 }

@@ -22,8 +22,15 @@ public static class CrashLog
     /// <summary>Writes a record on the hive's own connection, in a transaction of its own, and returns its id.</summary>
     public static long Append(Hive hive, CrashRecord record) => hive.Database.Write(() => Insert(hive.Database, record));
 
-    /// <summary>Writes a record inside the caller's transaction.</summary>
-    internal static long Insert(SqliteDatabase database, CrashRecord record) => (long)database.Scalar(
+    /// <summary>Writes a record inside the caller's transaction, sealed.</summary>
+    internal static long Insert(SqliteDatabase database, CrashRecord record)
+    {
+        var id = InsertUnsealed(database, record);
+        RowCheck.Seal(database, Table, id);
+        return id;
+    }
+
+    private static long InsertUnsealed(SqliteDatabase database, CrashRecord record) => (long)database.Scalar(
         """
         INSERT INTO crashes (time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump)
         VALUES ($time, $code, $parameters, $boot, $set, $component, $type, $message, $stack, $events, $frames, $pool, $dump) RETURNING id
@@ -44,25 +51,36 @@ public static class CrashLog
 
     /// <summary>Names the dump the boot manager wrote for crash <paramref name="id"/>, once the record is durable.</summary>
     public static void SetDump(Hive hive, long id, string dump) =>
-        hive.Database.Write(() => hive.Database.Execute("UPDATE crashes SET dump = $dump WHERE id = $id", ("$id", id), ("$dump", dump)));
+        hive.Database.Write(() => RowCheck.Update(hive.Database, Table, id, "UPDATE crashes SET dump = $dump WHERE id = $id", ("$id", id), ("$dump", dump)));
 
-    /// <summary>Crash <paramref name="id"/>, if the log has it.</summary>
+    /// <summary>Crash <paramref name="id"/>, if the log has it and it verifies.</summary>
     public static CrashRecord? Get(Hive hive, long id) =>
-        hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [var record] ? record : null;
+        hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [{ Value: { } record }] ? record : null;
 
-    /// <summary>The newest crash record, if the log has any.</summary>
-    public static CrashRecord? Newest(Hive hive) =>
-        hive.Database.Query($"{Columns} ORDER BY id DESC LIMIT 1", Read) is [var record] ? record : null;
+    /// <summary>The newest crash record that verifies, if the log has any.</summary>
+    public static CrashRecord? Newest(Hive hive) => List(hive).LastOrDefault();
 
-    public static IReadOnlyList<CrashRecord> List(Hive hive) => hive.Database.Query($"{Columns} ORDER BY id", Read);
+    /// <summary>Every crash record that verifies, oldest first.</summary>
+    public static IReadOnlyList<CrashRecord> List(Hive hive) => ReadAll(hive).Crashes;
 
-    /// <summary>The newest crash record of boot <paramref name="boot"/>, if it has one.</summary>
+    /// <summary>Every crash record, oldest first: those that verify, and those set aside as damaged.</summary>
+    public static (IReadOnlyList<CrashRecord> Crashes, IReadOnlyList<DamagedRow> Damaged) ReadAll(Hive hive)
+    {
+        var rows = hive.Database.Query($"{Columns} ORDER BY id", Read);
+        return ([.. rows.Select(r => r.Value).OfType<CrashRecord>()], [.. rows.Select(r => r.Damage).OfType<DamagedRow>()]);
+    }
+
+    /// <summary>The newest crash record of boot <paramref name="boot"/> that verifies, if it has one.</summary>
     public static CrashRecord? FindForBoot(Hive hive, int boot) =>
-        hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC LIMIT 1", Read, ("$boot", boot)) is [var record] ? record : null;
+        hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC", Read, ("$boot", boot)).Select(r => r.Value).OfType<CrashRecord>().FirstOrDefault();
 
-    private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump FROM crashes";
+    private const string Table = "crashes";
 
-    private static CrashRecord Read(SqliteRow r) => new(
+    private const string Columns = "SELECT id, time, code, parameters, boot, control_set, component, exception_type, message, stack, events, frames, pool, dump, row_check FROM crashes";
+
+    private static RowRead<CrashRecord> Read(SqliteRow row) => RowCheck.Read(row, Table, Parse);
+
+    private static CrashRecord Parse(SqliteRow r) => new(
         r.GetTime(1),
         (BugCheckCode)r.GetInt64(2),
         JsonSerializer.Deserialize(r.GetString(3), CrashJson.Default.UInt64Array)!,

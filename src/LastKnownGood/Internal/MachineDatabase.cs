@@ -110,6 +110,12 @@ internal static class MachineDatabase
             database.Execute(MachineSchema.Read(script));
         }
 
+        // Rows written before schema 4 have no check: they are sealed as they are, in the same transaction.
+        foreach (var table in MachineSchema.SealedTables)
+        {
+            RowCheck.SealUnsealed(database, table);
+        }
+
         return database.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", MachineSchema.Version));
     });
 

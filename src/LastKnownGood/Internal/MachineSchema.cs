@@ -8,7 +8,7 @@ namespace LastKnownGood.Internal;
 internal static class MachineSchema
 {
     /// <summary>The schema this lkg creates and uses.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The oldest schema this lkg migrates: schema 1 predates the migrations.</summary>
     public const int OldestMigrated = 2;
@@ -16,10 +16,13 @@ internal static class MachineSchema
     /// <summary>Every part, in the order their tables are created and their migrations run.</summary>
     public static readonly IReadOnlyList<DatabasePart> Parts =
     [
-        new("registry", "registry.sql", []),
-        new("boot history", "boots.sql", []),
-        new("crash records", "crashes.sql", [new(3, "crashes.3.sql")]),
+        new("registry", "registry.sql", [new(4, "registry.4.sql")], Sealed: ["control_sets"]),
+        new("boot history", "boots.sql", [new(4, "boots.4.sql")], Sealed: ["boots"]),
+        new("crash records", "crashes.sql", [new(3, "crashes.3.sql"), new(4, "crashes.4.sql")], Sealed: ["crashes"]),
     ];
+
+    /// <summary>The tables whose rows carry a <see cref="RowCheck"/>: every part's rows outside the hash trees.</summary>
+    public static IEnumerable<string> SealedTables => Parts.SelectMany(p => p.Sealed);
 
     /// <summary>The scripts that take schema <paramref name="version"/> to <see cref="Version"/>, oldest step first.</summary>
     public static IEnumerable<(int To, string Script)> MigrationsFrom(int version) =>

@@ -106,6 +106,12 @@ internal static unsafe partial class Sqlite
     [LibraryImport(Library, EntryPoint = "sqlite3_column_double")]
     public static partial double ColumnDouble(nint statement, int column);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_count")]
+    public static partial int ColumnCount(nint statement);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_name")]
+    public static partial byte* ColumnName(nint statement, int column);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_column_text")]
     public static partial byte* ColumnText(nint statement, int column);
 

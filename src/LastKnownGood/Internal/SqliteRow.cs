@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LastKnownGood.Internal;
@@ -6,6 +7,12 @@ namespace LastKnownGood.Internal;
 /// <summary>The current row of a query: valid only inside the map function <see cref="SqliteDatabase.Query{T}"/> calls.</summary>
 internal sealed unsafe class SqliteRow(nint statement)
 {
+    public int ColumnCount => Sqlite.ColumnCount(statement);
+
+    /// <summary>The column's name as the query gives it (its table column's name, unless renamed with AS).</summary>
+    public string ColumnName(int column) => Marshal.PtrToStringUTF8((nint)Sqlite.ColumnName(statement, column))
+        ?? throw new InvalidOperationException($"Column {column} has no name.");
+
     public bool IsDBNull(int column) => Sqlite.ColumnType(statement, column) == Sqlite.NullColumn;
 
     public long GetInt64(int column) => Sqlite.ColumnInt64(statement, column);

@@ -4,11 +4,20 @@ namespace LastKnownGood.Registry;
 
 public sealed partial class Hive
 {
-    public Select ReadSelect() =>
-        _database.Query("SELECT current, default_set, failed, last_known_good FROM select_sets WHERE id = 1",
-            r => new Select(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3))) is [var select]
-            ? select
-            : throw new HiveCorruptException($"{Path} has no Select row; the hive is missing a critical key.");
+    public Select ReadSelect()
+    {
+        try
+        {
+            return _database.Query("SELECT current, default_set, failed, last_known_good FROM select_sets WHERE id = 1",
+                r => new Select(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3))) is [var select]
+                ? select
+                : throw new HiveCorruptException($"{Path} has no Select row; the hive is missing a critical key.");
+        }
+        catch (OverflowException)
+        {
+            throw new HiveCorruptException($"{Path} has a damaged Select row (a set number out of range); the hive is missing a critical key.");
+        }
+    }
 
     /// <summary>
     /// The set <c>CurrentControlSet</c> stands for: <c>Current</c> while a boot runs, else <c>Default</c>.
@@ -20,15 +29,30 @@ public sealed partial class Hive
         return bootRunning && select.Current != 0 ? select.Current : select.Default;
     }
 
-    public IReadOnlyList<ControlSetInfo> ListControlSets() =>
-        _database.Query($"{ControlSetColumns} ORDER BY id", ReadControlSet);
+    /// <summary>The control sets whose records verify, by number.</summary>
+    public IReadOnlyList<ControlSetInfo> ListControlSets() => ReadControlSets().Sets;
 
-    public ControlSetInfo? FindControlSet(int id) =>
-        _database.Query($"{ControlSetColumns} WHERE id = $id", ReadControlSet, ("$id", id)) is [var set] ? set : null;
+    /// <summary>Every control set record, by number: those that verify, and those set aside as damaged.</summary>
+    public (IReadOnlyList<ControlSetInfo> Sets, IReadOnlyList<DamagedRow> Damaged) ReadControlSets()
+    {
+        var rows = _database.Query($"{ControlSetColumns} ORDER BY id", ReadControlSet);
+        return ([.. rows.Select(r => r.Value).OfType<ControlSetInfo>()], [.. rows.Select(r => r.Damage).OfType<DamagedRow>()]);
+    }
 
-    public ControlSetInfo GetControlSet(int id) => FindControlSet(id)
-        ?? throw new LkgException(NtStatus.ObjectNameNotFound,
-            $"{ControlSetInfo.FormatName(id)} does not exist; list the control sets with lkg controlset list.");
+    /// <summary>Control set <paramref name="id"/>; null when the hive does not hold it, or its record is damaged.</summary>
+    public ControlSetInfo? FindControlSet(int id) => FindControlSetRow(id)?.Value;
+
+    /// <summary>Control set <paramref name="id"/>; a missing set throws <see cref="LkgException"/>, a damaged record <see cref="HiveCorruptException"/>.</summary>
+    public ControlSetInfo GetControlSet(int id) => FindControlSetRow(id) switch
+    {
+        null => throw new LkgException(NtStatus.ObjectNameNotFound,
+            $"{ControlSetInfo.FormatName(id)} does not exist; list the control sets with lkg controlset list."),
+        { Value: { } set } => set,
+        { Damage: var damage } => throw new HiveCorruptException($"The record of {ControlSetInfo.FormatName(id)} is damaged ({damage!.Problem})."),
+    };
+
+    private RowRead<ControlSetInfo>? FindControlSetRow(int id) =>
+        _database.Query($"{ControlSetColumns} WHERE id = $id", ReadControlSet, ("$id", id)) is [var row] ? row : null;
 
     /// <summary>The key at <paramref name="path"/> in control set <paramref name="id"/>, or null when it does not exist.</summary>
     public KeyNode? OpenKey(int id, KeyPath path)
@@ -54,15 +78,27 @@ public sealed partial class Hive
     public IReadOnlyList<RegistryDifference> Diff(int older, int newer) =>
         ControlSetDiff.Compute(_nodes, GetControlSet(older).Root, GetControlSet(newer).Root);
 
+    /// <summary>The reports of restores from the backup; one whose stored values do not parse is left out.</summary>
     public IReadOnlyList<HiveRecovery> ListRecoveries() =>
-        _database.Query("SELECT time, reason, lost FROM hive_recoveries ORDER BY id", r => new HiveRecovery(
-            r.GetTime(0),
-            r.GetString(1),
-            r.GetString(2).Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        [.. _database.Query("SELECT time, reason, lost FROM hive_recoveries ORDER BY id", r =>
+            {
+                try
+                {
+                    return new HiveRecovery(r.GetTime(0), r.GetString(1), r.GetString(2).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                }
+                catch (Exception e) when (e is FormatException or InvalidCastException)
+                {
+                    return null;
+                }
+            }).OfType<HiveRecovery>()];
 
-    private const string ControlSetColumns = "SELECT id, root, parent, created, author, reason FROM control_sets";
+    private const string ControlSetTable = "control_sets";
 
-    private static ControlSetInfo ReadControlSet(SqliteRow r) => new(
+    private const string ControlSetColumns = "SELECT id, root, parent, created, author, reason, seq, row_check FROM control_sets";
+
+    private static RowRead<ControlSetInfo> ReadControlSet(SqliteRow row) => RowCheck.Read(row, ControlSetTable, ParseControlSet);
+
+    private static ControlSetInfo ParseControlSet(SqliteRow r) => new(
         r.GetInt32(0),
         ContentHash.FromBytes(r.GetBytes(1)),
         r.IsDBNull(2) ? null : r.GetInt32(2),

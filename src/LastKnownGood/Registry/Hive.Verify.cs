@@ -1,3 +1,5 @@
+using LastKnownGood.Internal;
+
 namespace LastKnownGood.Registry;
 
 public sealed partial class Hive
@@ -60,15 +62,42 @@ public sealed partial class Hive
         }
     }
 
+    /// <summary>
+    /// The full check a hive passes before it is backed up: SQLite's <c>PRAGMA integrity_check</c>,
+    /// the hash trees of the sets <c>Select</c> names, and the check of every sealed row
+    /// (<see cref="RowCheck"/>). Empty when the hive is whole; else what is wrong, in words.
+    /// </summary>
+    public IReadOnlyList<string> CheckForBackup()
+    {
+        try
+        {
+            var problems = _database.Query("PRAGMA integrity_check", r => r.GetString(0)).Where(line => line != "ok").Take(10).ToList();
+            if (problems.Count > 0)
+            {
+                return [.. problems.Select(p => $"SQLite's integrity check: {p}")];
+            }
+
+            VerifySelected();
+            return [.. MachineSchema.SealedTables.SelectMany(table => RowCheck.FindDamaged(_database, table)).Select(d => d.ToString())];
+        }
+        catch (LkgException e)
+        {
+            return [e.Message.TrimEnd('.')];
+        }
+    }
+
     /// <summary>Verifies <c>Default</c> in full and the other sets <c>Select</c> names against it.</summary>
     private void VerifySelected()
     {
         var select = ReadSelect();
         foreach (var id in select.Named)
         {
-            if (FindControlSet(id) is null)
+            var row = FindControlSetRow(id);
+            if (row is not { Value: not null })
             {
-                throw new HiveCorruptException($"Select names {ControlSetInfo.FormatName(id)}, which the hive does not hold.");
+                throw new HiveCorruptException(row?.Damage is { } damage
+                    ? $"Select names {ControlSetInfo.FormatName(id)}, whose record is damaged ({damage.Problem})."
+                    : $"Select names {ControlSetInfo.FormatName(id)}, which the hive does not hold.");
             }
         }
 

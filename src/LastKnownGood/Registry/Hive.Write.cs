@@ -1,4 +1,5 @@
 using System.Globalization;
+using LastKnownGood.Internal;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry.Internal;
 
@@ -31,6 +32,7 @@ public sealed partial class Hive
             VALUES ($id, $root, $parent, (SELECT COALESCE(MAX(seq), 0) + 1 FROM control_sets), $created, $author, $reason)
             """,
             ("$id", id), ("$root", hash.ToArray()), ("$parent", parent?.Id), ("$created", _time.GetUtcNow()), ("$author", author), ("$reason", reason));
+        RowCheck.Seal(_database, ControlSetTable, id);
         StoreSelect(select with { Default = id });
         return new WriteResult(id, Changed: true);
     });
@@ -57,9 +59,19 @@ public sealed partial class Hive
         "INSERT INTO hive_recoveries (time, reason, lost) VALUES ($time, $reason, $lost)",
         ("$time", recovery.Time), ("$reason", recovery.Reason), ("$lost", string.Join('\n', recovery.Lost))));
 
-    /// <summary>Copies a consistent snapshot of the hive to <paramref name="path"/>, replacing it atomically.</summary>
+    /// <summary>
+    /// Copies a consistent snapshot of the hive to <paramref name="path"/>, replacing it atomically,
+    /// but only when the hive passes <see cref="CheckForBackup"/>: a damaged hive throws
+    /// <see cref="HiveCorruptException"/> and leaves the backup there as it was.
+    /// </summary>
     public void BackupTo(string path)
     {
+        if (CheckForBackup() is [var first, ..] problems)
+        {
+            throw new HiveCorruptException(
+                $"the hive fails its check ({first}{(problems.Count > 1 ? $", and {problems.Count - 1} more" : "")}), so {System.IO.Path.GetFileName(path)} is kept as it was; run lkg status to see the damage.");
+        }
+
         var temporary = path + ".tmp";
         File.Delete(temporary);
         _database.BackupTo(temporary);
@@ -130,7 +142,9 @@ public sealed partial class Hive
     {
         var liveNodes = new HashSet<ContentHash>();
         var liveBlobs = new HashSet<ContentHash>();
-        var pending = new Stack<ContentHash>(ListControlSets().Select(s => s.Root));
+        var pending = new Stack<ContentHash>(
+            // Every record's root, damaged or not: a damaged record's tree is kept for the analysis of what was lost.
+            _database.Query("SELECT root FROM control_sets", r => r.GetBytes(0)).Where(b => b.Length == ContentHash.Size).Select(b => ContentHash.FromBytes(b)));
         while (pending.TryPop(out var hash))
         {
             if (!liveNodes.Add(hash))

@@ -15,8 +15,17 @@ internal static class HistoryCommand
         command.SetHandler(time, (context, _) =>
         {
             using var hive = context.ReadHive();
-            var crashes = CrashLog.List(hive).ToDictionary(c => c.Id);
-            var boots = BootLog.List(hive).Select(b => (Boot: b, Crash: b.CrashId is { } id ? crashes[id] : null)).ToList();
+            var (crashList, damagedCrashes) = CrashLog.ReadAll(hive);
+            var crashes = crashList.ToDictionary(c => c.Id);
+            var (bootList, damagedBoots) = BootLog.ReadAll(hive);
+            var boots = bootList.Select(b => (Boot: b, Crash: b.CrashId is { } id ? crashes.GetValueOrDefault(id) : null)).ToList();
+            var damaged = damagedBoots.Concat(damagedCrashes).ToList();
+            // The JSON stays an array of boots; damaged rows are said on standard error, one line each.
+            foreach (var row in damaged.Where(_ => context.Json))
+            {
+                System.Console.Error.WriteLine($"warning: {row}.");
+            }
+
             return context.Report(boots.Select(b => BootFormat.ToJson(b.Boot, b.Crash)), () =>
             {
                 var table = new Table().AddColumns("Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot");
@@ -28,6 +37,10 @@ internal static class HistoryCommand
                 }
 
                 context.Console.Write(table);
+                foreach (var row in damaged)
+                {
+                    context.Console.MarkupLineInterpolated($"[yellow]Damaged: {row}.[/]");
+                }
             });
         });
         return command;

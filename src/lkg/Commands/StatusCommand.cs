@@ -19,7 +19,8 @@ internal static class StatusCommand
             using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
-            var boots = BootLog.List(hive);
+            var (boots, damagedBoots) = BootLog.ReadAll(hive);
+            var damaged = damagedBoots.Concat(CrashLog.ReadAll(hive).Damaged).Concat(hive.ReadControlSets().Damaged).ToList();
             var running = holder is null ? null : boots.LastOrDefault(b => b.Ended is null);
             var state = State(holder, running, boots.Count == 0 ? null : boots[^1]);
             var recovery = LastRecovery(hive, boots);
@@ -37,6 +38,7 @@ internal static class StatusCommand
                 lastKnownGood = BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
                 hiveRestores = recoveries.Select(r => new { time = r.Time, reason = r.Reason, lost = r.Lost }),
                 testSigning,
+                damagedRows = damaged.Select(d => new { table = d.Table, id = d.Id, problem = d.Problem }),
             };
             return context.Report(json, () =>
             {
@@ -56,6 +58,11 @@ internal static class StatusCommand
                 if (recovery is not null)
                 {
                     context.Console.Write(new Panel(new Markup(Markup.Escape(recovery.Summary))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
+                }
+
+                foreach (var row in damaged)
+                {
+                    context.Console.MarkupLineInterpolated($"[yellow]Damaged: {row}.[/]");
                 }
 
                 foreach (var restore in recoveries)

@@ -60,7 +60,7 @@ public sealed class MachineDatabaseTests : IDisposable
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; this lkg knows schema 3 at most: use a newer lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; this lkg knows schema 4 at most: use a newer lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -71,7 +71,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("3", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("4", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         var boot = Assert.Single(BootLog.List(hive));
@@ -92,7 +92,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than this lkg's schema 3, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than this lkg's schema 4, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 

@@ -52,13 +52,14 @@ public static class MachineDatabaseFiles
         database.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", version));
     }
 
-    /// <summary>Turns a current hive back into schema 2: crash records without frames, pool evidence and dump.</summary>
+    /// <summary>Turns a current hive back into schema 2: crash records without frames, pool evidence and dump, rows without checks.</summary>
     public static void DowngradeToSchema2(string path)
     {
         using var database = SqliteDatabase.Open(path, create: false);
         database.Write(() => database.Execute(
             """
             ALTER TABLE crashes DROP COLUMN frames; ALTER TABLE crashes DROP COLUMN pool; ALTER TABLE crashes DROP COLUMN dump;
+            ALTER TABLE crashes DROP COLUMN row_check; ALTER TABLE boots DROP COLUMN row_check; ALTER TABLE control_sets DROP COLUMN row_check;
             UPDATE meta SET value = '2' WHERE key = 'schema';
             """));
     }

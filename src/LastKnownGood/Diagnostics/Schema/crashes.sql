@@ -3,4 +3,4 @@ CREATE TABLE crashes (
     id INTEGER PRIMARY KEY, time TEXT NOT NULL, code INTEGER NOT NULL, parameters TEXT NOT NULL,
     boot INTEGER, control_set INTEGER NOT NULL, component TEXT, exception_type TEXT,
     message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL,
-    frames TEXT NOT NULL DEFAULT '[]', pool TEXT, dump TEXT);
+    frames TEXT NOT NULL DEFAULT '[]', pool TEXT, dump TEXT, row_check BLOB);

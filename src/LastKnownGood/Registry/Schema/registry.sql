@@ -11,7 +11,8 @@ CREATE TABLE control_sets (
     seq INTEGER NOT NULL UNIQUE,
     created TEXT NOT NULL,
     author TEXT NOT NULL,
-    reason TEXT NOT NULL);
+    reason TEXT NOT NULL,
+    row_check BLOB);
 CREATE TABLE select_sets (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     current INTEGER NOT NULL, default_set INTEGER NOT NULL,
