@@ -41,14 +41,19 @@ public sealed class MachineManifest
             json = ReadAll(source);
         }
 
-        var file = Quote.Short(Path.GetFileName(path));
+        return Parse(json, Quote.Short(Path.GetFileName(path)), Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Checks a manifest's bytes; <paramref name="directory"/> is where its relative FILE values point.</summary>
+    internal static MachineManifest Parse(ReadOnlySpan<byte> json, string file, string directory)
+    {
         var root = ManifestReader.Read(json, file);
         if (root.Type != JsonTokenType.StartObject)
         {
             throw ManifestReader.Error(file, root.Line, "a manifest is a JSON object with Services and Control.");
         }
 
-        var builder = new Builder(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var builder = new Builder(file, directory);
         foreach (var (name, line, value) in root.Members)
         {
             if (!TopLevelKeys.Contains(name, RegistryNames.Comparer))

@@ -51,7 +51,11 @@ internal static class ManifestReader
         }
         catch (JsonException e)
         {
-            throw Error(file, (int)(e.LineNumber ?? 0) + 1, $"the JSON is malformed ({FirstSentence(e.Message)}).");
+            throw Error(file, (int)(e.LineNumber ?? 0) + 1, $"the JSON is malformed ({Quote.Short(FirstSentence(e.Message))}).");
+        }
+        catch (InvalidOperationException) when (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+        {
+            throw Error(file, LineOf(reader, lineStarts), "a string is not valid UTF-8; save the manifest as UTF-8.");
         }
     }
 

@@ -43,15 +43,12 @@ public static class RegistryNames
         var control = name.FirstOrDefault(char.IsControl);
         if (control != default || name.Contains('\0'))
         {
-            return Fail($"The {what} \"{Quote.Short(Printable(name))}\" contains the control character U+{(int)control:X4}; use printable characters only.", out error);
+            return Fail($"The {what} \"{Quote.Short(name)}\" contains the control character U+{(int)control:X4}; use printable characters only.", out error);
         }
 
         error = "";
         return true;
     }
-
-    private static string Printable(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static bool Fail(string message, out string error)
     {

@@ -169,6 +169,31 @@ public sealed class MachineManifestTests : IDisposable
         Assert.True(error.Message.Length < 400, error.Message);
     }
 
+    [Fact]
+    public void Load_InvalidUtf8InAString_IsRefusedWithItsLine()
+    {
+        // Found by the manifest fuzzer: System.Text.Json's InvalidOperationException escaped.
+        var path = _temp.Combine("latin1.json");
+        File.WriteAllBytes(path, [.. "{ \"Services\": {\n \"Caf"u8, 0xE9, .. "\": { \"Type\": 16 } } }"u8]);
+
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(path));
+
+        Assert.Equal("latin1.json:2: a string is not valid UTF-8; save the manifest as UTF-8.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{ \"Services\": { \"A\": { \"Type\": 16, \"Dep\\ndOnService\": 1 } } }", @"Dep\u000adOnService")]
+    [InlineData("{ \"Services\": { \"A\": x\ny\u001b[2J\n", "the JSON is malformed")]
+    public void Refusal_IsOneLine_WhateverTheManifestHolds(string json, string says)
+    {
+        // Found by the manifest fuzzer: a name or a JSON token with a newline came back across lines.
+        var error = Assert.Throws<LkgException>(() => MachineManifest.Load(Write(json)));
+
+        Assert.Contains(says, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.DoesNotContain('\u001b', error.Message);
+    }
+
     private string WriteServices(int count, Func<int, string> more)
     {
         var json = new StringBuilder("{ \"Services\": {\n");
