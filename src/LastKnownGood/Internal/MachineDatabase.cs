@@ -68,7 +68,7 @@ internal static class MachineDatabase
             if (version < MachineSchema.Version && !migrate)
             {
                 throw new LkgException(NtStatus.InvalidDeviceState,
-                    $"The machine database {path} has schema {version}, older than this lkg's schema {MachineSchema.Version}, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.");
+                    $"The machine database {path} has schema {version}, older than the schema {MachineSchema.Version} of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.");
             }
 
             if (version < MachineSchema.Version)

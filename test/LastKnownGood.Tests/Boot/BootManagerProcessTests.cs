@@ -239,6 +239,8 @@ public sealed class BootManagerProcessTests
     /// <summary>
     /// The boot manager SIGKILLed at random moments, then started again: every boot is recorded
     /// once, in order, with an end; Select names existing sets; no kernel outlives its boot manager.
+    /// The machine database starts at schema 2, so the first boot manager migrates it, and the
+    /// first kill may land in the migration.
     /// </summary>
     [Fact]
     public async Task BootManagerKilledAtRandomMoments_LeavesAConsistentMachine()
@@ -246,6 +248,7 @@ public sealed class BootManagerProcessTests
         using var machine = await CreateMachineAsync();
         await machine.InstallDriverAsync("samples/Drivers/Hello", "--start", "system");
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "1", "--type", "dword");
+        MachineDatabaseFiles.DowngradeToSchema2(machine.Directory.HivePath);
         var random = new Random(Environment.GetEnvironmentVariable("LKG_KILL_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 20240719);
         var trials = Environment.GetEnvironmentVariable("LKG_KILL_TRIALS") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 8;
         for (var trial = 0; trial < trials; trial++)

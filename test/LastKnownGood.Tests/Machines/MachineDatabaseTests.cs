@@ -92,7 +92,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than this lkg's schema 4, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 4 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 

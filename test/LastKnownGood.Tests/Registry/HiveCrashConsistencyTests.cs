@@ -1,4 +1,5 @@
 using System.Globalization;
+using LastKnownGood.Internal;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 
@@ -7,7 +8,8 @@ namespace LastKnownGood.Tests.Registry;
 /// <summary>
 /// A real child process writes to the hive in a loop and is killed with SIGKILL at random
 /// instants. Each write sets A, a content file and B to the same counter; afterwards the hive
-/// must open, verify, and hold the state before or after the write in flight, never a mix.
+/// must open, verify, and hold the state before or after the write in flight, never a mix. The
+/// hive starts at schema 2: the first child migrates it, and may be killed while it does.
 /// </summary>
 [Collection(nameof(HiveCrashConsistencyTests))]
 public sealed class HiveCrashConsistencyTests
@@ -23,6 +25,7 @@ public sealed class HiveCrashConsistencyTests
         using var temp = new TempDirectory();
         var path = temp.Combine("system.db");
         Hive.Create(path, TimeProvider.System).Dispose();
+        MachineDatabaseFiles.DowngradeToSchema2(path);
         var random = new Random(2024_07_19);
         var committed = 0u;
         var midWriteKills = 0;
@@ -52,6 +55,7 @@ public sealed class HiveCrashConsistencyTests
             committed = state;
         }
 
+        Assert.True(File.Exists(MachineDatabase.BackupPath(path, 2)), "the hive was never migrated from schema 2");
         // The kills must have landed inside writes often, or the test proves little.
         Assert.True(midWriteKills >= Trials / 4, $"only {midWriteKills} of {Trials} kills landed during a write");
         Assert.True(committed >= Trials / 2, $"only {committed} writes committed in {Trials} trials");
