@@ -9,9 +9,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 dotnet build "$root/src/lkg" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
-# The same program as published (lkg.csproj sets PublishReadyToRun): compiled ahead of time, as an
-# installed boot manager ships it.
-dotnet publish "$root/src/lkg" -c Release -r linux-x64 --self-contained false \
+# The kernel's program as published (lkg-host.csproj sets PublishReadyToRun): compiled ahead of
+# time, as an installed lkg ships it.
+dotnet publish "$root/src/lkg-host" -c Release -r linux-x64 --self-contained false \
   -o "$work/lkg-r2r" -v quiet -nologo -clp:NoSummary >/dev/null
 dotnet build "$root/samples/Drivers/Hello" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }
@@ -32,12 +32,12 @@ cp -a "$work/machine" "$work/machine-r2r"
 baseline=(); kernel=(); kernel_r2r=()
 for _ in $(seq 1 "$runs"); do
   baseline+=("$(time_to_ready dotnet "$work/hello/out/hello.dll")")
-  kernel+=("$(time_to_ready dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" kernel)")
-  kernel_r2r+=("$(time_to_ready dotnet "$work/lkg-r2r/lkg.dll" kernel --machine "$work/machine-r2r")")
+  kernel+=("$(time_to_ready dotnet "$root/src/lkg/bin/Release/net10.0/lkg-host.dll" kernel)")
+  kernel_r2r+=("$(time_to_ready dotnet "$work/lkg-r2r/lkg-host.dll" kernel --machine "$work/machine-r2r")")
 done
 b=$(printf '%s\n' "${baseline[@]}" | median)
 k=$(printf '%s\n' "${kernel[@]}" | median)
 r=$(printf '%s\n' "${kernel_r2r[@]}" | median)
 echo "dotnet hello world to ready: median ${b} ms over $runs runs"
-awk -v k="$k" -v b="$b" 'BEGIN { printf "lkg kernel, 10 drivers, JIT build: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'
-awk -v k="$r" -v b="$b" 'BEGIN { printf "lkg kernel, 10 drivers, ReadyToRun: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'
+awk -v k="$k" -v b="$b" 'BEGIN { printf "lkg-host kernel, 10 drivers, JIT build: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'
+awk -v k="$r" -v b="$b" 'BEGIN { printf "lkg-host kernel, 10 drivers, ReadyToRun: median %d ms, %.2fx (goal <= 3x)\n", k, k / b }'

@@ -13,18 +13,19 @@ public static class Quote
     /// <summary>The most characters of user input a message repeats, the ellipsis included.</summary>
     public const int MaxLength = 80;
 
-    /// <summary><paramref name="text"/> on one line, whole when at most <see cref="MaxLength"/> characters, else cut with an ellipsis and its length.</summary>
+    /// <summary>
+    /// <paramref name="text"/> on one line, whole when it shows in at most <see cref="MaxLength"/>
+    /// characters, else cut there with an ellipsis and its length.
+    /// </summary>
     public static string Short(string text)
     {
-        var shown = text.Length <= MaxLength ? text : text[..CutAt(text)];
-        if (shown.Any(char.IsControl))
-        {
-            shown = string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-        }
-
-        return text.Length <= MaxLength
+        var head = text.Length <= MaxLength ? text : text[..MaxLength];
+        var shown = head.Any(char.IsControl)
+            ? string.Concat(head.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))
+            : head;
+        return shown.Length <= MaxLength && text.Length <= MaxLength
             ? shown
-            : string.Create(CultureInfo.InvariantCulture, $"{shown}… ({text.Length:N0} characters)");
+            : string.Create(CultureInfo.InvariantCulture, $"{shown.AsSpan(0, CutAt(shown))}… ({text.Length:N0} characters)");
     }
 
     /// <summary>Cuts before <see cref="MaxLength"/>, never between the halves of a surrogate pair.</summary>

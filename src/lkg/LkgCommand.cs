@@ -41,7 +41,6 @@ public static class LkgCommand
             KeysCommand.Create(time),
             SignCommand.Create(time),
             DemoCommand.Create(time),
-            KernelCommand.Create(time),
         ])
         {
             root.Subcommands.Add(command);

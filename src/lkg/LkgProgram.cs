@@ -1,17 +1,33 @@
-using System.Reflection;
 using LastKnownGood.Boot;
 
 namespace LastKnownGood.Cli;
 
-/// <summary>This very program, to start again as a child: the kernel under the boot manager, or another lkg command.</summary>
+/// <summary>
+/// The programs lkg starts, by their path beside it: lkg itself again (a demo's commands), and
+/// lkg-host, the program of a boot's kernel. Under <c>dotnet lkg.dll</c> they start the same way,
+/// as <c>dotnet NAME.dll</c>; otherwise by their own executable.
+/// </summary>
 internal static class LkgProgram
 {
-    /// <summary>The apphost, or <c>dotnet lkg.dll</c>; the child's own arguments come after these.</summary>
-    public static KernelCommandLine CommandLine()
+    /// <summary>This very program, to run another lkg command as a child.</summary>
+    public static KernelCommandLine Self() => Beside("lkg");
+
+    /// <summary>lkg-host, which every boot's kernel runs in; the child's own arguments come after these.</summary>
+    public static KernelCommandLine Host()
     {
-        var host = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? new(host, [Assembly.GetEntryAssembly()!.Location])
-            : new(host, []);
+        var host = Beside("lkg-host");
+        var file = host.Arguments is [var assembly] ? assembly : host.FileName;
+        return File.Exists(file)
+            ? host
+            : throw new LkgException(NtStatus.ObjectNameNotFound,
+                $"The kernel's program {file} is missing: lkg starts every boot's kernel from lkg-host beside it; install lkg again, or build the solution.");
+    }
+
+    private static KernelCommandLine Beside(string program)
+    {
+        var dotnet = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(dotnet) == "dotnet"
+            ? new(dotnet, [Path.Combine(AppContext.BaseDirectory, program + ".dll")])
+            : new(Path.Combine(AppContext.BaseDirectory, program), []);
     }
 }

@@ -21,7 +21,7 @@ internal static class BootCommand
         {
             var options = new BootManagerOptions
             {
-                Kernel = LkgProgram.CommandLine(),
+                Kernel = LkgProgram.Host(),
                 SafeMode = result.GetValue(safeMode) is { } mode ? BootNames.Parse<BootMode>($"safe-{mode}") : null,
                 Until = result.GetValue(until) is { } text ? ParseUntil(text) : null,
                 Timeout = result.GetValue(timeout) is { } duration ? ParseDuration(duration) : null,

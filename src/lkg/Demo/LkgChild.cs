@@ -8,7 +8,7 @@ internal static class LkgChild
     /// <summary>Runs <c>lkg <paramref name="args"/></c>; a failure is an <see cref="LkgException"/> carrying the child's own sentence.</summary>
     public static async Task RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancel)
     {
-        var program = LkgProgram.CommandLine();
+        var program = LkgProgram.Self();
         var info = new ProcessStartInfo(program.FileName)
         {
             RedirectStandardInput = true,

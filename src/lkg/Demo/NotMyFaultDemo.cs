@@ -88,7 +88,7 @@ internal sealed class NotMyFaultDemo(ThrowawayMachines machines, TimeProvider ti
         using var hive = machine.OpenHive(time);
         using var firstBootEnded = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var reporter = new FirstBootReporter(firstBootEnded);
-        var options = new BootManagerOptions { Kernel = LkgProgram.CommandLine(), Until = until, Timeout = RunTimeout };
+        var options = new BootManagerOptions { Kernel = LkgProgram.Host(), Until = until, Timeout = RunTimeout };
         var result = await new BootManager(machine, machineLock, hive, options, reporter, time).RunAsync(firstBootEnded.Token);
         stop.ThrowIfCancellationRequested();
         foreach (var warning in reporter.Warnings)

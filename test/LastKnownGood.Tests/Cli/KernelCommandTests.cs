@@ -1,12 +1,12 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Cli;
-using LastKnownGood.Cli.Commands;
+using LastKnownGood.Host;
 using LastKnownGood.Kernel;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Cli;
 
-/// <summary><c>lkg kernel</c>'s own option parser, which both ways into the kernel share.</summary>
+/// <summary><c>lkg-host kernel</c>, the program the boot manager starts for every boot, and its option parser.</summary>
 public sealed class KernelCommandTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -33,7 +33,7 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("lkg kernel does not take '--bogus'", "--bogus")]
+    [InlineData("lkg-host kernel does not take '--bogus'", "--bogus")]
     [InlineData("--boot needs a value", "--boot")]
     [InlineData("--control-set takes a whole number, not 'x'", "--control-set", "x")]
     [InlineData("--control-set takes a whole number, not '-1'", "--control-set", "-1")]
@@ -43,28 +43,45 @@ public sealed class KernelCommandTests : IDisposable
     {
         var error = Assert.Throws<UsageException>(() => KernelCommand.Parse(args));
 
-        Assert.Equal($"{message}; run lkg kernel --help for usage.", error.Message);
+        Assert.Equal($"{message}; run lkg-host kernel --help for usage.", error.Message);
     }
 
     [Fact]
     public async Task Kernel_WithAWordItDoesNotKnow_ExitsWithTheUsageCode()
     {
-        var result = await Lkg.RunAsync(["kernel", "--bogus"], new Dictionary<string, string> { ["LKG_MACHINE"] = _temp.Combine("machine") });
+        var result = await Lkg.RunHostAsync("kernel", "--bogus");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Equal("lkg kernel does not take '--bogus'; run lkg kernel --help for usage.", result.Error);
+        Assert.Equal("lkg-host kernel does not take '--bogus'; run lkg-host kernel --help for usage.", result.Error);
     }
 
     [Fact]
-    public async Task Kernel_AfterTheGlobalMachineOption_GetsItsOptionsThroughTheSameParser()
+    public async Task Host_WithoutARole_SaysHowToRunTheKernel()
+    {
+        var result = await Lkg.RunHostAsync("--machine", "m");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal("lkg-host runs a boot's kernel for lkg boot: lkg-host kernel [options]; run lkg-host kernel --help for them.", result.Error);
+    }
+
+    [Fact]
+    public async Task Kernel_OfAMissingControlSet_IsBugCheck0x74()
     {
         var machine = _temp.Combine("machine");
         await Lkg.RunAsync("init", "--machine", machine);
 
-        var result = await Lkg.RunAsync("--machine", machine, "kernel", "--control-set", "9");
+        var result = await Lkg.RunHostAsync("kernel", "--machine", machine, "--control-set", "9");
 
         Assert.Equal(KernelExitCodes.BugCheck, result.ExitCode);
         Assert.Contains("0x00000074", result.Error);
         Assert.Contains("ControlSet009 does not exist", result.Error);
+    }
+
+    [Fact]
+    public async Task Lkg_HasNoKernelCommand_TheKernelIsItsOwnProgram()
+    {
+        var result = await Lkg.RunAsync("kernel");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
     }
 }

@@ -21,4 +21,14 @@ public sealed class QuoteTests
         Assert.EndsWith("… (201 characters)", shown);
         Assert.DoesNotContain('\n', shown);
     }
+
+    [Fact]
+    public void Short_OfControlCharacters_StaysShortOnceEscaped()
+    {
+        // Found by the keypath fuzzer: 80 control characters came back as 480.
+        var shown = Quote.Short(new string('\u0007', 60));
+
+        Assert.True(shown.Length < Quote.MaxLength + 20, shown);
+        Assert.EndsWith("… (60 characters)", shown);
+    }
 }

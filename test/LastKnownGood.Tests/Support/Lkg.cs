@@ -1,15 +1,21 @@
 namespace LastKnownGood.Tests.Support;
 
-/// <summary>Runs the real lkg command line as a child process.</summary>
+/// <summary>Runs the real lkg command line, or lkg-host, as a child process.</summary>
 public static class Lkg
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAsync(args, null);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        await RunProgramAsync("lkg", args, environment);
+
+    /// <summary>Runs <c>lkg-host</c>, the kernel's program, as the boot manager would.</summary>
+    public static async Task<Result> RunHostAsync(params string[] args) => await RunProgramAsync("lkg-host", args, null);
+
+    private static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
-        using var child = ChildProcess.Start("lkg", args, environment);
+        using var child = ChildProcess.Start(program, args, environment);
         // WaitForExitAsync also waits until the redirected output has been read to its end.
         var exit = await child.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return new Result(exit, string.Join('\n', child.Lines), child.StandardError.Trim());

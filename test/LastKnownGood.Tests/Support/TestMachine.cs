@@ -69,7 +69,7 @@ public sealed class TestMachine : IDisposable
         return result;
     }
 
-    public ChildProcess StartKernel(params string[] args) => ChildProcess.Start("lkg", ["kernel", .. args], Environment);
+    public ChildProcess StartKernel(params string[] args) => ChildProcess.Start("lkg-host", ["kernel", .. args], Environment);
 
     public ChildProcess StartBoot(params string[] args) => StartBoot(new Dictionary<string, string>(), args);
 

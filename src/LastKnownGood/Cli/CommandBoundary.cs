@@ -1,7 +1,7 @@
 namespace LastKnownGood.Cli;
 
 /// <summary>The one error boundary of every command: expected failures print one sentence and set the exit code.</summary>
-internal static class CommandBoundary
+public static class CommandBoundary
 {
     public static int Run(Func<int> work)
     {

@@ -1,19 +1,16 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli;
 using LastKnownGood.Kernel;
 using LastKnownGood.Machines;
 
-namespace LastKnownGood.Cli.Commands;
+namespace LastKnownGood.Host;
 
 /// <summary>
-/// <c>lkg kernel</c> (hidden): one boot. The boot manager starts it; tests may start it directly.
+/// <c>lkg-host kernel</c>: one boot. The boot manager starts it; tests may start it directly.
 /// It prints <c>ready</c> once every driver has started, and shuts down on SIGTERM or SIGINT.
-/// Its options are parsed here, by <see cref="Parse"/> alone: <c>Program</c> calls <see cref="Run"/>
-/// directly when <c>kernel</c> is the first word, and the command tree's hidden <c>kernel</c>
-/// (for <c>lkg --machine DIR kernel …</c>) hands its words to the same method.
 /// </summary>
 internal static class KernelCommand
 {
@@ -22,7 +19,7 @@ internal static class KernelCommand
     private const string Help = """
         Run one boot's kernel: start the kernel-mode drivers, print "ready", run until SIGTERM or SIGINT.
 
-        Usage: lkg kernel [options]
+        Usage: lkg-host kernel [options]
 
           --control-set N     The control set to boot (default: Select's Default).
           --boot N            The boot's number, recorded in crash records.
@@ -31,16 +28,6 @@ internal static class KernelCommand
           --watchdog SECONDS  Seconds a driver call may run before bug check 0xEA (default: 10).
           --machine DIR       The machine directory (default: $LKG_MACHINE, else ./machine).
         """;
-
-    /// <summary>The hidden <c>kernel</c> of the command tree: its words, and a global <c>--machine</c>, go to <see cref="Run"/>.</summary>
-    public static Command Create(TimeProvider time)
-    {
-        var command = new Command(Name, "Run one boot's kernel.") { Hidden = true, TreatUnmatchedTokensAsErrors = false };
-        command.SetAction(result => Run(
-            result.GetValue(LkgCommand.MachineOption) is { } machine ? ["--machine", machine, .. result.UnmatchedTokens] : [.. result.UnmatchedTokens],
-            time));
-        return command;
-    }
 
     /// <summary>
     /// Parses <paramref name="args"/> (the words after <c>kernel</c>) and runs the boot; returns its
@@ -126,7 +113,7 @@ internal static class KernelCommand
                     machine = Value(args, ref i);
                     break;
                 default:
-                    throw Usage($"lkg kernel does not take '{args[i]}'");
+                    throw Usage($"lkg-host kernel does not take '{args[i]}'");
             }
         }
 
@@ -158,5 +145,5 @@ internal static class KernelCommand
         }
     }
 
-    private static UsageException Usage(string problem) => new($"{problem}; run lkg kernel --help for usage.");
+    private static UsageException Usage(string problem) => new($"{problem}; run lkg-host kernel --help for usage.");
 }
