@@ -39,3 +39,31 @@ time_to_ready() {
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# Milliseconds a command takes to run to its end, its output discarded.
+wall_ms() {
+  local start
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+# "A B" pairs, A then B, RUNS times: prints the median of the per-pair ratios A / B, then the
+# medians of A and of B in ms. A and B are the names of shell functions that run one command.
+paired_ratio() {
+  local a="$1" b="$2" runs="$3" ta tb ratios=() as=() bs=()
+  for _ in $(seq 1 "$runs"); do
+    ta=$(wall_ms "$a"); tb=$(wall_ms "$b")
+    as+=("$ta"); bs+=("$tb")
+    ratios+=("$(awk -v x="$ta" -v y="$tb" 'BEGIN { printf "%.4f", x / (y > 0 ? y : 1) }')")
+  done
+  echo "$(printf '%s\n' "${ratios[@]}" | median) $(printf '%s\n' "${as[@]}" | median) $(printf '%s\n' "${bs[@]}" | median)"
+}
+
+# Instructions a command executes from start to exit under valgrind's callgrind, children not
+# followed; empty when valgrind is not installed.
+instructions() {
+  command -v valgrind >/dev/null || return 0
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -1
+}
