@@ -25,6 +25,10 @@ internal struct FileStatus
 
     public readonly bool IsRegularFile => (Mode & TypeMask) == 0x8000;
 
+    /// <summary>The status of what <paramref name="path"/> names, following symbolic links; null when nothing is there.</summary>
+    public static FileStatus? Of(string path) =>
+        Libc.Statx(Libc.AtCurrentDirectory, path, 0, Libc.StatxBasicStats, out var status) == 0 ? status : null;
+
     /// <summary>What the file is, in words, for a message that refuses anything but a regular file.</summary>
     public readonly string Kind => (Mode & TypeMask) switch
     {

@@ -1,3 +1,4 @@
+using LastKnownGood.Internal;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Machines;
@@ -53,6 +54,7 @@ public sealed class MachineDirectory
     /// </summary>
     public void Create(TimeProvider time, Action<Hive> populate)
     {
+        RequireNoOtherFileAtTheHive();
         if (Exists)
         {
             throw new LkgException(NtStatus.ObjectNameCollision,
@@ -63,8 +65,7 @@ public sealed class MachineDirectory
         var building = HivePath + ".new";
         try
         {
-            Directory.CreateDirectory(DriversPath);
-            Directory.CreateDirectory(DumpsPath);
+            CreateDirectories();
             DeleteHiveFiles(building);
             using (var hive = Hive.Create(building, time))
             {
@@ -75,23 +76,54 @@ public sealed class MachineDirectory
         }
         catch
         {
-            DeleteHiveFiles(building);
-            if (!rootExisted)
+            if (Directory.Exists(Root))
             {
-                Directory.Delete(Root, recursive: true);
+                DeleteHiveFiles(building);
+                if (!rootExisted)
+                {
+                    Directory.Delete(Root, recursive: true);
+                }
             }
 
             throw;
         }
     }
 
+    private void CreateDirectories()
+    {
+        try
+        {
+            Directory.CreateDirectory(DriversPath);
+            Directory.CreateDirectory(DumpsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw e is IOException io && StorageError.TryTranslate(io, Root, out var failure)
+                ? failure
+                : new LkgException(NtStatus.ObjectNameInvalid, File.Exists(Root)
+                    ? $"{Root} is a file, not a directory; choose another directory with --machine."
+                    : $"The machine directory {Root} cannot be created ({e.Message.TrimEnd('.')}); choose another directory with --machine.", e);
+        }
+    }
+
     /// <summary>Throws, saying what to do, when there is no machine here.</summary>
     public void RequireExists()
     {
+        RequireNoOtherFileAtTheHive();
         if (!Exists)
         {
             throw new LkgException(NtStatus.ObjectNameNotFound,
                 $"There is no machine at {Root}; create one with lkg init, or point --machine or {EnvironmentVariable} at an existing one.");
+        }
+    }
+
+    /// <summary>SQLite would wait forever on a FIFO in the hive's place and read a device without end; a directory there is no machine either.</summary>
+    private void RequireNoOtherFileAtTheHive()
+    {
+        if (FileStatus.Of(HivePath) is { IsRegularFile: false } status)
+        {
+            throw new LkgException(NtStatus.ObjectTypeMismatch,
+                $"{HivePath} is {status.Kind}, not a machine database; move it away, then restore system.db from your own backup or create the machine again with lkg init.");
         }
     }
 
