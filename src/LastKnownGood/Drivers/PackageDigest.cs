@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using LastKnownGood.Internal;
 
 namespace LastKnownGood.Drivers;
 
@@ -110,6 +111,12 @@ public static class PackageDigest
                 if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
                 {
                     return Fail($"The package {packageDirectory} holds a symbolic link, {relative}; a package holds regular files only, so copy the target in its place.", out error);
+                }
+
+                // A FIFO would block the hashing, and a device would never end it.
+                if (entry is FileInfo && FileStatus.Of(entry.FullName) is { IsRegularFile: false } status)
+                {
+                    return Fail($"The package {packageDirectory} holds {status.Kind}, {relative}; a package holds regular files only, so put a regular file in its place.", out error);
                 }
 
                 if (entry is FileInfo && relative != PackageSignature.FileName)

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LastKnownGood.Internal;
 
 namespace LastKnownGood.Drivers;
 
@@ -34,6 +35,11 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
             if (!info.Exists)
             {
                 return Fail($"The package {packageDirectory} is not signed (it has no {FileName}); sign it with lkg sign {packageDirectory} --key NAME.", out error);
+            }
+
+            if (FileStatus.Of(path) is { IsRegularFile: false } status)
+            {
+                return Fail($"{path} is {status.Kind}, not a regular file; sign the package again.", out error);
             }
 
             if (info.Length > MaxFileSize)

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using LastKnownGood.Internal;
 
 namespace LastKnownGood.Drivers;
 
@@ -126,13 +127,21 @@ public sealed class SigningKey : IDisposable
     /// </summary>
     public void Save(string directory)
     {
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+            }
         }
-        else
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Directory.CreateDirectory(directory, DirectoryMode);
+            throw new LkgException(NtStatus.ObjectNameInvalid,
+                $"The key directory {directory} cannot be created ({e.Message.TrimEnd('.')}); point {EnvironmentVariable} at a directory.", e);
         }
 
         var privatePath = Path.Combine(directory, Name + PrivateKeyExtension);
@@ -163,7 +172,7 @@ public sealed class SigningKey : IDisposable
     {
         var valid = name.Length is > 0 and <= MaxNameLength && name[0] != '.'
             && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
-        error = valid ? "" : $"\"{name}\" is not a key name; use 1 to {MaxNameLength} letters, digits, '.', '-' or '_', not starting with '.'.";
+        error = valid ? "" : $"\"{Quote.Short(name)}\" is not a key name; use 1 to {MaxNameLength} letters, digits, '.', '-' or '_', not starting with '.'.";
         return valid;
     }
 
@@ -218,6 +227,12 @@ public sealed class SigningKey : IDisposable
 
     private static string ReadText(string path)
     {
+        // A FIFO would block the read, and a device would never end it.
+        if (FileStatus.Of(path) is { IsRegularFile: false } status)
+        {
+            throw new LkgException(NtStatus.ObjectTypeMismatch, $"The key file {path} is {status.Kind}, not a regular file; create the key again with lkg keys create.");
+        }
+
         try
         {
             return File.ReadAllText(path);
