@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
+using LastKnownGood.Internal;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Drivers;
@@ -35,6 +37,11 @@ public sealed record DriverManifest(string Name, Version Version, string Assembl
                 return Fail($"{path} does not exist; a driver package needs a driver.json with name, version, assembly and type.", out error);
             }
 
+            if (FileStatus.Of(path) is { IsRegularFile: false } status)
+            {
+                return Fail($"{path} is {status.Kind}, not a regular file; write driver.json as a regular file.", out error);
+            }
+
             if (info.Length > MaxFileSize)
             {
                 return Fail($"{path} is {info.Length:N0} bytes, over the limit of {MaxFileSize:N0}; a driver.json holds only name, version, assembly and type.", out error);
@@ -49,7 +56,9 @@ public sealed record DriverManifest(string Name, Version Version, string Assembl
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            // Editors on Windows write a byte order mark, which JSON parsers may skip (RFC 8259 §8.1).
+            var bom = json.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+            using var document = JsonDocument.Parse(json.AsMemory(bom));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return Fail($"{path} is not a JSON object; write {{\"name\": ..., \"version\": ..., \"assembly\": ..., \"type\": ...}}.", out error);
