@@ -30,7 +30,7 @@ public sealed record BootUntil
 
         return text.EndsWith("-boots", StringComparison.Ordinal) && int.TryParse(text.AsSpan(0, text.Length - "-boots".Length), out var boots) && boots > 0
             ? new BootUntil(text) { Boots = boots }
-            : throw new FormatException($"--until takes accepted, halted or N-boots (such as 3-boots), not \"{text}\".");
+            : throw new FormatException($"--until takes accepted, halted or N-boots (such as 3-boots), not \"{Quote.Short(text)}\".");
     }
 
     public override string ToString() => Text;

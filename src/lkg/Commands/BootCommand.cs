@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
@@ -8,7 +9,7 @@ using LastKnownGood.Machines;
 namespace LastKnownGood.Cli.Commands;
 
 /// <summary><c>lkg boot [--safe-mode minimal|network] [--until accepted|halted|N-boots] [--timeout T]</c>: the boot manager.</summary>
-internal static class BootCommand
+internal static partial class BootCommand
 {
     public static Command Create(TimeProvider time)
     {
@@ -78,17 +79,25 @@ internal static class BootCommand
     /// <summary>Timers take at most 2^31 - 1 milliseconds: a little under 25 days.</summary>
     private const double MaxTimeout = 24 * 24 * 3600;
 
-    /// <summary>A duration: a number with ms, s, m or h (seconds when no unit is given).</summary>
+    /// <summary>
+    /// A duration in the one syntax of DESIGN §14: numbers each with a unit (ms, s, m, h, d), such
+    /// as 90s, 1h30m or 1d; a number alone is seconds.
+    /// </summary>
     private static TimeSpan ParseDuration(string text)
     {
-        var unit = text.TrimStart("0123456789.".ToCharArray());
-        var number = text[..^unit.Length];
-        var scale = unit switch { "ms" => 0.001, "" or "s" => 1, "m" => 60, "h" => 3600, _ => 0 };
-        return scale > 0 && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            && value * scale is > 0 and <= MaxTimeout
-            ? TimeSpan.FromSeconds(value * scale)
-            : throw new UsageException($"--timeout takes a duration from 1ms to 24 days, such as 90s, 5m or 1h, not \"{text}\".");
+        var match = DurationParts().Match(text);
+        var seconds = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) ? bare
+            : match.Success ? match.Groups["number"].Captures.Zip(match.Groups["unit"].Captures, (n, u) => double.Parse(n.Value, CultureInfo.InvariantCulture) * UnitSeconds(u.Value)).Sum()
+            : 0;
+        return seconds is > 0 and <= MaxTimeout
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"--timeout takes a duration from 1ms to 24 days, such as 90s, 1h30m or 1d, not \"{Quote.Short(text)}\".");
     }
+
+    private static double UnitSeconds(string unit) => unit switch { "ms" => 0.001, "s" => 1, "m" => 60, "h" => 3600, _ => 86400 };
+
+    [GeneratedRegex(@"^(?:(?<number>[0-9]+(?:\.[0-9]+)?)(?<unit>ms|s|m|h|d))+$")]
+    private static partial Regex DurationParts();
 
     private static int Fail(string message)
     {

@@ -107,7 +107,7 @@ internal static class DriverCommand
             }
         }
 
-        throw new UsageException($"{option} \"{text}\" is not allowed; use {allowed}.");
+        throw new UsageException($"{option} \"{Quote.Short(text)}\" is not allowed; use {allowed}.");
     }
 
     private static string ValidGroup(string group) => group.Length > 0 && !group.Any(char.IsControl)

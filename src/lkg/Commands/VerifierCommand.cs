@@ -52,7 +52,7 @@ internal static class VerifierCommand
             using var hive = context.OpenHive();
             var name = InstalledName(hive, ValidName(result.GetValue(driver)!))
                 ?? throw new LkgException(NtStatus.ObjectNameNotFound,
-                    $@"Services\ has no driver named {result.GetValue(driver)}; install it with lkg driver install first, or list the drivers with lkg reg query SYSTEM\CurrentControlSet\Services.");
+                    $@"Services\ has no driver named {Quote.Short(result.GetValue(driver)!)}; install it with lkg driver install first, or list the drivers with lkg reg query SYSTEM\CurrentControlSet\Services.");
             var why = result.GetValue(reason) ?? $"verifier enable {name}: {Describe(flags)}";
             var outcome = hive.Write(CommandContext.Author, why, editor =>
             {
@@ -79,7 +79,7 @@ internal static class VerifierCommand
             var verified = hive.OpenKey(set, VerifierSettings.KeyPath)?.Subkeys.Select(s => s.Name).FirstOrDefault(n => RegistryNames.Comparer.Equals(n, given));
             var name = verified ?? InstalledName(hive, given)
                 ?? throw new LkgException(NtStatus.ObjectNameNotFound,
-                    $@"Neither Services\ nor Control\Verifier has a driver named {given}; list the verified drivers with lkg verifier query.");
+                    $@"Neither Services\ nor Control\Verifier has a driver named {Quote.Short(given)}; list the verified drivers with lkg verifier query.");
             var why = result.GetValue(reason) ?? $"verifier disable {name}";
             var outcome = verified is null
                 ? new WriteResult(set, Changed: false)
@@ -102,7 +102,7 @@ internal static class VerifierCommand
             if (only is not null && !settings.ContainsKey(only) && InstalledName(hive, only) is null)
             {
                 throw new LkgException(NtStatus.ObjectNameNotFound,
-                    $@"Services\ has no driver named {only}; list the drivers with lkg reg query SYSTEM\CurrentControlSet\Services.");
+                    $@"Services\ has no driver named {Quote.Short(only)}; list the drivers with lkg reg query SYSTEM\CurrentControlSet\Services.");
             }
 
             var shown = settings.Where(s => only is null || RegistryNames.Comparer.Equals(s.Key, only)).OrderBy(s => s.Key, RegistryNames.Comparer).ToList();
