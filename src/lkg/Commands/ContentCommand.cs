@@ -30,9 +30,10 @@ internal static class ContentCommand
         command.SetHandler(time, (context, result) =>
         {
             var source = result.GetValue(file)!;
-            if (!source.Exists)
+            // A directory is no content file either, but it exists: the store says what it is.
+            if (!source.Exists && !Directory.Exists(source.FullName))
             {
-                throw new UsageException($"{source.FullName} does not exist; give the path of the content file to push.");
+                throw new UsageException($"{Quote.Short(source.FullName)} does not exist; give the path of the content file to push.");
             }
 
             using var hive = context.OpenHive();
