@@ -112,7 +112,7 @@ public static class ServiceSchema
 
         if (!SigningKey.TryImportPublicKey(value.Data, out var key, out var error))
         {
-            return $"{Quote.Short(name)}: {error}; trust a key with lkg keys trust NAME.";
+            return $"{error}; trust a key with lkg keys trust NAME.";
         }
 
         key.Dispose();
