@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LastKnownGood.Cli;
@@ -191,13 +190,7 @@ public sealed class InputLimitsCliTests : IDisposable
         Assert.True(error.Length < 400, $"{error.Length} characters");
     }
 
-    private string MakeFifo()
-    {
-        var path = _temp.Combine("fifo");
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        Assert.True(mkfifo.WaitForExit(TimeSpan.FromSeconds(30)) && mkfifo.ExitCode == 0, "mkfifo failed");
-        return path;
-    }
+    private string MakeFifo() => Fifo.Create(_temp.Combine("fifo"));
 
     private IEnumerable<string> StagedFiles() => Directory.GetFiles(Machine, "*.lkg-new", SearchOption.AllDirectories);
 
