@@ -19,6 +19,12 @@ internal static class ManifestReader
             json = json[Encoding.UTF8.Preamble.Length..];
         }
 
+        // The JSON reader would call this malformed, "no JSON tokens".
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw Error(file, 1, "the file is empty; a manifest is a JSON object with Services and Control.");
+        }
+
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < json.Length; i++)
         {
@@ -36,11 +42,7 @@ internal static class ManifestReader
         });
         try
         {
-            if (!reader.Read())
-            {
-                throw Error(file, 1, "the file is empty; a manifest is a JSON object with Services and Control.");
-            }
-
+            reader.Read();
             var root = ReadNode(ref reader, file, lineStarts);
             if (reader.Read())
             {
