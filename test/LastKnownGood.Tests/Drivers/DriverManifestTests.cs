@@ -19,6 +19,18 @@ public sealed class DriverManifestTests : IDisposable
         Assert.Equal(new DriverManifest("Hello", new Version(1, 2, 3, 4), "Hello.dll", "Hello.HelloDriver"), manifest);
     }
 
+    [Fact]
+    public void Load_WithAUtf8ByteOrderMark_ReadsEveryField()
+    {
+        var package = DriverPackages.Create(_temp.Combine("p"), "Hello", "1.2.3.4");
+        var path = Path.Combine(package, "driver.json");
+        File.WriteAllBytes(path, [.. System.Text.Encoding.UTF8.Preamble, .. File.ReadAllBytes(path)]);
+
+        var manifest = DriverManifest.Load(package);
+
+        Assert.Equal(new DriverManifest("Hello", new Version(1, 2, 3, 4), "Hello.dll", "Hello.HelloDriver"), manifest);
+    }
+
     [Theory]
     [InlineData("""{"version": "1.0", "assembly": "Sensor.dll", "type": "S.D"}""", "\"name\" is missing")]
     [InlineData("""{"name": 7, "version": "1.0", "assembly": "Sensor.dll", "type": "S.D"}""", "\"name\" must be a non-empty string")]
