@@ -13,7 +13,8 @@ public static class Lkg
     /// <summary>Runs <c>lkg-host</c>, the kernel's program, as the boot manager would.</summary>
     public static async Task<Result> RunHostAsync(params string[] args) => await RunProgramAsync("lkg-host", args, null);
 
-    private static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string>? environment)
+    /// <summary>Runs <paramref name="program"/>, lkg or lkg-host, with <paramref name="environment"/> added to this process's.</summary>
+    public static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
         using var child = ChildProcess.Start(program, args, environment);
         // WaitForExitAsync also waits until the redirected output has been read to its end.
