@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
@@ -12,13 +11,6 @@ namespace LastKnownGood.Cli;
 /// <summary>What every command gets: the machine, whether to answer in JSON, the clock and the consoles.</summary>
 internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time, IAnsiConsole console)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     public MachineDirectory Machine { get; } = machine;
 
     public bool Json { get; } = json;
@@ -59,9 +51,7 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
-    public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
-
-    /// <summary>Writes a document through its source-generated contract (no reflection).</summary>
+    /// <summary>Writes a document through its contract in <see cref="Documents.CliJson"/>, the one way lkg writes JSON (no reflection).</summary>
     public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));
 
     /// <summary>Prints <paramref name="json"/> through <paramref name="contract"/> with --json, else runs <paramref name="human"/>.</summary>
@@ -70,21 +60,6 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         if (Json)
         {
             WriteJson(json, contract);
-        }
-        else
-        {
-            human();
-        }
-
-        return ExitCodes.Success;
-    }
-
-    /// <summary>Prints <paramref name="json"/> with --json, else runs <paramref name="human"/>.</summary>
-    public int Report(object json, Action human)
-    {
-        if (Json)
-        {
-            WriteJson(json);
         }
         else
         {
