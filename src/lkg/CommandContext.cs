@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace LastKnownGood.Cli;
 
 /// <summary>What every command gets: the machine, whether to answer in JSON, the clock and the consoles.</summary>
-internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time, IAnsiConsole console)
+internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time)
 {
     public MachineDirectory Machine { get; } = machine;
 
@@ -17,7 +17,14 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
 
     public TimeProvider Time { get; } = time;
 
-    public IAnsiConsole Console { get; } = console;
+    /// <summary>
+    /// The terminal, for human output only. With --json a command writes its document and nothing
+    /// else, so the console is never created there (creating it costs a fair part of a command's
+    /// start); asking for it then is a bug.
+    /// </summary>
+    public IAnsiConsole Console => Json
+        ? throw new InvalidOperationException("With --json lkg writes only the document, so a command must not use the console.")
+        : AnsiConsole.Console;
 
     /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
     public const string TestModeNotice = "Test Mode: TestSigning is on; development-signed drivers load.";
@@ -72,6 +79,5 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     public static CommandContext From(ParseResult result, TimeProvider time) => new(
         MachineDirectory.Resolve(result.GetValue(LkgCommand.MachineOption)),
         result.GetValue(LkgCommand.JsonOption),
-        time,
-        AnsiConsole.Console);
+        time);
 }
