@@ -7,9 +7,16 @@ public static class Lkg
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAsync(args, null);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        await WaitAsync(ChildProcess.Start("lkg", args, environment));
+
+    /// <summary>Runs the lkg executable at <paramref name="executable"/>, such as a NativeAOT build, instead of the one beside the tests.</summary>
+    public static async Task<Result> RunPublishedAsync(string executable, IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        await WaitAsync(ChildProcess.StartExecutable(executable, args, environment));
+
+    private static async Task<Result> WaitAsync(ChildProcess started)
     {
-        using var child = ChildProcess.Start("lkg", args, environment);
+        using var child = started;
         // WaitForExitAsync also waits until the redirected output has been read to its end.
         var exit = await child.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return new Result(exit, string.Join('\n', child.Lines), child.StandardError.Trim());
