@@ -6,28 +6,9 @@ using Spectre.Console.Rendering;
 
 namespace LastKnownGood.Cli;
 
-/// <summary>Boots and crashes on screen and in JSON (DESIGN §14): one shape for every command that shows them.</summary>
+/// <summary>Boots and crashes on screen, the same for every command that shows them (their JSON is <see cref="Documents.BootDocument"/>).</summary>
 internal static class BootFormat
 {
-    public static object ToJson(BootRecord boot, CrashRecord? crash) => new
-    {
-        number = boot.Number,
-        controlSet = boot.ControlSet,
-        mode = BootNames.Name(boot.Mode),
-        outcome = BootNames.Name(boot.Outcome),
-        accepted = boot.Accepted is not null,
-        bugCheck = crash is null ? null : new { code = StopCode(crash.Code), name = crash.Name, component = crash.Component, crash = crash.Id },
-        started = boot.Started,
-        ready = boot.Ready,
-        acceptedAt = boot.Accepted,
-        ended = boot.Ended,
-        reason = boot.Reason,
-        endReason = boot.EndReason,
-    };
-
-    public static object ToJson(Select select) =>
-        new { current = select.Current, @default = select.Default, failed = select.Failed, lastKnownGood = select.LastKnownGood };
-
     public static string StopCode(BugCheckCode code) => StopCodeJsonConverter.Format(code);
 
     public static string Describe(BootRecord boot) => $"{ControlSetInfo.FormatName(boot.ControlSet)}, {BootNames.Name(boot.Mode)}";

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
@@ -10,22 +9,22 @@ using Spectre.Console;
 namespace LastKnownGood.Cli;
 
 /// <summary>What every command gets: the machine, whether to answer in JSON, the clock and the consoles.</summary>
-internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time, IAnsiConsole console)
+internal sealed class CommandContext(MachineDirectory machine, bool json, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     public MachineDirectory Machine { get; } = machine;
 
     public bool Json { get; } = json;
 
     public TimeProvider Time { get; } = time;
 
-    public IAnsiConsole Console { get; } = console;
+    /// <summary>
+    /// The terminal, for human output only. With --json a command writes its document and nothing
+    /// else, so the console is never created there (creating it costs a fair part of a command's
+    /// start); asking for it then is a bug.
+    /// </summary>
+    public IAnsiConsole Console => Json
+        ? throw new InvalidOperationException("With --json lkg writes only the document, so a command must not use the console.")
+        : AnsiConsole.Console;
 
     /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
     public const string TestModeNotice = "Test Mode: TestSigning is on; development-signed drivers load.";
@@ -59,9 +58,7 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
-    public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
-
-    /// <summary>Writes a document through its source-generated contract (no reflection).</summary>
+    /// <summary>Writes a document through its contract in <see cref="Documents.CliJson"/>, the one way lkg writes JSON (no reflection).</summary>
     public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));
 
     /// <summary>Prints <paramref name="json"/> through <paramref name="contract"/> with --json, else runs <paramref name="human"/>.</summary>
@@ -79,24 +76,8 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         return ExitCodes.Success;
     }
 
-    /// <summary>Prints <paramref name="json"/> with --json, else runs <paramref name="human"/>.</summary>
-    public int Report(object json, Action human)
-    {
-        if (Json)
-        {
-            WriteJson(json);
-        }
-        else
-        {
-            human();
-        }
-
-        return ExitCodes.Success;
-    }
-
     public static CommandContext From(ParseResult result, TimeProvider time) => new(
         MachineDirectory.Resolve(result.GetValue(LkgCommand.MachineOption)),
         result.GetValue(LkgCommand.JsonOption),
-        time,
-        AnsiConsole.Console);
+        time);
 }

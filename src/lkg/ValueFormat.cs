@@ -3,7 +3,7 @@ using LastKnownGood.Registry;
 
 namespace LastKnownGood.Cli;
 
-/// <summary>Registry values to and from the command line: parsing <c>reg set</c>'s text, and JSON shapes.</summary>
+/// <summary>Registry values from the command line: parsing <c>reg set</c>'s text (their JSON is <see cref="Documents.ValueDocument"/>).</summary>
 internal static class ValueFormat
 {
     /// <summary>Parses VALUE for <c>--type</c>; FILE values are read by the caller, as they stream.</summary>
@@ -16,23 +16,6 @@ internal static class ValueFormat
         RegistryValueKind.MultiSz => RegistryValue.MultiString(text.Length == 0 ? [] : text.Split(@"\0")),
         RegistryValueKind.Binary => RegistryValue.Binary(ParseHex(text)),
         _ => throw new UsageException($"{RegistryValueKinds.Name(kind)} values are not parsed from text."),
-    };
-
-    public static object ToJson(NamedValue value) => new
-    {
-        name = value.Name,
-        type = RegistryValueKinds.Name(value.Value.Kind),
-        value = ToJson(value.Value),
-    };
-
-    public static object ToJson(RegistryValue value) => value.Kind switch
-    {
-        RegistryValueKind.Dword => value.AsDword(),
-        RegistryValueKind.Qword => value.AsQword(),
-        RegistryValueKind.Sz => value.AsString(),
-        RegistryValueKind.MultiSz => value.AsMultiString(),
-        RegistryValueKind.Binary => Convert.ToHexStringLower(value.Data),
-        _ => new { name = value.AsFile().Name, size = value.AsFile().Size, sha256 = value.AsFile().Hash.ToString() },
     };
 
     private static ulong ParseNumber(string text, ulong max, string type)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace LastKnownGood.Registry;
 
@@ -9,6 +10,7 @@ namespace LastKnownGood.Registry;
 /// strings, MULTI_SZ strings separated by NUL, FILE as hash, size and name). Two values are
 /// equal when their kinds and encodings are.
 /// </summary>
+[JsonConverter(typeof(RegistryValueJsonConverter))]
 public sealed class RegistryValue : IEquatable<RegistryValue>
 {
     /// <summary>The largest value data the hive takes; larger data belongs in a FILE value.</summary>

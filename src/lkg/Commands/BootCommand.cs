@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
 
@@ -38,12 +39,8 @@ internal static partial class BootCommand
             var outcome = manager.RunAsync(stop.Token).GetAwaiter().GetResult();
             if (context.Json)
             {
-                context.WriteJson(new
-                {
-                    result = BootNames.Name(outcome),
-                    boots = reporter.Started.Select(n => BootFormat.ToJson(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n))),
-                    select = BootFormat.ToJson(hive.ReadSelect()),
-                });
+                var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n)));
+                CommandContext.WriteJson(new BootRunDocument(BootNames.Name(outcome), [.. boots], SelectDocument.From(hive.ReadSelect())), CliJson.Default.BootRunDocument);
             }
 
             return (outcome, manager.WriteFailure) switch

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
@@ -30,7 +31,7 @@ internal static class BootStatusCommands
             var boot = ManualCrash.Trigger(context.Machine, hive);
             var crashed = Wait(hive, boot.Number, ended: true, context.Time);
             var crash = crashed && BootLog.Get(hive, boot.Number).CrashId is { } id ? id : (long?)null;
-            return context.Report(new { boot = boot.Number, crash }, () => context.Console.MarkupLine(Markup.Escape(crash is null
+            return context.Report(new ManualCrashDocument(boot.Number, crash), CliJson.Default.ManualCrashDocument, () => context.Console.MarkupLine(Markup.Escape(crash is null
                 ? $"Boot {boot.Number}'s kernel was told to crash; its boot manager has not recorded the end yet."
                 : $"Boot {boot.Number} stopped with 0xE2 MANUALLY_INITIATED_CRASH: crash {crash}.")));
         });
@@ -68,7 +69,7 @@ internal static class BootStatusCommands
                 (_, true) => $"Boot {boot.Number} was rebooted; the next boot takes Last Known Good.",
                 _ => $"Boot {boot.Number} has been marked bad; its boot manager has not acted yet.",
             };
-            return context.Report(new { boot = boot.Number, request = BootNames.Name(request), done = acted }, () => context.Console.MarkupLine(Markup.Escape(said)));
+            return context.Report(new BootRequestDocument(boot.Number, BootNames.Name(request), acted), CliJson.Default.BootRequestDocument, () => context.Console.MarkupLine(Markup.Escape(said)));
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Recovery;
 using LastKnownGood.Services;
 using Spectre.Console;
@@ -40,7 +41,7 @@ internal static class ContentCommand
             var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
             var fileName = result.GetValue(name) ?? source.Name;
             var where = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author);
-            return context.Report(new { component = result.GetValue(Component), name = fileName, policy = store.Policy.ToString().ToLowerInvariant(), where }, () =>
+            return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), where), CliJson.Default.ContentPushDocument, () =>
                 context.Console.MarkupLine(store.Policy == RecoveryPolicy.Classic
                     ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it.[/]"
                     : $"Pushed {Markup.Escape(fileName)}: {where} is Default."));
@@ -57,7 +58,7 @@ internal static class ContentCommand
             var set = hive.ResolveCurrentControlSet(context.BootRunning);
             var store = ContentStore.For(context.Machine, hive, set);
             var files = store.List(hive, set, result.GetValue(Component)!);
-            return context.Report(files.Select(f => new { name = f.Name, size = f.Size, sha256 = f.Sha256 }), () =>
+            return context.Report([.. files.Select(f => new ContentFileDocument(f.Name, f.Size, f.Sha256))], CliJson.Default.ContentFileDocumentArray, () =>
             {
                 var table = new Table().AddColumns("Name", "Size", "SHA-256");
                 foreach (var file in files)
@@ -80,7 +81,7 @@ internal static class ContentCommand
             using var hive = context.OpenHive();
             var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
             var deleted = store.Delete(hive, result.GetValue(Component)!, result.GetValue(pattern)!, CommandContext.Author);
-            return context.Report(new { deleted }, () => context.Console.MarkupLineInterpolated($"Deleted {string.Join(", ", deleted)}."));
+            return context.Report(new ContentDeleteDocument(deleted), CliJson.Default.ContentDeleteDocument, () => context.Console.MarkupLineInterpolated($"Deleted {string.Join(", ", deleted)}."));
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
@@ -24,7 +25,7 @@ internal static class ControlSetCommand
             using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var sets = hive.ListControlSets();
-            return context.Report(sets.Select(s => ToJson(s, select)), () =>
+            return context.Report([.. sets.Select(s => Document(s, select))], CliJson.Default.ControlSetDocumentArray, () =>
             {
                 var table = new Table().AddColumns("Set", "Select", "Parent", "Created", "Author", "Reason");
                 foreach (var set in sets)
@@ -48,7 +49,7 @@ internal static class ControlSetCommand
             using var hive = context.ReadHive();
             var set = hive.GetControlSet(result.GetValue(id));
             var root = hive.OpenKey(set.Id, KeyPath.Root)!;
-            return context.Report(new { set = ToJson(set, hive.ReadSelect()), keys = KeyToJson(hive, set.Id, KeyPath.Root, root) }, () =>
+            return context.Report(new ControlSetShowDocument(Document(set, hive.ReadSelect()), Document(hive, set.Id, KeyPath.Root, root)), CliJson.Default.ControlSetShowDocument, () =>
             {
                 context.Console.MarkupLineInterpolated($"[bold]{set.Name}[/] from {(set.Parent is { } p ? ControlSetInfo.FormatName(p) : "nothing")}, {set.Created:u}, {set.Author}: {set.Reason}");
                 var tree = new Tree(set.Name);
@@ -68,15 +69,8 @@ internal static class ControlSetCommand
         {
             using var hive = context.ReadHive();
             var differences = hive.Diff(result.GetValue(older), result.GetValue(newer));
-            return context.Report(differences.Select(d => new
-            {
-                kind = d.Kind,
-                key = d.Key.ToString(),
-                name = d.Name,
-                type = (d.New ?? d.Old) is { } v ? RegistryValueKinds.Name(v.Kind) : null,
-                old = d.Old is null ? null : ValueFormat.ToJson(d.Old),
-                @new = d.New is null ? null : ValueFormat.ToJson(d.New),
-            }), () =>
+            var json = differences.Select(d => new DifferenceDocument(d.Kind, d.Key.ToString(), d.Name, (d.New ?? d.Old) is { } v ? RegistryValueKinds.Name(v.Kind) : null, d.Old, d.New));
+            return context.Report([.. json], CliJson.Default.DifferenceDocumentArray, () =>
             {
                 var table = new Table().AddColumns("Change", "Key", "Value", "Old", "New");
                 foreach (var d in differences)
@@ -91,27 +85,16 @@ internal static class ControlSetCommand
         return command;
     }
 
-    private static object ToJson(ControlSetInfo set, Select select) => new
-    {
-        id = set.Id,
-        name = set.Name,
-        parent = set.Parent,
-        created = set.Created,
-        author = set.Author,
-        reason = set.Reason,
-        root = set.Root.ToString(),
-        select = Roles(set.Id, select),
-    };
+    private static ControlSetDocument Document(ControlSetInfo set, Select select) =>
+        new(set.Id, set.Name, set.Parent, set.Created, set.Author, set.Reason, set.Root.ToString(), [.. Roles(set.Id, select)]);
 
     private static IEnumerable<string> Roles(int id, Select select) =>
         select.Values.Where(v => v.ControlSet == id).Select(v => v.Name);
 
-    private static object KeyToJson(Hive hive, int set, KeyPath path, KeyNode node) => new
-    {
-        name = path.Name,
-        values = node.Values.Select(ValueFormat.ToJson),
-        subkeys = node.Subkeys.Select(s => KeyToJson(hive, set, path.Child(s.Name), hive.OpenKey(set, path.Child(s.Name))!)),
-    };
+    private static KeyDocument Document(Hive hive, int set, KeyPath path, KeyNode node) => new(
+        path.Name,
+        [.. node.Values.Select(ValueDocument.From)],
+        [.. node.Subkeys.Select(s => Document(hive, set, path.Child(s.Name), hive.OpenKey(set, path.Child(s.Name))!))]);
 
     private static void AddToTree(Hive hive, int set, KeyPath path, KeyNode node, IHasTreeNodes parent)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Drivers;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
@@ -60,31 +61,29 @@ internal static class DriverCommand
         var testSigning = CodeIntegrityPolicy.Read(hive, installed.Write.ControlSet).TestSigning;
         var service = hive.OpenKey(installed.Write.ControlSet, KeyPath.Root.Child("Services").Child(installed.Manifest.Name))!;
         var kernelMode = service.TryGetValue("Type", out var type) && type.AsDword() == (uint)ServiceType.KernelDriver;
-        var json = new
-        {
-            name = installed.Manifest.Name,
-            version = installed.Manifest.Version.ToString(),
-            digest = installed.Digest,
-            directory = installed.Directory,
-            copied = installed.Copied,
-            mode = kernelMode ? "kernel" : "user",
-            controlSet = installed.Write.ControlSet,
-            changed = installed.Write.Changed,
-            key = installed.Integrity.KeyName,
-            testSigned = installed.Integrity.TestSigned,
-            testSigning,
-        };
-        return context.Report(json, () =>
+        var json = new DriverInstallDocument(
+            installed.Manifest.Name,
+            installed.Manifest.Version.ToString(),
+            installed.Digest,
+            installed.Directory,
+            installed.Copied,
+            kernelMode ? "kernel" : "user",
+            installed.Write.ControlSet,
+            installed.Write.Changed,
+            installed.Integrity.KeyName,
+            installed.Integrity.TestSigned,
+            testSigning);
+        return context.Report(json, CliJson.Default.DriverInstallDocument, () =>
         {
             var set = ControlSetInfo.FormatName(installed.Write.ControlSet);
             context.Console.MarkupLineInterpolated(
-                $"Installed [bold]{json.name} {json.version}[/] as a {(kernelMode ? "kernel-mode" : "user-mode")} driver, signed by {json.key}, in drivers/{json.digest}{(installed.Copied ? "" : " (already there)")}.");
+                $"Installed [bold]{json.Name} {json.Version}[/] as a {(kernelMode ? "kernel-mode" : "user-mode")} driver, signed by {json.Key}, in drivers/{json.Digest}{(installed.Copied ? "" : " (already there)")}.");
             context.Console.MarkupLine(installed.Write.Changed
-                ? $@"Wrote [bold]{set}[/] (Services\{Markup.Escape(json.name)}); it is Default now."
-                : $@"Services\{Markup.Escape(json.name)} was already so; [bold]{set}[/] stays Default.");
+                ? $@"Wrote [bold]{set}[/] (Services\{Markup.Escape(json.Name)}); it is Default now."
+                : $@"Services\{Markup.Escape(json.Name)} was already so; [bold]{set}[/] stays Default.");
             if (installed.Integrity.TestSigned)
             {
-                context.Console.MarkupLineInterpolated($"[yellow]The package is test-signed: this machine does not trust the key {json.key}, so it loads only while TestSigning is on.[/]");
+                context.Console.MarkupLineInterpolated($"[yellow]The package is test-signed: this machine does not trust the key {json.Key}, so it loads only while TestSigning is on.[/]");
             }
         });
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Registry;
 using Spectre.Console;
@@ -26,7 +27,7 @@ internal static class HistoryCommand
                 System.Console.Error.WriteLine($"warning: {row}.");
             }
 
-            return context.Report(boots.Select(b => BootFormat.ToJson(b.Boot, b.Crash)), () =>
+            return context.Report([.. boots.Select(b => BootDocument.From(b.Boot, b.Crash))], CliJson.Default.BootDocumentArray, () =>
             {
                 var table = new Table().AddColumns("Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot");
                 foreach (var (boot, crash) in boots)

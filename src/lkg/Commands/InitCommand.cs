@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Machines;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
@@ -46,7 +47,7 @@ internal static class InitCommand
                     content.Push(hive, component, source, name, CommandContext.Author);
                 }
             });
-            return context.Report(new { machine = context.Machine.Root, controlSet = 1 }, () =>
+            return context.Report(new InitDocument(context.Machine.Root, 1), CliJson.Default.InitDocument, () =>
                 context.Console.MarkupLineInterpolated($"Created the machine [bold]{context.Machine.Root}[/] with [bold]ControlSet001[/] as Default."));
         });
         return command;

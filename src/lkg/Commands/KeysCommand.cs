@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Drivers;
 using LastKnownGood.Registry;
 using Spectre.Console;
@@ -39,17 +40,15 @@ internal static class KeysCommand
 
             key.Save(directory);
             var write = hive is null ? (WriteResult?)null : Trust(hive, keyName, key.PublicKey.Span);
-            var json = new
+            var json = new KeyCreatedDocument(
+                keyName,
+                Path.Combine(directory, keyName + SigningKey.PrivateKeyExtension),
+                Path.Combine(directory, keyName + SigningKey.PublicKeyExtension),
+                write is not null,
+                write?.ControlSet);
+            return context.Report(json, CliJson.Default.KeyCreatedDocument, () =>
             {
-                key = keyName,
-                privateKey = Path.Combine(directory, keyName + SigningKey.PrivateKeyExtension),
-                publicKey = Path.Combine(directory, keyName + SigningKey.PublicKeyExtension),
-                trusted = write is not null,
-                controlSet = write?.ControlSet,
-            };
-            return context.Report(json, () =>
-            {
-                context.Console.MarkupLineInterpolated($"Created the key [bold]{keyName}[/]: {json.privateKey} (private: keep it secret) and {json.publicKey}.");
+                context.Console.MarkupLineInterpolated($"Created the key [bold]{keyName}[/]: {json.PrivateKey} (private: keep it secret) and {json.PublicKey}.");
                 if (write is { } written)
                 {
                     ReportTrust(context, hive!, keyName, written);
@@ -70,7 +69,7 @@ internal static class KeysCommand
             using var hive = context.OpenHive();
             RequireNameFree(hive, keyName, publicKey);
             var write = Trust(hive, keyName, publicKey);
-            return context.Report(new { key = keyName, trusted = true, controlSet = write.ControlSet, changed = write.Changed },
+            return context.Report(new KeyTrustedDocument(keyName, true, write.ControlSet, write.Changed), CliJson.Default.KeyTrustedDocument,
                 () => ReportTrust(context, hive, keyName, write));
         });
         return command;

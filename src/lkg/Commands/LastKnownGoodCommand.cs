@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli.Documents;
 using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class LastKnownGoodCommand
         {
             using var hive = context.OpenHive();
             BootLog.SetLastKnownGoodEnabled(hive, enabled);
-            return context.Report(new { lastKnownGood = enabled ? "enabled" : "disabled" }, () => context.Console.MarkupLine(Markup.Escape(enabled
+            return context.Report(new LastKnownGoodDocument(enabled ? "enabled" : "disabled"), CliJson.Default.LastKnownGoodDocument, () => context.Console.MarkupLine(Markup.Escape(enabled
                 ? "Automatic acceptance is on: healthy boots become Last Known Good."
                 : "Automatic acceptance is suspended: only lkg boot-ok accepts a boot until lkg last-known-good enable.")));
         });

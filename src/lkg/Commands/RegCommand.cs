@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
@@ -127,7 +128,7 @@ internal static class RegCommand
     {
         using var hive = context.OpenHive();
         var outcome = hive.Write(CommandContext.Author, reason, edit);
-        return context.Report(new { controlSet = outcome.ControlSet, changed = outcome.Changed }, () =>
+        return context.Report(WriteDocument.From(outcome), CliJson.Default.WriteDocument, () =>
             context.Console.MarkupLine(outcome.Changed
                 ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now."
                 : $"Nothing changed; [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] stays Default."));
@@ -152,7 +153,7 @@ internal static class RegCommand
         }
 
         var subkeyList = subkeys.ToList();
-        return context.Report(new { path = path.ToString(), values = values.Select(ValueFormat.ToJson), subkeys = subkeyList }, () =>
+        return context.Report(new RegQueryDocument(path.ToString(), [.. values.Select(ValueDocument.From)], subkeyList), CliJson.Default.RegQueryDocument, () =>
         {
             context.Console.MarkupLineInterpolated($"[bold]{path}[/]");
             if (values.Count > 0)

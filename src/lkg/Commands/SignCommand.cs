@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Drivers;
 using Spectre.Console;
 
@@ -24,7 +25,7 @@ internal static class SignCommand
             using var signingKey = SigningKey.Load(SigningKey.DefaultDirectory, keyName);
             var signature = PackageSigner.Sign(directory, signingKey);
             var manifest = DriverManifest.Load(directory);
-            return context.Report(new { package = directory, name = manifest.Name, version = manifest.Version.ToString(), key = keyName, digest = signature.Digest }, () =>
+            return context.Report(new SignDocument(directory, manifest.Name, manifest.Version.ToString(), keyName, signature.Digest), CliJson.Default.SignDocument, () =>
                 context.Console.MarkupLineInterpolated(
                     $"Signed [bold]{manifest.Name} {manifest.Version}[/] ({directory}) with the key [bold]{keyName}[/]; its digest is {signature.Digest}."));
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LastKnownGood.Boot;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
@@ -27,20 +28,18 @@ internal static class StatusCommand
             var recoveries = hive.ListRecoveries();
             var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
             var latest = boots.Count == 0 ? null : boots[^1];
-            var json = new
-            {
-                machine = context.Machine.Root,
+            var json = new StatusDocument(
+                context.Machine.Root,
                 state,
-                holder = holder is null ? null : new { pid = holder.ProcessId, since = holder.Since, command = holder.Command },
-                select = BootFormat.ToJson(select),
-                boot = latest is null ? null : new { number = latest.Number, mode = BootNames.Name(latest.Mode), controlSet = latest.ControlSet },
-                lastRecovery = recovery,
-                lastKnownGood = BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
-                hiveRestores = recoveries.Select(r => new { time = r.Time, reason = r.Reason, lost = r.Lost }),
+                holder is null ? null : new LockHolderDocument(holder.ProcessId, holder.Since, holder.Command),
+                SelectDocument.From(select),
+                latest is null ? null : new StatusBootDocument(latest.Number, BootNames.Name(latest.Mode), latest.ControlSet),
+                recovery,
+                BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
+                [.. recoveries.Select(r => new HiveRestoreDocument(r.Time, r.Reason, r.Lost))],
                 testSigning,
-                damagedRows = damaged.Select(d => new { table = d.Table, id = d.Id, problem = d.Problem }),
-            };
-            return context.Report(json, () =>
+                [.. damaged.Select(d => new DamagedRowDocument(d.Table, d.Id, d.Problem))]);
+            return context.Report(json, CliJson.Default.StatusDocument, () =>
             {
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
                 if (latest is not null)
@@ -102,13 +101,5 @@ internal static class StatusCommand
                 CrashLog.FindForBoot(hive, b.Number) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
             .ToList();
         return new RecoveryReport(fallback.Number, BootNames.Name(fallback.Mode), fallback.ControlSet, fallback.Reason, failed);
-    }
-
-    private sealed record FailedBoot(int Number, int ControlSet, string Outcome, string? How, string? BugCheck);
-
-    private sealed record RecoveryReport(int Boot, string Mode, int ControlSet, string Reason, IReadOnlyList<FailedBoot> FailedBoots)
-    {
-        public string Summary => string.Join('\n', FailedBoots.Select(f => $"boot {f.Number} on {ControlSetInfo.FormatName(f.ControlSet)}: {f.Outcome}, {f.BugCheck ?? f.How}")
-            .Append($"boot {Boot}: {Mode} on {ControlSetInfo.FormatName(ControlSet)}, because {Reason}"));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
 using LastKnownGood.Registry;
 using LastKnownGood.Verifier;
 using Spectre.Console;
@@ -17,7 +18,7 @@ internal static class VerifierCommand
 
     private static readonly KeyPath ServicesKey = KeyPath.Parse("Services");
 
-    private static readonly (VerifierFlags Check, string Option, string Words, string Json)[] Checks =
+    private static readonly (VerifierFlags Check, string Option, string Words, string Column)[] Checks =
     [
         (VerifierFlags.SpecialPool, "--special-pool", "special pool", "specialPool"),
         (VerifierFlags.PoolTracking, "--pool-tracking", "pool tracking", "poolTracking"),
@@ -106,7 +107,7 @@ internal static class VerifierCommand
             }
 
             var shown = settings.Where(s => only is null || RegistryNames.Comparer.Equals(s.Key, only)).OrderBy(s => s.Key, RegistryNames.Comparer).ToList();
-            return context.Report(new { controlSet = set, drivers = shown.Select(s => ToJson(s.Key, s.Value)) }, () =>
+            return context.Report(new VerifierQueryDocument(set, [.. shown.Select(s => VerifierDriverDocument.From(s.Key, s.Value))]), CliJson.Default.VerifierQueryDocument, () =>
             {
                 if (shown.Count == 0)
                 {
@@ -114,7 +115,7 @@ internal static class VerifierCommand
                     return;
                 }
 
-                var table = new Table().AddColumns(["Driver", .. Checks.Select(c => c.Json)]);
+                var table = new Table().AddColumns(["Driver", .. Checks.Select(c => c.Column)]);
                 foreach (var (name, flags) in shown)
                 {
                     table.AddRow([Markup.Escape(name), .. Checks.Select(c => flags.HasFlag(c.Check) ? "on" : "-")]);
@@ -128,21 +129,10 @@ internal static class VerifierCommand
     }
 
     private static int Report(CommandContext context, WriteResult outcome, string reason, string driver, VerifierFlags flags) =>
-        context.Report(new { controlSet = outcome.ControlSet, changed = outcome.Changed, driver = ToJson(driver, flags) }, () =>
+        context.Report(new VerifierWriteDocument(outcome.ControlSet, outcome.Changed, VerifierDriverDocument.From(driver, flags)), CliJson.Default.VerifierWriteDocument, () =>
             context.Console.MarkupLine(outcome.Changed
                 ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now, and applies from the next boot (never in safe mode)."
                 : $"Nothing changed; [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] stays Default."));
-
-    private static Dictionary<string, object> ToJson(string driver, VerifierFlags flags)
-    {
-        var json = new Dictionary<string, object> { ["name"] = driver };
-        foreach (var check in Checks)
-        {
-            json[check.Json] = flags.HasFlag(check.Check);
-        }
-
-        return json;
-    }
 
     /// <summary>The driver's name as <c>Services\</c> spells it in <c>Default</c>, or null when it has no such driver.</summary>
     private static string? InstalledName(Hive hive, string driver) =>

@@ -5,11 +5,32 @@ using LastKnownGood.Diagnostics;
 namespace LastKnownGood.Cli.Documents;
 
 /// <summary>
-/// The JSON documents of the crash commands and the demos, source-generated so that <c>lkg</c> serializes
-/// without reflection (it is to be compiled ahead of time). Every field is written, null or not,
-/// as on the other commands' documents.
+/// Every JSON document <c>lkg</c> writes, source-generated so that it serializes without
+/// reflection (it is compiled ahead of time): camelCase names, indented, and every field written,
+/// null or not. <see cref="CommandContext.Report{T}"/> writes them.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(InitDocument))]
+[JsonSerializable(typeof(BootRunDocument))]
+[JsonSerializable(typeof(BootDocument[]))]
+[JsonSerializable(typeof(BootRequestDocument))]
+[JsonSerializable(typeof(ManualCrashDocument))]
+[JsonSerializable(typeof(LastKnownGoodDocument))]
+[JsonSerializable(typeof(StatusDocument))]
+[JsonSerializable(typeof(ControlSetDocument[]))]
+[JsonSerializable(typeof(ControlSetShowDocument))]
+[JsonSerializable(typeof(DifferenceDocument[]))]
+[JsonSerializable(typeof(RegQueryDocument))]
+[JsonSerializable(typeof(WriteDocument))]
+[JsonSerializable(typeof(ContentFileDocument[]))]
+[JsonSerializable(typeof(ContentPushDocument))]
+[JsonSerializable(typeof(ContentDeleteDocument))]
+[JsonSerializable(typeof(VerifierQueryDocument))]
+[JsonSerializable(typeof(VerifierWriteDocument))]
+[JsonSerializable(typeof(DriverInstallDocument))]
+[JsonSerializable(typeof(KeyCreatedDocument))]
+[JsonSerializable(typeof(KeyTrustedDocument))]
+[JsonSerializable(typeof(SignDocument))]
 [JsonSerializable(typeof(CrashDocument))]
 [JsonSerializable(typeof(CrashDocument[]))]
 [JsonSerializable(typeof(CrashAnalysis))]

@@ -41,16 +41,19 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Starts <paramref name="program"/> (a .dll beside the tests) with <paramref name="args"/>.</summary>
-    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, program + ".dll"), .. args], environment);
+
+    /// <summary>Starts the executable <paramref name="path"/> (a published lkg, or <c>dotnet</c> itself) with <paramref name="args"/>.</summary>
+    public static ChildProcess StartExecutable(string path, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -14,9 +14,16 @@ public static class Lkg
     public static async Task<Result> RunHostAsync(params string[] args) => await RunProgramAsync("lkg-host", args, null);
 
     /// <summary>Runs <paramref name="program"/>, lkg or lkg-host, with <paramref name="environment"/> added to this process's.</summary>
-    public static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string>? environment)
+    public static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        await WaitAsync(ChildProcess.Start(program, args, environment));
+
+    /// <summary>Runs the lkg executable at <paramref name="executable"/>, such as a NativeAOT build, instead of the one beside the tests.</summary>
+    public static async Task<Result> RunPublishedAsync(string executable, IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        await WaitAsync(ChildProcess.StartExecutable(executable, args, environment));
+
+    private static async Task<Result> WaitAsync(ChildProcess started)
     {
-        using var child = ChildProcess.Start(program, args, environment);
+        using var child = started;
         // WaitForExitAsync also waits until the redirected output has been read to its end.
         var exit = await child.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return new Result(exit, string.Join('\n', child.Lines), child.StandardError.Trim());

@@ -21,7 +21,8 @@ public sealed class TestMachine : IDisposable
 
     public MachineDirectory Directory => new(Root);
 
-    private Dictionary<string, string> Environment => new() { ["LKG_MACHINE"] = Root, ["LKG_KEYS"] = _temp.Combine("keys") };
+    /// <summary>The variables that point lkg at this machine and at its key directory.</summary>
+    public Dictionary<string, string> Environment => new() { ["LKG_MACHINE"] = Root, ["LKG_KEYS"] = _temp.Combine("keys") };
 
     public static Task<TestMachine> CreateAsync(params string[] init) => CreateNamedAsync("machine", init);
 

@@ -1,0 +1,29 @@
+namespace LastKnownGood.Cli.Documents;
+
+/// <summary>
+/// <c>lkg status --json</c> (DESIGN §14): Select, the machine's state, its newest boot and the
+/// report of its last fallback, besides who holds it, hive restores, test mode and damaged rows.
+/// </summary>
+internal sealed record StatusDocument(
+    string Machine,
+    string State,
+    LockHolderDocument? Holder,
+    SelectDocument Select,
+    StatusBootDocument? Boot,
+    RecoveryReport? LastRecovery,
+    string LastKnownGood,
+    IReadOnlyList<HiveRestoreDocument> HiveRestores,
+    bool TestSigning,
+    IReadOnlyList<DamagedRowDocument> DamagedRows);
+
+/// <summary>The process that holds the machine: a boot manager, while it runs.</summary>
+internal sealed record LockHolderDocument(int Pid, DateTimeOffset? Since, string Command);
+
+/// <summary>The machine's newest boot: its number, mode and control set.</summary>
+internal sealed record StatusBootDocument(int Number, string Mode, int ControlSet);
+
+/// <summary>A restore of the hive from its backup, and what it lost.</summary>
+internal sealed record HiveRestoreDocument(DateTimeOffset Time, string Reason, IReadOnlyList<string> Lost);
+
+/// <summary>A damaged row of the machine database, left out of what is shown.</summary>
+internal sealed record DamagedRowDocument(string Table, long Id, string Problem);

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LastKnownGood.Tests.Support;
+
+namespace LastKnownGood.Tests.Cli;
+
+/// <summary>
+/// Every JSON document is the same from lkg compiled ahead of time (NativeAOT) as from the JIT
+/// lkg, byte for byte (issue 11): each command runs through both on the same machine, a write on
+/// the same snapshot of it. <c>{root}</c> in a command stands for the directory that holds the
+/// machine, <c>{lkg}</c> for its Last Known Good control set.
+/// </summary>
+[Collection(nameof(JsonDocumentTests))]
+public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixture<JsonDocumentFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>A time as the documents write one; two boots never start at the same time.</summary>
+    private static readonly Regex Time = new(@"""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00""");
+
+    public static TheoryData<string[]> Reads => new()
+    {
+        { ["status"] },
+        { ["history"] },
+        { ["controlset", "list"] },
+        { ["controlset", "show", "{lkg}"] },
+        { ["controlset", "diff", "1", "{lkg}"] },
+        { ["reg", "query", "SYSTEM"] },
+        { ["reg", "query", @"SYSTEM\Select"] },
+        { ["reg", "query", @"SYSTEM\CurrentControlSet\Services\Hello\Parameters"] },
+        { ["reg", "query", @"SYSTEM\CurrentControlSet\Services\Sensor\Content"] },
+        { ["reg", "query", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter"] },
+        { ["content", "list", "Sensor"] },
+        { ["verifier", "query"] },
+        { ["crashes"] },
+        { ["crashes", "show", "1"] },
+        { ["analyze"] },
+    };
+
+    public static TheoryData<string[]> Writes => new()
+    {
+        { ["init", "--machine", "{root}/fresh"] },
+        { ["keys", "create", "other"] },
+        { ["keys", "create", "other", "--trust"] },
+        { ["keys", "trust", "test"] },
+        { ["sign", "{root}/packages/Hello", "--key", "test"] },
+        { ["driver", "install", "{root}/packages/Hello", "--start", "demand"] },
+        { ["reg", "set", @"SYSTEM\CurrentControlSet\Services\Hello\Parameters", "Greeting", "Hi"] },
+        { ["reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword"] },
+        { ["reg", "delete", @"SYSTEM\CurrentControlSet\Services\Hello\Parameters", "Blob"] },
+        { ["content", "push", "Sensor", "{root}/C-00000291-00000000-00000002.sys"] },
+        { ["content", "delete", "Sensor", "C-*"] },
+        { ["verifier", "enable", "NotMyFault"] },
+        { ["verifier", "disable", "Hello"] },
+        { ["last-known-good", "disable"] },
+        { ["last-known-good", "enable"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Read_AotAndJit_WriteTheSameDocument(string[] command)
+    {
+        var jit = await JitAsync(command);
+        var aot = await AotAsync(command);
+
+        AssertSameDocument(jit, aot);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Write_AotAndJit_WriteTheSameDocument(string[] command)
+    {
+        fixture.Restore();
+        var jit = await JitAsync(command);
+        fixture.Restore();
+        var aot = await AotAsync(command);
+
+        AssertSameDocument(jit, aot);
+    }
+
+    /// <summary>boot-ok, crash and boot-bad, each build's against a boot manager of its own on the same snapshot.</summary>
+    [Fact]
+    public async Task RunningBootCommands_AotAndJit_WriteTheSameDocuments()
+    {
+        var jit = await RunningBootAsync(JitAsync);
+        var aot = await RunningBootAsync(AotAsync);
+
+        Assert.All(jit.Zip(aot), pair => AssertSameDocument(pair.First, pair.Second));
+    }
+
+    /// <summary>
+    /// lkg boot through each build, on a machine without drivers (the NativeAOT lkg is its own
+    /// kernel until the kernel has an executable of its own, and cannot load drivers). Two runs
+    /// boot at different times, so the times are compared by their form only.
+    /// </summary>
+    [Fact]
+    public async Task Boot_AotAndJit_WriteTheSameDocument_ButForTheTimes()
+    {
+        var jit = await BootEmptyMachineAsync(JitAsync);
+        var aot = await BootEmptyMachineAsync(AotAsync);
+
+        Assert.Equal(4, Time.Count(jit.Output));
+        AssertSameDocument(jit with { Output = Time.Replace(jit.Output, "\"TIME\"") }, aot with { Output = Time.Replace(aot.Output, "\"TIME\"") });
+    }
+
+    private async Task<Lkg.Result[]> RunningBootAsync(Func<string[], Task<Lkg.Result>> lkg)
+    {
+        fixture.Restore();
+        // The boot manager is the JIT lkg for both: the documents compared are the commands'.
+        using var boot = fixture.Machine.StartBoot("--until", "3-boots", "--timeout", "120s");
+        await boot.WaitForLineAsync(IsAccepted, Timeout);
+        var ok = await lkg(["boot-ok"]);
+        var crash = await lkg(["crash"]);
+        await boot.WaitForLineAsync(IsAccepted, Timeout);
+        var bad = await lkg(["boot-bad"]);
+        Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+        return [ok, crash, bad];
+
+        static bool IsAccepted(string line) => line.StartsWith("Boot ", StringComparison.Ordinal) && line.Contains(" accepted: ", StringComparison.Ordinal);
+    }
+
+    private async Task<Lkg.Result> BootEmptyMachineAsync(Func<string[], Task<Lkg.Result>> lkg)
+    {
+        fixture.Restore();
+        string[] machine = ["--machine", Path.Combine(fixture.Root, "fresh")];
+        await fixture.Machine.LkgAsync(["init", .. machine]);
+        await fixture.Machine.LkgAsync(["reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword", .. machine]);
+        return await lkg(["boot", "--until", "accepted", "--timeout", "120s", .. machine]);
+    }
+
+    private Task<Lkg.Result> JitAsync(string[] command) => Lkg.RunAsync(Arguments(command), fixture.Machine.Environment);
+
+    private Task<Lkg.Result> AotAsync(string[] command) => Lkg.RunPublishedAsync(fixture.AotLkg, Arguments(command), fixture.Machine.Environment);
+
+    private string[] Arguments(string[] command) =>
+        [.. command.Select(a => a.Replace("{root}", fixture.Root, StringComparison.Ordinal).Replace("{lkg}", fixture.LastKnownGood.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)), "--json"];
+
+    private static void AssertSameDocument(Lkg.Result jit, Lkg.Result aot)
+    {
+        Assert.True(jit.ExitCode == 0, $"The JIT lkg failed ({jit.ExitCode}): {jit.Error}");
+        using (JsonDocument.Parse(jit.Output))
+        {
+            // It is one JSON document.
+        }
+
+        Assert.Equal((jit.ExitCode, jit.Error), (aot.ExitCode, aot.Error));
+        Assert.Equal(jit.Output, aot.Output);
+    }
+}
