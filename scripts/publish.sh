@@ -7,6 +7,6 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/artifacts/lkg}"
 rid="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
 for project in src/lkg src/lkg-host; do
-  dotnet publish "$root/$project" -c Release -r "$rid" -o "$out" -v quiet -nologo -clp:NoSummary >/dev/null
+  dotnet publish "$root/$project" -c Release -r "$rid" -o "$out" -v quiet -nologo -clp:NoSummary >&2
 done
 echo "$out/lkg"

@@ -6,13 +6,15 @@
 # sets; safe mode boots, a person deletes C-00000291*, and a normal boot is accepted again.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for project in src/lkg samples/Drivers/Sensor samples/Drivers/Hello; do
-  dotnet build "$root/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
-done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# lkg as it is installed (native lkg, lkg-host beside it), and the two sample drivers.
+lkg_program=$("$root/scripts/publish.sh" "$work/lkg")
+for project in samples/Drivers/Sensor samples/Drivers/Hello; do
+  dotnet build "$root/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+done
 export LKG_MACHINE="$work/machine" LKG_KEYS="$work/keys"
-lkg() { dotnet "$root/src/lkg/bin/Release/net10.0/lkg.dll" "$@"; }
+lkg() { "$lkg_program" "$@"; }
 step() { printf '\n\033[1m$ lkg %s\033[0m\n' "$*"; lkg "$@"; }
 say() { printf '\n\033[36m%s\033[0m\n' "$*"; }
 

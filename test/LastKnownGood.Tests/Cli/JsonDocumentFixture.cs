@@ -74,9 +74,6 @@ public sealed class JsonDocumentFixture : IAsyncLifetime
         using var publish = ChildProcess.StartExecutable("dotnet",
         [
             "publish", Path.Combine(MachineManifestTests.RepositoryRoot(), "src", "lkg"), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
-            "-p:PublishAot=true", "-p:PublishReadyToRun=false",
-            // The kernel's reflection (src/LastKnownGood/Kernel) still warns under trimming until it moves into an executable of its own (issue 11).
-            "-p:TreatWarningsAsErrors=false",
             "--artifacts-path", _publish.Combine("artifacts"), "-o", _publish.Combine("lkg"), "-nodeReuse:false",
         ]);
         var exit = await publish.WaitForExitAsync(PublishTimeout);
