@@ -23,7 +23,7 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// start); asking for it then is a bug.
     /// </summary>
     public IAnsiConsole Console => Json
-        ? throw new InvalidOperationException("With --json lkg writes only the document, so a command must not use the console.")
+        ? throw new InvalidOperationException("With --json, a command writes only its document and must not use the console.")
         : AnsiConsole.Console;
 
     /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
@@ -58,7 +58,7 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
-    /// <summary>Writes a document through its contract in <see cref="Documents.CliJson"/>, the one way lkg writes JSON (no reflection).</summary>
+    /// <summary>Writes a document through its contract in <see cref="Documents.CliJson"/>, the one way JSON is written (no reflection).</summary>
     public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));
 
     /// <summary>Prints <paramref name="json"/> through <paramref name="contract"/> with --json, else runs <paramref name="human"/>.</summary>

@@ -20,7 +20,7 @@ internal static class LkgProgram
         return File.Exists(file)
             ? host
             : throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"The kernel's program {file} is missing: lkg starts every boot's kernel from lkg-host beside it; install lkg again, or build the solution.");
+                $"The kernel's program {file} is missing: every boot's kernel runs in lkg-host, installed beside lkg; reinstall lkg, or build the solution.");
     }
 
     private static KernelCommandLine Beside(string program)

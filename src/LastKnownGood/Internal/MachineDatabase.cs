@@ -56,13 +56,13 @@ internal static class MachineDatabase
             if (version > MachineSchema.Version)
             {
                 throw new LkgException(NtStatus.NotSupported,
-                    $"The machine database {path} has schema {version}; this version of lkg reads schema {MachineSchema.Version} at most: use a newer version of lkg (the file is left as it is).");
+                    $"The machine database {path} has schema {version}; it is newer than schema {MachineSchema.Version}, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).");
             }
 
             if (version < MachineSchema.OldestMigrated)
             {
                 throw new LkgException(NtStatus.NotSupported,
-                    $"The machine database {path} has schema {version}; this version of lkg migrates schema {MachineSchema.OldestMigrated} and later: migrate it with an older version of lkg, or create the machine again with lkg init.");
+                    $"The machine database {path} has schema {version}; it is older than schema {MachineSchema.OldestMigrated}, the oldest migrated by this version of lkg: migrate it with an older version of lkg, or create the machine again with lkg init.");
             }
 
             if (version < MachineSchema.Version && !migrate)

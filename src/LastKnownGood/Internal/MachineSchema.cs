@@ -10,7 +10,7 @@ internal static class MachineSchema
     /// <summary>The schema this lkg creates and uses.</summary>
     public const int Version = 4;
 
-    /// <summary>The oldest schema this lkg migrates: schema 1 predates the migrations.</summary>
+    /// <summary>The oldest schema migrated: schema 1 predates the migrations.</summary>
     public const int OldestMigrated = 2;
 
     /// <summary>Every part, in the order their tables are created and their migrations run.</summary>

@@ -128,7 +128,7 @@ public sealed partial class BadInputDocTests(BadInputFixture fixture) : IClassFi
     [GeneratedRegex(@"\{([a-z][a-z0-9-]*)\}")]
     private static partial Regex Placeholder();
 
-    /// <summary>"run lkg boot", "with lkg keys trust NAME"; not "this version of lkg reads".</summary>
+    /// <summary>"run lkg boot", "with lkg keys trust NAME"; not "this version of lkg" in prose.</summary>
     [GeneratedRegex(@"(?<!of )\blkg ([a-z][a-z-]*)")]
     private static partial Regex CommandMention();
 }

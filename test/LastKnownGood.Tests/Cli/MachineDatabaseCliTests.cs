@@ -26,7 +26,7 @@ public sealed class MachineDatabaseCliTests : IDisposable
 
     [Theory]
     [InlineData("foreign", "is not a LastKnownGood machine database")]
-    [InlineData("newer", "has schema 5; this version of lkg reads schema 4 at most: use a newer version of lkg")]
+    [InlineData("newer", "has schema 5; it is newer than schema 4, the newest read by this version of lkg: use a newer version of lkg")]
     [InlineData("older", "has schema 2, older than the schema 4 of this version of lkg, and a command that only reads does not migrate it")]
     public async Task ReadOnlyCommands_OnAHiveLkgCannotUse_SayOneSentence_ExitFailed_AndChangeNoFile(string hive, string sentence)
     {

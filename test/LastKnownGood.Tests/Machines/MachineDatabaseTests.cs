@@ -60,7 +60,7 @@ public sealed class MachineDatabaseTests : IDisposable
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; this version of lkg reads schema 4 at most: use a newer version of lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; it is newer than schema 4, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -105,7 +105,7 @@ public sealed class MachineDatabaseTests : IDisposable
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.StartsWith($"The machine database {_machine.HivePath} has schema 1; this version of lkg migrates schema 2 and later", error.Message);
+        Assert.StartsWith($"The machine database {_machine.HivePath} has schema 1; it is older than schema 2, the oldest migrated by this version of lkg", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
