@@ -36,17 +36,18 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// On a human screen, a machine in test mode says so first (DESIGN §10: every screen), from the
     /// control set <c>CurrentControlSet</c> stands for.
     /// </summary>
-    public Hive OpenHive() => Open(HiveAccess.ReadWrite);
+    public Hive OpenHive() => Open(HiveAccess.ReadWrite, HiveVerification.SelectedSets);
 
     /// <summary>
     /// Opens the machine's hive for a command that only reads: a hive of an older schema is
-    /// refused, not migrated (docs/hive.md), so the machine directory is left as it was.
+    /// refused, not migrated (docs/hive.md), so the machine directory is left as it was, and
+    /// only the keys the command reads are verified, as it reads them.
     /// </summary>
-    public Hive ReadHive() => Open(HiveAccess.ReadOnly);
+    public Hive ReadHive() => Open(HiveAccess.ReadOnly, HiveVerification.OnRead);
 
-    private Hive Open(HiveAccess access)
+    private Hive Open(HiveAccess access, HiveVerification verification)
     {
-        var hive = Machine.OpenHive(Time, access);
+        var hive = Machine.OpenHive(Time, access, verification);
         if (!Json && CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(BootRunning)).TestSigning)
         {
             Console.MarkupLine($"[yellow]{Markup.Escape(TestModeNotice)}[/]");

@@ -136,18 +136,22 @@ public sealed class MachineDirectory
     }
 
     /// <summary>
-    /// Opens and verifies the hive. A damaged hive is replaced by <c>system.db.lkg</c> when that
-    /// backup verifies, and the restored hive records what was lost; without a usable backup
-    /// this throws <see cref="HiveCorruptException"/> with what to do. Another program's file
-    /// and a schema this lkg does not use are not damage: they throw <see cref="LkgException"/>
-    /// and the file, and its backup, are left as they are (docs/hive.md).
+    /// Opens and verifies the hive, as much as <paramref name="verification"/> says. Damage found
+    /// while opening replaces the hive by <c>system.db.lkg</c> when that backup verifies, and the
+    /// restored hive records what was lost; without a usable backup this throws
+    /// <see cref="HiveCorruptException"/> with what to do. Damage found later, by a hive opened
+    /// <see cref="HiveVerification.OnRead"/>, throws it from the read and changes no file: the
+    /// next full check (a boot, a write) restores. Another program's file and a schema this lkg
+    /// does not use are not damage: they throw <see cref="LkgException"/> and the file, and its
+    /// backup, are left as they are (docs/hive.md).
     /// </summary>
-    public Hive OpenHive(TimeProvider time, HiveAccess access = HiveAccess.ReadWrite)
+    public Hive OpenHive(TimeProvider time, HiveAccess access = HiveAccess.ReadWrite,
+        HiveVerification verification = HiveVerification.SelectedSets)
     {
         RequireExists();
         try
         {
-            return Hive.Open(HivePath, time, access);
+            return Hive.Open(HivePath, time, access, verification);
         }
         catch (HiveCorruptException damage)
         {

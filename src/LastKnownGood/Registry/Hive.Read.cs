@@ -71,8 +71,15 @@ public sealed partial class Hive
         return node;
     }
 
-    /// <summary>Opens a FILE value's content; the stream throws <see cref="HiveCorruptException"/> at its end if the bytes are damaged.</summary>
-    public Stream OpenFile(FileReference file) => _blobs.OpenRead(file.Hash);
+    /// <summary>
+    /// Opens a FILE value's content. Content missing or of another size than the value records
+    /// throws <see cref="HiveCorruptException"/> here; damaged bytes throw it at the stream's end.
+    /// </summary>
+    public Stream OpenFile(FileReference file)
+    {
+        RequireStored(file);
+        return _blobs.OpenRead(file.Hash);
+    }
 
     /// <summary>The differences that carry set <paramref name="older"/> to set <paramref name="newer"/>.</summary>
     public IReadOnlyList<RegistryDifference> Diff(int older, int newer) =>

@@ -51,14 +51,19 @@ public sealed partial class Hive
 
     private void VerifyFile(FileReference file, bool contents)
     {
-        if (_blobs.SizeOf(file.Hash) != file.Size)
-        {
-            throw new HiveCorruptException($"Content file {file.Name} ({file.Hash.ToShortString()}) is missing from the hive or has the wrong size.");
-        }
-
+        RequireStored(file);
         if (contents)
         {
             _blobs.Verify(file.Hash);
+        }
+    }
+
+    /// <summary>Throws <see cref="HiveCorruptException"/> unless the hive holds the file's content at its recorded size.</summary>
+    private void RequireStored(FileReference file)
+    {
+        if (_blobs.SizeOf(file.Hash) != file.Size)
+        {
+            throw new HiveCorruptException($"Content file {file.Name} ({file.Hash.ToShortString()}) is missing from the hive or has the wrong size.");
         }
     }
 
@@ -77,7 +82,7 @@ public sealed partial class Hive
                 return [.. problems.Select(p => $"SQLite's integrity check: {p}")];
             }
 
-            VerifySelected();
+            VerifySelected(HiveVerification.SelectedSets);
             return [.. MachineSchema.SealedTables.SelectMany(table => RowCheck.FindDamaged(_database, table)).Select(d => d.ToString())];
         }
         catch (LkgException e)
@@ -86,8 +91,12 @@ public sealed partial class Hive
         }
     }
 
-    /// <summary>Verifies <c>Default</c> in full and the other sets <c>Select</c> names against it.</summary>
-    private void VerifySelected()
+    /// <summary>
+    /// Checks that the sets <c>Select</c> names have records that verify; for
+    /// <see cref="HiveVerification.SelectedSets"/>, verifies <c>Default</c>'s tree in full and the
+    /// other named sets' trees against it.
+    /// </summary>
+    private void VerifySelected(HiveVerification verification)
     {
         var select = ReadSelect();
         foreach (var id in select.Named)
@@ -101,7 +110,7 @@ public sealed partial class Hive
             }
         }
 
-        if (select.Default == 0)
+        if (verification == HiveVerification.OnRead || select.Default == 0)
         {
             return;
         }

@@ -43,17 +43,21 @@ public sealed partial class Hive : IDisposable
     }
 
     /// <summary>
-    /// Opens a hive and verifies the control sets <c>Select</c> names: every key node is hashed
-    /// and every content file's presence checked. Damage throws <see cref="HiveCorruptException"/>;
-    /// a file of another program or of a schema this lkg does not use throws <see cref="LkgException"/>
-    /// and is left as it is. An older schema is migrated unless <paramref name="access"/> only reads.
+    /// Opens a hive and checks the records of the control sets <c>Select</c> names; with
+    /// <see cref="HiveVerification.SelectedSets"/> it also verifies their trees: every key node is
+    /// hashed and every content file's presence and size checked. Open-time damage throws
+    /// <see cref="HiveCorruptException"/>; with <see cref="HiveVerification.OnRead"/>, damage in a
+    /// tree throws it when the damaged node or file is read. A file of another program or of a
+    /// schema this lkg does not use throws <see cref="LkgException"/> and is left as it is. An
+    /// older schema is migrated unless <paramref name="access"/> only reads.
     /// </summary>
-    public static Hive Open(string path, TimeProvider time, HiveAccess access = HiveAccess.ReadWrite)
+    public static Hive Open(string path, TimeProvider time, HiveAccess access = HiveAccess.ReadWrite,
+        HiveVerification verification = HiveVerification.SelectedSets)
     {
         var hive = new Hive(MachineDatabase.Open(path, migrate: access == HiveAccess.ReadWrite), time);
         try
         {
-            hive.VerifySelected();
+            hive.VerifySelected(verification);
             return hive;
         }
         catch

@@ -7,8 +7,9 @@ public enum HiveAccess
     ReadWrite,
 
     /// <summary>
-    /// Only reads (status, history, crashes, reg query, controlset, analyze): a hive of an older
-    /// schema is refused with what to run to migrate it, and nothing is written.
+    /// Only reads (status, history, crashes, reg query, controlset, analyze, content list,
+    /// verifier query): a hive of an older schema is refused with what to run to migrate it, and
+    /// nothing is written.
     /// </summary>
     ReadOnly,
 }

@@ -54,7 +54,7 @@ internal static class ContentCommand
         var command = new Command("list", "List a component's content files.") { Component };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var set = hive.ResolveCurrentControlSet(context.BootRunning);
             var store = ContentStore.For(context.Machine, hive, set);
             var files = store.List(hive, set, result.GetValue(Component)!);

@@ -96,7 +96,7 @@ internal static class VerifierCommand
         var command = new Command("query", "Show which drivers the next boot verifies, and how.") { driver };
         command.SetHandler(time, (context, result) =>
         {
-            using var hive = context.OpenHive();
+            using var hive = context.ReadHive();
             var set = hive.ReadSelect().Default;
             var settings = VerifierSettings.Read(hive, set);
             var only = result.GetValue(driver) is { } given ? ValidName(given) : null;

@@ -15,6 +15,7 @@ public sealed class MachineDatabaseCliTests : IDisposable
     [
         ["status"], ["history"], ["crashes"], ["crashes", "show", "1"], [.. "reg query SYSTEM\\Select".Split(' ')],
         ["controlset", "list"], ["controlset", "show", "1"], ["controlset", "diff", "1", "2"], ["analyze"],
+        ["content", "list", "Sensor"], ["verifier", "query"],
     ];
 
     private readonly TempDirectory _temp = new();

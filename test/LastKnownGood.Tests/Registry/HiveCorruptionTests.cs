@@ -1,4 +1,5 @@
 using System.Text;
+using LastKnownGood.Internal;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
@@ -9,6 +10,7 @@ public sealed class HiveCorruptionTests : IDisposable
 {
     private const string Marker = "MARKER-0123456789-ABCDEFGHIJ";
     private static readonly KeyPath Sensor = KeyPath.Parse(@"Services\Sensor");
+    private static readonly KeyPath Hello = KeyPath.Parse(@"Services\Hello");
 
     private readonly TempDirectory _temp = new();
     private readonly MachineDirectory _machine;
@@ -19,6 +21,7 @@ public sealed class HiveCorruptionTests : IDisposable
         _machine.Create(TimeProvider.System, hive => hive.Write("test", "install sensor", e =>
         {
             e.SetValue(Sensor, "ImagePath", RegistryValue.String(Marker));
+            e.SetValue(Hello, "ImagePath", RegistryValue.String("Hello"));
             e.SetValue(KeyPath.Parse(@"Services\Sensor\Content"), "C-00000291.sys",
                 RegistryValue.File(e.StoreFile(new MemoryStream(Encoding.UTF8.GetBytes(Marker + "-CONTENT")), "C-00000291.sys")));
         }));
@@ -106,6 +109,37 @@ public sealed class HiveCorruptionTests : IDisposable
         using var stream = hive.OpenFile(file);
         Assert.Throws<HiveCorruptException>(() => stream.CopyTo(Stream.Null));
         Assert.Throws<HiveCorruptException>(() => hive.VerifyControlSet(1, contents: true));
+    }
+
+    [Fact]
+    public void OpenOnRead_FlippedByteInAKeyNode_IsDetectedWhenThatKeyIsRead_NotWhenAnotherIs()
+    {
+        FlipByteOf(Marker);
+        var before = MachineDatabaseFiles.HashFiles(_machine.Root);
+
+        using (var hive = _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly, HiveVerification.OnRead))
+        {
+            Assert.Equal("Hello", hive.OpenKey(1, Hello)!.Values.Single().Value.AsString());
+            Assert.EndsWith("does not match its hash.", Assert.Throws<HiveCorruptException>(() => hive.OpenKey(1, Sensor)).Message);
+        }
+
+        Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
+        Assert.Contains("does not match its hash", Assert.Throws<HiveCorruptException>(() => _machine.OpenHive(TimeProvider.System)).Message);
+    }
+
+    [Fact]
+    public void OpenOnRead_ContentOfAnotherSize_IsDetectedWhenTheFileIsOpened()
+    {
+        using (var database = SqliteDatabase.Open(_machine.HivePath, create: false))
+        {
+            database.Execute("UPDATE blobs SET size = size + 1");
+        }
+
+        using var hive = _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly, HiveVerification.OnRead);
+        var file = hive.OpenKey(1, KeyPath.Parse(@"Services\Sensor\Content"))!.Values.Single().Value.AsFile();
+
+        Assert.Contains("is missing from the hive or has the wrong size", Assert.Throws<HiveCorruptException>(() => hive.OpenFile(file)).Message);
+        Assert.Contains("is missing from the hive or has the wrong size", Assert.Throws<HiveCorruptException>(() => _machine.OpenHive(TimeProvider.System)).Message);
     }
 
     private void FlipByteOf(string text, string? path = null)
