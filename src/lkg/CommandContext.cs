@@ -56,10 +56,43 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         return hive;
     }
 
+    /// <summary>DESIGN §14: piped output never wraps. Call before writing to <see cref="Console"/>.</summary>
+    public void NeverWrapWhenPiped()
+    {
+        if (System.Console.IsOutputRedirected)
+        {
+            Console.Profile.Width = PipedWidth;
+        }
+    }
+
+    private const int PipedWidth = 1000;
+
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
     public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>
+    /// Writes <paramref name="items"/> as one JSON array, each item as soon as it is enumerated, so
+    /// that a long list is never held in memory; the text is what <see cref="WriteJson(object)"/> writes of the whole list.
+    /// </summary>
+    public static void WriteJsonArray(IEnumerable<object> items)
+    {
+        using var output = System.Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var item in items)
+            {
+                JsonSerializer.Serialize(writer, item, JsonOptions);
+                writer.Flush();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        output.Write("\n"u8);
+    }
 
     /// <summary>Writes a document through its source-generated contract (no reflection).</summary>
     public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));
