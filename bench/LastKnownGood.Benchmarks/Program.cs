@@ -1,8 +1,24 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using LastKnownGood.Machines;
 
 namespace LastKnownGood.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// Runs the benchmarks; <c>write-history MACHINE N</c> instead gives an existing machine N boots
+    /// of <see cref="MachineHistory"/>, for the end-to-end scripts.
+    /// </summary>
+    public static void Main(string[] args)
+    {
+        if (args is ["write-history", var root, var boots])
+        {
+            using var hive = new MachineDirectory(root).OpenHive(TimeProvider.System);
+            MachineHistory.Write(hive, int.Parse(boots, CultureInfo.InvariantCulture));
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -65,7 +65,7 @@ lkg sign "$work/Sensor" --key bench >/dev/null
 lkg driver install "$work/Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
 lkg content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
 for _ in $(seq 1 "$runs"); do lkg boot --until halted >/dev/null; done
-lkg history --json > "$work/history.json"
+lkg history --all --json > "$work/history.json"
 lkg crashes --json > "$work/crashes.json"
 reaction=(); recorded=(); decided=(); restart=()
 # For each bug check, from the crash record's time (taken as the bug check begins): to the boot's

@@ -56,8 +56,41 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         return hive;
     }
 
+    /// <summary>DESIGN §14: piped output never wraps. Call before writing to <see cref="Console"/>.</summary>
+    public void NeverWrapWhenPiped()
+    {
+        if (System.Console.IsOutputRedirected)
+        {
+            Console.Profile.Width = PipedWidth;
+        }
+    }
+
+    private const int PipedWidth = 1000;
+
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
+
+    /// <summary>
+    /// Writes <paramref name="items"/> as one JSON array through <paramref name="contract"/>, each item as soon as it is
+    /// enumerated, so that a long list is never held in memory; the text is what the whole list gives through its array contract.
+    /// </summary>
+    public static void WriteJsonArray<T>(IEnumerable<T> items, JsonTypeInfo<T> contract)
+    {
+        using var output = System.Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = contract.Options.WriteIndented, Encoder = contract.Options.Encoder }))
+        {
+            writer.WriteStartArray();
+            foreach (var item in items)
+            {
+                JsonSerializer.Serialize(writer, item, contract);
+                writer.Flush();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        output.Write("\n"u8);
+    }
 
     /// <summary>Writes a document through its contract in <see cref="Documents.CliJson"/>, the one way JSON is written (no reflection).</summary>
     public static void WriteJson<T>(T value, JsonTypeInfo<T> contract) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, contract));

@@ -10,7 +10,7 @@ namespace LastKnownGood.Boot;
 /// is one transaction, and a boot's start and its <c>Select</c> transition share one, so a
 /// boot manager killed at any instant leaves either both or neither.
 /// </summary>
-public static class BootLog
+public static partial class BootLog
 {
     /// <summary>Records a new boot of <paramref name="plan"/> and makes its set <c>Current</c> (DESIGN §7's table).</summary>
     public static BootRecord Begin(Hive hive, BootPlan plan, DateTimeOffset now)
@@ -110,51 +110,9 @@ public static class BootLog
     public static bool IsLastKnownGoodEnabled(Hive hive) =>
         hive.Database.Scalar("SELECT value FROM meta WHERE key = 'last_known_good_disabled'") is null;
 
-    /// <summary>Every boot that verifies, oldest first: the history the recovery decision reads.</summary>
-    public static IReadOnlyList<BootRecord> List(Hive hive) => ReadAll(hive).Boots;
-
-    /// <summary>Every boot, oldest first: those that verify, and those set aside as damaged.</summary>
-    public static (IReadOnlyList<BootRecord> Boots, IReadOnlyList<DamagedRow> Damaged) ReadAll(Hive hive)
-    {
-        var rows = hive.Database.Query($"{Columns} ORDER BY number", Read);
-        return ([.. rows.Select(r => r.Value).OfType<BootRecord>()], [.. rows.Select(r => r.Damage).OfType<DamagedRow>()]);
-    }
-
-    /// <summary>Boot <paramref name="number"/>; a damaged record throws <see cref="HiveCorruptException"/> saying so.</summary>
-    public static BootRecord Get(Hive hive, int number) =>
-        hive.Database.Query($"{Columns} WHERE number = $n", Read, ("$n", number)).Single() switch
-        {
-            { Value: { } boot } => boot,
-            var damaged => throw new HiveCorruptException($"{damaged.Damage}; run lkg history to see the boots that verify."),
-        };
-
-    /// <summary>The boot that has not ended, if any: the running one, or one its boot manager left behind. A damaged record is not one.</summary>
-    public static BootRecord? FindRunning(Hive hive) =>
-        hive.Database.Query($"{Columns} WHERE ended IS NULL ORDER BY number DESC", Read).Select(r => r.Value).OfType<BootRecord>().FirstOrDefault();
-
     private const string Table = "boots";
-
-    private const string Columns =
-        "SELECT number, control_set, mode, started, outcome, kernel_pid, ready, accepted, ended, request, asked_for_lkg, crash, reason, end_reason, row_check FROM boots";
-
-    private static RowRead<BootRecord> Read(SqliteRow row) => RowCheck.Read(row, Table, Parse);
-
-    private static BootRecord Parse(SqliteRow r) => new(r.GetInt32(0), r.GetInt32(1), BootNames.Parse<BootMode>(r.GetString(2)), r.GetTime(3))
-    {
-        Outcome = BootNames.Parse<BootOutcome>(r.GetString(4)),
-        KernelProcessId = r.IsDBNull(5) ? null : r.GetInt32(5),
-        Ready = r.IsDBNull(6) ? null : r.GetTime(6),
-        Accepted = r.IsDBNull(7) ? null : r.GetTime(7),
-        Ended = r.IsDBNull(8) ? null : r.GetTime(8),
-        Request = r.IsDBNull(9) ? null : BootNames.Parse<BootRequest>(r.GetString(9)),
-        AskedForLastKnownGood = r.GetBoolean(10),
-        CrashId = r.IsDBNull(11) ? null : r.GetInt64(11),
-        Reason = r.GetString(12),
-        EndReason = r.IsDBNull(13) ? null : r.GetString(13),
-    };
 
     /// <summary>Changes boot <paramref name="number"/> inside the caller's transaction, verified before and sealed after.</summary>
     private static int Update(Hive hive, int number, string sql, params (string, object?)[] parameters) =>
         RowCheck.Update(hive.Database, Table, number, sql, parameters);
-
 }

@@ -75,8 +75,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     private BootPlan Decide()
     {
         var select = hive.ReadSelect();
-        var history = BootLog.List(hive).Reverse().ToList();
-        return ClassicRecovery.Decide(history, select, RecoveryOptions.Read(hive, select.Default));
+        return ClassicRecovery.Decide(BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
     }
 
     /// <summary>

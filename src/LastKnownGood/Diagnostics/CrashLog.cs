@@ -57,8 +57,21 @@ public static class CrashLog
     public static CrashRecord? Get(Hive hive, long id) =>
         hive.Database.Query($"{Columns} WHERE id = $id", Read, ("$id", id)) is [{ Value: { } record }] ? record : null;
 
-    /// <summary>The newest crash record that verifies, if the log has any.</summary>
-    public static CrashRecord? Newest(Hive hive) => List(hive).LastOrDefault();
+    /// <summary>The newest crash record that verifies, if the log has any; the damaged rows newer than it go to <paramref name="damaged"/>.</summary>
+    public static CrashRecord? Newest(Hive hive, ICollection<DamagedRow>? damaged = null)
+    {
+        foreach (var row in hive.Database.Stream($"{Columns} ORDER BY id DESC", Read))
+        {
+            if (row.Value is { } crash)
+            {
+                return crash;
+            }
+
+            damaged?.Add(row.Damage!);
+        }
+
+        return null;
+    }
 
     /// <summary>Every crash record that verifies, oldest first.</summary>
     public static IReadOnlyList<CrashRecord> List(Hive hive) => ReadAll(hive).Crashes;
@@ -70,9 +83,21 @@ public static class CrashLog
         return ([.. rows.Select(r => r.Value).OfType<CrashRecord>()], [.. rows.Select(r => r.Damage).OfType<DamagedRow>()]);
     }
 
-    /// <summary>The newest crash record of boot <paramref name="boot"/> that verifies, if it has one.</summary>
-    public static CrashRecord? FindForBoot(Hive hive, int boot) =>
-        hive.Database.Query($"{Columns} WHERE boot = $boot ORDER BY id DESC", Read, ("$boot", boot)).Select(r => r.Value).OfType<CrashRecord>().FirstOrDefault();
+    /// <summary>The crash records of the boots numbered <paramref name="first"/> to <paramref name="last"/>, oldest first: those that verify, and those set aside as damaged.</summary>
+    public static IReadOnlyList<RowRead<CrashRecord>> ReadForBoots(Hive hive, int first, int last) =>
+        hive.Database.Query($"{Columns} WHERE boot BETWEEN $first AND $last ORDER BY id", Read, ("$first", first), ("$last", last));
+
+    /// <summary>The newest crash record of boot <paramref name="boot"/> that verifies, if it has one; its damaged ones go to <paramref name="damaged"/>.</summary>
+    public static CrashRecord? FindForBoot(Hive hive, int boot, ICollection<DamagedRow>? damaged = null)
+    {
+        var rows = ReadForBoots(hive, boot, boot);
+        foreach (var row in rows.Where(r => r.Damage is not null))
+        {
+            damaged?.Add(row.Damage!);
+        }
+
+        return rows.Select(r => r.Value).OfType<CrashRecord>().LastOrDefault();
+    }
 
     private const string Table = "crashes";
 

@@ -141,6 +141,45 @@ internal sealed unsafe class SqliteDatabase : IDisposable
     }
 
     /// <summary>
+    /// The rows of one statement, mapped as they are enumerated: nothing is kept, and a caller that
+    /// stops early reads no further. The statement stays open until the enumeration ends, so the
+    /// caller reads the rows of one snapshot; it must not write on this connection meanwhile.
+    /// </summary>
+    public IEnumerable<T> Stream<T>(string sql, Func<SqliteRow, T> map, params (string Name, object? Value)[] parameters)
+    {
+        var deadline = Deadline();
+        var statement = PrepareOne(sql, deadline);
+        try
+        {
+            Bind(statement, parameters);
+            var row = new SqliteRow(statement);
+            var mapped = false;
+            int status;
+            while ((status = Sqlite.Step(statement)) != Sqlite.Done)
+            {
+                if (status == Sqlite.Row)
+                {
+                    mapped = true;
+                    yield return map(row);
+                }
+                else if (!mapped && Retry(status, deadline))
+                {
+                    // Only before the first row: starting again after one would hand it out twice.
+                    Sqlite.Reset(statement);
+                }
+                else
+                {
+                    Check(status);
+                }
+            }
+        }
+        finally
+        {
+            Sqlite.Finalize(statement);
+        }
+    }
+
+    /// <summary>
     /// Reads a BLOB column of one row into <paramref name="buffer"/> with SQLite's incremental
     /// I/O, which allocates nothing. Returns the bytes read, or -1 when the value is larger than the buffer.
     /// </summary>
@@ -247,6 +286,32 @@ internal sealed unsafe class SqliteDatabase : IDisposable
 
                 next = tail;
             }
+        }
+    }
+
+    /// <summary>Prepares <paramref name="sql"/>, which must be exactly one statement, retrying a busy schema until <paramref name="deadline"/>.</summary>
+    private nint PrepareOne(string sql, long deadline)
+    {
+        var text = Encoding.UTF8.GetBytes(sql.Trim() + '\0');
+        fixed (byte* start = text)
+        {
+            int status;
+            nint statement;
+            byte* tail;
+            do
+            {
+                status = Sqlite.Prepare(Connection, start, -1, out statement, out tail);
+            }
+            while (Retry(status, deadline));
+
+            Check(status);
+            if (statement == 0 || *tail != 0)
+            {
+                Sqlite.Finalize(statement);
+                throw new ArgumentException("Give exactly one statement to stream.", nameof(sql));
+            }
+
+            return statement;
         }
     }
 

@@ -79,12 +79,7 @@ internal static class DemoCommand
 
     private static void Print(CommandContext context, IReadOnlyList<NotMyFaultRow> rows, bool withVerifier, TimeSpan total)
     {
-        if (Console.IsOutputRedirected)
-        {
-            // DESIGN §14: piped output never wraps.
-            context.Console.Profile.Width = PipedWidth;
-        }
-
+        context.NeverWrapWhenPiped();
         var table = new Table().AddColumns("Fault", "Verifier", "Bug check", "Blamed", "Failure bucket", "Confidence", "Other suspects", "Took");
         table.ShowRowSeparators = withVerifier;
         foreach (var row in rows)
@@ -110,8 +105,6 @@ internal static class DemoCommand
             context.Console.MarkupLine("Without the verifier the hang and the deadlock wait out the kernel's 10 s watchdog; the verifier's watchdog check gives a driver 1 s.");
         }
     }
-
-    private const int PipedWidth = 1000;
 
     private static string ConfidenceMarkup(Diagnostics.Confidence confidence) => confidence switch
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
@@ -7,50 +8,139 @@ using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
 
-/// <summary><c>lkg history</c>: the machine's boots as a timeline.</summary>
+/// <summary>
+/// <c>lkg history [--all | --since BOOT|TIME]</c>: the machine's boots as a timeline, oldest first, the
+/// newest 50 unless asked for more. Rows are written as they are read, a page at a time, so neither
+/// time nor memory grows with the part of the history not shown.
+/// </summary>
 internal static class HistoryCommand
 {
+    /// <summary>How many boots <c>lkg history</c> shows without <c>--all</c> or <c>--since</c>.</summary>
+    public const int DefaultCount = 50;
+
     public static Command Create(TimeProvider time)
     {
-        var command = new Command("history", "Show every boot: control set, mode, outcome and stop code.");
-        command.SetHandler(time, (context, _) =>
+        var all = new Option<bool>("--all") { Description = $"Show every boot, not only the newest {DefaultCount}." };
+        var since = new Option<string?>("--since")
         {
-            using var hive = context.ReadHive();
-            var (crashList, damagedCrashes) = CrashLog.ReadAll(hive);
-            var crashes = crashList.ToDictionary(c => c.Id);
-            var (bootList, damagedBoots) = BootLog.ReadAll(hive);
-            var boots = bootList.Select(b => (Boot: b, Crash: b.CrashId is { } id ? crashes.GetValueOrDefault(id) : null)).ToList();
-            var damaged = damagedBoots.Concat(damagedCrashes).ToList();
-            // The JSON stays an array of boots; damaged rows are said on standard error, one line each.
-            foreach (var row in damaged.Where(_ => context.Json))
+            HelpName = "BOOT|TIME",
+            Description = "Show every boot from this one on: a boot number (120), or one that started at or after a date and time in ISO 8601 "
+                + "(2026-07-19, \"2026-07-19 04:09\", 2026-07-19T04:09+02:00), UTC unless it gives an offset, as every time lkg prints.",
+        };
+        var command = new Command("history", $"Show the newest {DefaultCount} boots, oldest first: control set, mode, outcome, stop code and why each was chosen.") { all, since };
+        command.SetHandler(time, (context, result) =>
+        {
+            var from = result.GetValue(since) is { } text ? ParseSince(text) : null;
+            if (from is not null && result.GetValue(all))
             {
-                System.Console.Error.WriteLine($"warning: {row}.");
+                throw new UsageException("Give --all or --since, not both: --since already shows every boot from there on.");
             }
 
-            return context.Report([.. boots.Select(b => BootDocument.From(b.Boot, b.Crash))], CliJson.Default.BootDocumentArray, () =>
+            using var hive = context.ReadHive();
+            var last = BootLog.NewestNumber(hive);
+            var first = from?.Boot ?? (result.GetValue(all) ? 1 : BootLog.FirstOfNewest(hive, DefaultCount));
+            var lines = Read(hive, first, last, from?.Time);
+            if (context.Json)
             {
-                var table = new Table().AddColumns("Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot");
-                foreach (var (boot, crash) in boots)
-                {
-                    table.AddRow(
-                        $"{boot.Number}", $"{boot.Started:HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode), OutcomeMarkup(boot.Outcome),
-                        crash is null ? "" : $"0x{(uint)crash.Code:X} {Markup.Escape(crash.Component ?? "")}", Markup.Escape(boot.Reason));
-                }
+                // The JSON stays an array of boots; damaged rows are said on standard error, one line each.
+                CommandContext.WriteJsonArray(lines.Where(l => l.Boot is not null || Warn(l.Damage!)).Select(l => BootDocument.From(l.Boot!, l.Crash)), CliJson.Default.BootDocument);
+                return ExitCodes.Success;
+            }
 
-                context.Console.Write(table);
-                foreach (var row in damaged)
-                {
-                    context.Console.MarkupLineInterpolated($"[yellow]Damaged: {row}.[/]");
-                }
-            });
+            context.NeverWrapWhenPiped();
+            Write(context.Console, lines, width: Math.Max(4, $"{last}".Length));
+            if (from is null && first > 1)
+            {
+                context.Console.WriteLine($"The newest {DefaultCount} of {last} boots: --all shows every one, --since BOOT or --since TIME those from there on.");
+            }
+
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string OutcomeMarkup(BootOutcome outcome) => outcome switch
+    /// <summary>A boot with its crash record, or a damaged row (of a boot, or of a crash record of the boots read).</summary>
+    private readonly record struct Line(BootRecord? Boot, CrashRecord? Crash, DamagedRow? Damage);
+
+    /// <summary>The boots numbered <paramref name="first"/> to <paramref name="last"/> that started at or after <paramref name="since"/>, a page at a time.</summary>
+    private static IEnumerable<Line> Read(Hive hive, int first, int last, DateTimeOffset? since)
     {
-        BootOutcome.Accepted => "[green]accepted[/]",
-        BootOutcome.Running or BootOutcome.Shutdown => BootNames.Name(outcome),
-        _ => $"[red]{BootNames.Name(outcome)}[/]",
+        foreach (var page in BootLog.ReadPages(hive, first, last, since))
+        {
+            var crashes = CrashLog.ReadForBoots(hive, BootLog.Number(page[0]), BootLog.Number(page[^1]));
+            var byId = crashes.Select(c => c.Value).OfType<CrashRecord>().ToDictionary(c => c.Id);
+            foreach (var row in page)
+            {
+                yield return row.Value is { } boot ? new(boot, boot.CrashId is { } id ? byId.GetValueOrDefault(id) : null, null) : new(null, null, row.Damage);
+            }
+
+            foreach (var damaged in crashes.Select(c => c.Damage).OfType<DamagedRow>())
+            {
+                yield return new(null, null, damaged);
+            }
+        }
+    }
+
+    private static void Write(IAnsiConsole console, IEnumerable<Line> lines, int width)
+    {
+        var any = false;
+        foreach (var line in lines)
+        {
+            if (!any)
+            {
+                console.MarkupLine(Row(width, "Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot"));
+                any = true;
+            }
+
+            if (line.Boot is not { } boot)
+            {
+                console.MarkupLineInterpolated($"[yellow]Damaged: {line.Damage}.[/]");
+                continue;
+            }
+
+            console.MarkupLine(Row(width, $"{boot.Number}", $"{boot.Started:yyyy-MM-dd HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
+                BootNames.Name(boot.Outcome), line.Crash is { } crash ? $"0x{(uint)crash.Code:X} {crash.Component}" : "", boot.Reason, boot.Outcome));
+        }
+
+        if (!any)
+        {
+            console.WriteLine("No boots to show.");
+        }
+    }
+
+    /// <summary>One line of the timeline, as markup: fixed columns, so a row is written before the next is read.</summary>
+    private static string Row(int width, string boot, string started, string controlSet, string mode, string outcome, string stop, string why, BootOutcome? colour = null) =>
+        $"{Cell(boot.PadLeft(width), 0)}  {Cell(started, 19)}  {Cell(controlSet, 13)}  {Cell(mode, 15)}  {Colour(colour, Cell(outcome, 13))}  {Cell(stop, 20)}  {Markup.Escape(why)}".TrimEnd();
+
+    private static string Cell(string text, int width) => Markup.Escape(text.PadRight(width));
+
+    private static string Colour(BootOutcome? outcome, string markup) => outcome switch
+    {
+        null or BootOutcome.Running or BootOutcome.Shutdown => markup,
+        BootOutcome.Accepted => $"[green]{markup}[/]",
+        _ => $"[red]{markup}[/]",
     };
+
+    private static bool Warn(DamagedRow row)
+    {
+        System.Console.Error.WriteLine($"warning: {row}.");
+        return false;
+    }
+
+    /// <summary>
+    /// <c>--since</c>: a boot number, or a date and time in ISO 8601 (a date alone is its midnight),
+    /// UTC unless it gives an offset, since every time lkg prints is UTC.
+    /// </summary>
+    private static (int Boot, DateTimeOffset? Time)? ParseSince(string text)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var boot) && boot > 0)
+        {
+            return (boot, null);
+        }
+
+        return text.Length >= 10 && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? (1, time)
+            : throw new UsageException($"--since takes a boot number (1 or more) or a date and time, such as 120, 2026-07-19 or \"2026-07-19 04:09\", not \"{Quote.Short(text)}\".");
+    }
 }

@@ -20,14 +20,16 @@ internal static class StatusCommand
             using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
-            var (boots, damagedBoots) = BootLog.ReadAll(hive);
-            var damaged = damagedBoots.Concat(CrashLog.ReadAll(hive).Damaged).Concat(hive.ReadControlSets().Damaged).ToList();
-            var running = holder is null ? null : boots.LastOrDefault(b => b.Ended is null);
-            var state = State(holder, running, boots.Count == 0 ? null : boots[^1]);
-            var recovery = LastRecovery(hive, boots);
+            // A bounded read, whatever the length of the history (docs/boot.md, "What a decision and a command read").
+            var damagedRows = new List<DamagedRow>();
+            var latest = BootLog.Newest(hive, damagedRows);
+            var running = holder is not null && latest is { Ended: null } ? latest : null;
+            var state = State(holder, running, latest);
+            var recovery = LastRecovery(hive, damagedRows);
+            var lastCrash = CrashLog.Newest(hive, damagedRows);
+            var damaged = damagedRows.Concat(hive.ReadControlSets().Damaged).Distinct().ToList();
             var recoveries = hive.ListRecoveries();
             var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
-            var latest = boots.Count == 0 ? null : boots[^1];
             var json = new StatusDocument(
                 context.Machine.Root,
                 state,
@@ -35,6 +37,7 @@ internal static class StatusCommand
                 SelectDocument.From(select),
                 latest is null ? null : new StatusBootDocument(latest.Number, BootNames.Name(latest.Mode), latest.ControlSet),
                 recovery,
+                lastCrash is null ? null : new LastCrashDocument(lastCrash.Id, lastCrash.Boot, lastCrash.Time, BootFormat.StopCode(lastCrash.Code), lastCrash.Name, lastCrash.Component),
                 BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
                 [.. recoveries.Select(r => new HiveRestoreDocument(r.Time, r.Reason, r.Lost))],
                 testSigning,
@@ -54,6 +57,12 @@ internal static class StatusCommand
                 }
 
                 context.Console.Write(table);
+                if (lastCrash is not null)
+                {
+                    context.Console.MarkupLineInterpolated(
+                        $"Last crash {lastCrash.Id}: {BootFormat.StopCode(lastCrash.Code)} in {lastCrash.Component ?? "unknown"}, boot {lastCrash.Boot?.ToString() ?? "unknown"}, {lastCrash.Time:u}");
+                }
+
                 if (recovery is not null)
                 {
                     context.Console.Write(new Panel(new Markup(Markup.Escape(recovery.Summary))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
@@ -89,16 +98,16 @@ internal static class StatusCommand
     };
 
     /// <summary>The report of §8 for the newest fallback (a Last Known Good or safe-mode boot): which boots failed before it, and how.</summary>
-    private static RecoveryReport? LastRecovery(Hive hive, IReadOnlyList<BootRecord> boots)
+    private static RecoveryReport? LastRecovery(Hive hive, ICollection<DamagedRow> damaged)
     {
-        if (boots.LastOrDefault(b => b.Mode != BootMode.Normal) is not { } fallback)
+        if (BootLog.NewestFallback(hive, damaged) is not { } fallback)
         {
             return null;
         }
 
-        var failed = ClassicRecovery.FailedBootsSince(boots.Where(b => b.Number < fallback.Number).Reverse()).Reverse()
+        var failed = ClassicRecovery.FailedBootsSince(BootLog.CountedBefore(hive, fallback.Number, damaged)).Reverse()
             .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
-                CrashLog.FindForBoot(hive, b.Number) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
+                CrashLog.FindForBoot(hive, b.Number, damaged) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
             .ToList();
         return new RecoveryReport(fallback.Number, BootNames.Name(fallback.Mode), fallback.ControlSet, fallback.Reason, failed);
     }

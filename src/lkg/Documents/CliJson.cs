@@ -12,6 +12,7 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(InitDocument))]
 [JsonSerializable(typeof(BootRunDocument))]
+[JsonSerializable(typeof(BootDocument))]
 [JsonSerializable(typeof(BootDocument[]))]
 [JsonSerializable(typeof(BootRequestDocument))]
 [JsonSerializable(typeof(ManualCrashDocument))]

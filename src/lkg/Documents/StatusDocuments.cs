@@ -2,7 +2,7 @@ namespace LastKnownGood.Cli.Documents;
 
 /// <summary>
 /// <c>lkg status --json</c> (DESIGN §14): Select, the machine's state, its newest boot and the
-/// report of its last fallback, besides who holds it, hive restores, test mode and damaged rows.
+/// report of its last fallback and its newest crash, besides who holds it, hive restores, test mode and damaged rows.
 /// </summary>
 internal sealed record StatusDocument(
     string Machine,
@@ -11,10 +11,14 @@ internal sealed record StatusDocument(
     SelectDocument Select,
     StatusBootDocument? Boot,
     RecoveryReport? LastRecovery,
+    LastCrashDocument? LastCrash,
     string LastKnownGood,
     IReadOnlyList<HiveRestoreDocument> HiveRestores,
     bool TestSigning,
     IReadOnlyList<DamagedRowDocument> DamagedRows);
+
+/// <summary>The machine's newest crash record: its number, boot, time, stop code as a hex string, name and the component that failed.</summary>
+internal sealed record LastCrashDocument(long Crash, int? Boot, DateTimeOffset Time, string Code, string Name, string? Component);
 
 /// <summary>The process that holds the machine: a boot manager, while it runs.</summary>
 internal sealed record LockHolderDocument(int Pid, DateTimeOffset? Since, string Command);

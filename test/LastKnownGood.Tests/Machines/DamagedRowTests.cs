@@ -130,7 +130,7 @@ public sealed class DamagedRowTests : IDisposable
         using var hive = _machine.OpenHive(TimeProvider.System);
         var select = hive.ReadSelect();
 
-        var plan = ClassicRecovery.Decide(BootLog.List(hive).Reverse().ToList(), select, RecoveryOptions.Read(hive, select.Default));
+        var plan = ClassicRecovery.Decide(BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
 
         Assert.Equal(BootMode.Normal, plan.Mode);
     }
@@ -236,14 +236,16 @@ public sealed class DamagedRowTests : IDisposable
         }
     }
 
-    /// <summary>What status, history and an accepted boot read and write, in process.</summary>
+    /// <summary>What status, history, crashes, the decision and an accepted boot read and write, in process.</summary>
     private static void ReadEverythingAndBackUp(MachineDirectory machine)
     {
         using var hive = machine.OpenHive(TimeProvider.System);
         var select = hive.ReadSelect();
-        var boots = BootLog.ReadAll(hive).Boots;
-        _ = (CrashLog.ReadAll(hive), hive.ReadControlSets(), hive.ListRecoveries(), BootLog.IsLastKnownGoodEnabled(hive));
-        ClassicRecovery.Decide(boots.Reverse().ToList(), select, RecoveryOptions.Read(hive, select.Default));
+        var damaged = new List<DamagedRow>();
+        _ = (BootLog.Newest(hive, damaged), BootLog.NewestFallback(hive, damaged), CrashLog.Newest(hive, damaged), CrashLog.FindForBoot(hive, 1, damaged));
+        _ = (BootLog.ReadPages(hive, 1, BootLog.NewestNumber(hive)).ToList(), CrashLog.ReadForBoots(hive, 1, 2), CrashLog.ReadAll(hive));
+        _ = (hive.ReadControlSets(), hive.ListRecoveries(), BootLog.IsLastKnownGoodEnabled(hive));
+        ClassicRecovery.Decide(BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
         hive.BackupTo(machine.BackupPath);
     }
 

@@ -54,13 +54,13 @@ public sealed class MachineDatabaseTests : IDisposable
     [InlineData(HiveAccess.ReadWrite)]
     public void OpenHive_OfANewerSchema_RefusesNamingBothVersions_AndNeitherChangesNorRestoresIt(HiveAccess access)
     {
-        MachineDatabaseFiles.SetSchema(_machine.HivePath, 5);
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 6);
         var before = MachineDatabaseFiles.HashFiles(_machine.Root);
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 5; it is newer than schema 4, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 6; it is newer than schema 5, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -71,7 +71,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("4", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("5", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         var boot = Assert.Single(BootLog.List(hive));
@@ -92,7 +92,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 4 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 5 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -110,7 +110,7 @@ public sealed class MachineDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void Migration_FromSchema2_GivesEveryTableTheColumnsOfANewDatabase()
+    public void Migration_FromSchema2_GivesEveryTableTheColumnsAndIndexesOfANewDatabase()
     {
         var fresh = _temp.Combine("fresh.db");
         MachineDatabase.Create(fresh).Dispose();
@@ -118,6 +118,8 @@ public sealed class MachineDatabaseTests : IDisposable
         MachineDatabase.Open(_machine.HivePath, migrate: true).Dispose();
 
         Assert.Equal(Columns(fresh), Columns(_machine.HivePath));
+        Assert.Equal(Indexes(fresh), Indexes(_machine.HivePath));
+        Assert.Contains("boots_counted", string.Join('\n', Indexes(fresh)));
     }
 
     [Fact]
@@ -129,6 +131,13 @@ public sealed class MachineDatabaseTests : IDisposable
             Assert.All(part.Migrations, m => Assert.InRange(m.To, MachineSchema.OldestMigrated + 1, MachineSchema.Version));
             Assert.All(part.Migrations, m => Assert.NotEmpty(MachineSchema.Read(m.Script)));
         }
+    }
+
+    /// <summary>Every index, SQLite's own and those the scripts create, with its table and its definition.</summary>
+    private static List<string> Indexes(string path)
+    {
+        using var database = SqliteDatabase.OpenUnchanged(path, readOnly: true);
+        return database.Query("SELECT name || ' ON ' || tbl_name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name", r => r.GetString(0));
     }
 
     private static List<string> Columns(string path)

@@ -19,9 +19,7 @@ public sealed class HiveSchemaTests : IDisposable
         Hive.Create(path, TimeProvider.System).Dispose();
         using (var database = SqliteDatabase.Open(path, create: false))
         {
-            foreach (var statement in (string[])["ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
-                "ALTER TABLE crashes DROP COLUMN row_check", "ALTER TABLE boots DROP COLUMN row_check", "ALTER TABLE control_sets DROP COLUMN row_check",
-                "UPDATE meta SET value = '2' WHERE key = 'schema'",
+            foreach (var statement in (string[])[.. MachineDatabaseFiles.ToSchema2,
                 "INSERT INTO crashes (time, code, parameters, boot, control_set, message, stack, events) VALUES ('2026-07-19T04:09:00.0000000+00:00', 80, '[1,2,3,4]', 1, 1, 'old', 'stack', '[]')"])
             {
                 database.Execute(statement);
@@ -32,6 +30,6 @@ public sealed class HiveSchemaTests : IDisposable
 
         var old = Assert.Single(CrashLog.List(hive));
         Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "old", 0, (PoolEvidence?)null, (string?)null), (old.Code, old.Message, old.Frames.Count, old.Pool, old.Dump));
-        Assert.Equal("4", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("5", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
     }
 }

@@ -52,16 +52,23 @@ public static class MachineDatabaseFiles
         database.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", version));
     }
 
-    /// <summary>Turns a current hive back into schema 2: crash records without frames, pool evidence and dump, rows without checks.</summary>
+    /// <summary>
+    /// What turns a current hive back into schema 2: no indexes on the history, crash records without
+    /// frames, pool evidence and dump, rows without checks.
+    /// </summary>
+    public static readonly string[] ToSchema2 =
+    [
+        "DROP INDEX boots_counted", "DROP INDEX boots_fallbacks", "DROP INDEX crashes_boot",
+        "ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
+        "ALTER TABLE crashes DROP COLUMN row_check", "ALTER TABLE boots DROP COLUMN row_check", "ALTER TABLE control_sets DROP COLUMN row_check",
+        "UPDATE meta SET value = '2' WHERE key = 'schema'",
+    ];
+
+    /// <summary>Turns a current hive back into schema 2 (<see cref="ToSchema2"/>).</summary>
     public static void DowngradeToSchema2(string path)
     {
         using var database = SqliteDatabase.Open(path, create: false);
-        database.Write(() => database.Execute(
-            """
-            ALTER TABLE crashes DROP COLUMN frames; ALTER TABLE crashes DROP COLUMN pool; ALTER TABLE crashes DROP COLUMN dump;
-            ALTER TABLE crashes DROP COLUMN row_check; ALTER TABLE boots DROP COLUMN row_check; ALTER TABLE control_sets DROP COLUMN row_check;
-            UPDATE meta SET value = '2' WHERE key = 'schema';
-            """));
+        database.Write(() => database.Execute(string.Join(";\n", ToSchema2)));
     }
 
     /// <summary>Every file under <paramref name="root"/> by relative path, with the SHA-256 of its bytes.</summary>

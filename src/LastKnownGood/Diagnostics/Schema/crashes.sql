@@ -4,3 +4,5 @@ CREATE TABLE crashes (
     boot INTEGER, control_set INTEGER NOT NULL, component TEXT, exception_type TEXT,
     message TEXT NOT NULL, stack TEXT NOT NULL, events TEXT NOT NULL,
     frames TEXT NOT NULL DEFAULT '[]', pool TEXT, dump TEXT, row_check BLOB);
+-- A boot's crash records, found without reading the others.
+CREATE INDEX crashes_boot ON crashes (boot);

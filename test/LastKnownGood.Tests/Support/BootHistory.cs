@@ -1,0 +1,60 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Tests.Support;
+
+/// <summary>
+/// A long boot history written in process through <see cref="BootLog"/>, as the boot manager
+/// writes it, from a seeded mix: normal, Last Known Good and safe-mode boots; accepted, shut down,
+/// bug checked (with a crash record), failed to start or killed, some asking for Last Known Good.
+/// Acceptance comes and goes in stretches of 100 boots, so some runs of unaccepted boots are long.
+/// </summary>
+public static class BootHistory
+{
+    /// <summary>Boot N starts N minutes after this.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static DateTimeOffset StartOf(int boot) => Start.AddMinutes(boot);
+
+    /// <summary>Appends <paramref name="count"/> boots, calling <paramref name="afterEach"/> after each.</summary>
+    public static void Write(Hive hive, int count, int seed, Action? afterEach = null)
+    {
+        // A throwaway file: without an fsync per commit, thousands of boots take seconds, not minutes.
+        hive.Database.Execute("PRAGMA synchronous = OFF");
+        var random = new Random(seed);
+        for (var i = 0; i < count; i++)
+        {
+            WriteOne(hive, random);
+            afterEach?.Invoke();
+        }
+
+        hive.Database.Execute("PRAGMA synchronous = FULL");
+    }
+
+    private static void WriteOne(Hive hive, Random random)
+    {
+        var number = BootLog.NewestNumber(hive) + 1;
+        var time = StartOf(number);
+        var roll = random.Next(100);
+        var mode = roll < 8 && hive.ReadSelect().LastKnownGood != 0 ? BootMode.LastKnownGood : roll is >= 8 and < 12 ? BootMode.SafeMinimal : BootMode.Normal;
+        var boot = BootLog.Begin(hive, new BootPlan(mode, $"test boot {number}"), time);
+        var accepting = number / 100 % 2 == 0;
+        if (accepting && !boot.IsSafeMode && random.Next(100) < 40)
+        {
+            BootLog.Accept(hive, boot.Number, time);
+        }
+
+        var (outcome, askedForLastKnownGood) = random.Next(10) switch
+        {
+            < 4 => (BootOutcome.Shutdown, false),
+            < 7 => (BootOutcome.Bugcheck, false),
+            7 => (BootOutcome.StartFailure, random.Next(2) == 0),
+            _ => (BootOutcome.Killed, random.Next(4) == 0),
+        };
+        var crash = outcome == BootOutcome.Bugcheck
+            ? new CrashRecord(time, BugCheckCode.PageFaultInNonpagedArea, [1, 2, 3, 4], boot.Number, boot.ControlSet, $"Driver{number % 7}", null, "a test crash", "stack", [])
+            : null;
+        BootLog.End(hive, boot.Number, outcome, $"test end {number}", askedForLastKnownGood, crash, time);
+    }
+}
