@@ -40,12 +40,13 @@ time_to_ready() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# Milliseconds a command takes to run to its end, its output discarded.
+# Milliseconds a command takes to run to its end (to the microsecond), its output discarded.
 wall_ms() {
-  local start
+  local start ns
   start=$(date +%s%N)
   "$@" >/dev/null 2>&1
-  echo $(( ($(date +%s%N) - start) / 1000000 ))
+  ns=$(( $(date +%s%N) - start ))
+  printf '%d.%03d\n' $(( ns / 1000000 )) $(( ns / 1000 % 1000 ))
 }
 
 # "A B" pairs, A then B, RUNS times: prints the median of the per-pair ratios A / B, then the

@@ -29,6 +29,7 @@ internal static partial class Libc
     public const int MapPrivateAnonymousNoReserve = 0x02 | 0x20 | 0x4000;
     public const int AdviseDontNeed = 4;
     public static readonly nint MapFailed = -1;
+    public const int LockShared = 1;
     public const int LockExclusive = 2;
     public const int LockNonBlocking = 4;
     public const int ErrorWouldBlock = 11;
