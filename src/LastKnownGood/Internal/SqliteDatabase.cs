@@ -244,16 +244,8 @@ internal sealed unsafe class SqliteDatabase : IDisposable
             while (*next != 0)
             {
                 var deadline = Deadline();
+                var statement = Prepare(next, deadline, out var tail);
                 int status;
-                nint statement;
-                byte* tail;
-                do
-                {
-                    status = Sqlite.Prepare(Connection, next, -1, out statement, out tail);
-                }
-                while (Retry(status, deadline));
-
-                Check(status);
                 if (statement == 0)
                 {
                     break; // only whitespace or a comment was left
@@ -295,16 +287,7 @@ internal sealed unsafe class SqliteDatabase : IDisposable
         var text = Encoding.UTF8.GetBytes(sql.Trim() + '\0');
         fixed (byte* start = text)
         {
-            int status;
-            nint statement;
-            byte* tail;
-            do
-            {
-                status = Sqlite.Prepare(Connection, start, -1, out statement, out tail);
-            }
-            while (Retry(status, deadline));
-
-            Check(status);
+            var statement = Prepare(start, deadline, out var tail);
             if (statement == 0 || *tail != 0)
             {
                 Sqlite.Finalize(statement);
@@ -313,6 +296,21 @@ internal sealed unsafe class SqliteDatabase : IDisposable
 
             return statement;
         }
+    }
+
+    /// <summary>Prepares the first statement of <paramref name="sql"/>, retrying a busy schema until <paramref name="deadline"/>; 0 when only whitespace or a comment is left.</summary>
+    private nint Prepare(byte* sql, long deadline, out byte* tail)
+    {
+        int status;
+        nint statement;
+        do
+        {
+            status = Sqlite.Prepare(Connection, sql, -1, out statement, out tail);
+        }
+        while (Retry(status, deadline));
+
+        Check(status);
+        return statement;
     }
 
     private static long Deadline() => Stopwatch.GetTimestamp() + (long)(BusyTimeout.TotalSeconds * Stopwatch.Frequency);
