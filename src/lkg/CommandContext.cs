@@ -70,6 +70,9 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// <summary>True while a boot manager holds the machine: <c>CurrentControlSet</c> then means <c>Current</c>.</summary>
     public bool BootRunning => MachineLock.ReadHolder(Machine.LockPath) is not null;
 
+    /// <summary>How much of a streamed array is written out at once: one write per few dozen items, not per item.</summary>
+    private const int FlushBytes = 16 * 1024;
+
     /// <summary>
     /// Writes <paramref name="items"/> as one JSON array through <paramref name="contract"/>, each item as soon as it is
     /// enumerated, so that a long list is never held in memory; the text is what the whole list gives through its array contract.
@@ -83,7 +86,10 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
             foreach (var item in items)
             {
                 JsonSerializer.Serialize(writer, item, contract);
-                writer.Flush();
+                if (writer.BytesPending >= FlushBytes)
+                {
+                    writer.Flush();
+                }
             }
 
             writer.WriteEndArray();

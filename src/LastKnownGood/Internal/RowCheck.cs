@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -89,37 +90,38 @@ internal static class RowCheck
         [.. database.Query($"SELECT * FROM {table}", row => Verify(row, table) is { } problem ? new DamagedRow(table, row.GetInt64(0), problem) : null)
             .OfType<DamagedRow>()];
 
-    /// <summary>The canonical encoding's hash.</summary>
+    /// <summary>The canonical encoding's hash, over the encoding written out whole (one call into the hash, not one a field).</summary>
     public static byte[] Compute(string table, IReadOnlyDictionary<string, object?> columns)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendBytes(hash, 3, Encoding.UTF8.GetBytes(table));
+        var encoding = new ArrayBufferWriter<byte>(512);
+        AppendText(encoding, table);
         foreach (var (name, value) in columns.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            AppendBytes(hash, 3, Encoding.UTF8.GetBytes(name));
+            AppendText(encoding, name);
             switch (value)
             {
                 case null:
-                    hash.AppendData([0]);
+                    encoding.Write([(byte)0]);
                     break;
                 case long integer:
-                    AppendFixed(hash, 1, integer);
+                    AppendFixed(encoding, 1, integer);
                     break;
                 case double real:
-                    AppendFixed(hash, 2, BitConverter.DoubleToInt64Bits(real));
+                    AppendFixed(encoding, 2, BitConverter.DoubleToInt64Bits(real));
                     break;
                 case string text:
-                    AppendBytes(hash, 3, Encoding.UTF8.GetBytes(text));
+                    AppendText(encoding, text);
                     break;
                 case byte[] blob:
-                    AppendBytes(hash, 4, blob);
+                    AppendHeader(encoding, 4, blob.Length);
+                    encoding.Write(blob);
                     break;
                 default:
                     throw new ArgumentException($"SQLite does not store a {value.GetType().Name}.", nameof(columns));
             }
         }
 
-        return hash.GetHashAndReset();
+        return SHA256.HashData(encoding.WrittenSpan);
     }
 
     private static Dictionary<string, object?> Columns(SqliteRow row)
@@ -133,20 +135,27 @@ internal static class RowCheck
         return columns;
     }
 
-    private static void AppendFixed(IncrementalHash hash, byte type, long value)
+    private static void AppendFixed(ArrayBufferWriter<byte> encoding, byte type, long value)
     {
-        Span<byte> bytes = stackalloc byte[9];
+        var bytes = encoding.GetSpan(9);
         bytes[0] = type;
         BinaryPrimitives.WriteInt64LittleEndian(bytes[1..], value);
-        hash.AppendData(bytes);
+        encoding.Advance(9);
     }
 
-    private static void AppendBytes(IncrementalHash hash, byte type, byte[] data)
+    /// <summary>Text as SQLite stores it, UTF-8: type 3, its length, its bytes.</summary>
+    private static void AppendText(ArrayBufferWriter<byte> encoding, string text)
     {
-        Span<byte> header = stackalloc byte[5];
+        var length = Encoding.UTF8.GetByteCount(text);
+        AppendHeader(encoding, 3, length);
+        encoding.Advance(Encoding.UTF8.GetBytes(text, encoding.GetSpan(length)));
+    }
+
+    private static void AppendHeader(ArrayBufferWriter<byte> encoding, byte type, int length)
+    {
+        var header = encoding.GetSpan(5);
         header[0] = type;
-        BinaryPrimitives.WriteInt32LittleEndian(header[1..], data.Length);
-        hash.AppendData(header);
-        hash.AppendData(data);
+        BinaryPrimitives.WriteInt32LittleEndian(header[1..], length);
+        encoding.Advance(5);
     }
 }

@@ -7,11 +7,18 @@ namespace LastKnownGood.Internal;
 /// <summary>The current row of a query: valid only inside the map function <see cref="SqliteDatabase.Query{T}"/> calls.</summary>
 internal sealed unsafe class SqliteRow(nint statement)
 {
+    /// <summary>The statement's column names, read at the first row that asks: every row of a statement has the same.</summary>
+    private string[]? _names;
+
     public int ColumnCount => Sqlite.ColumnCount(statement);
 
     /// <summary>The column's name as the query gives it (its table column's name, unless renamed with AS).</summary>
-    public string ColumnName(int column) => Marshal.PtrToStringUTF8((nint)Sqlite.ColumnName(statement, column))
-        ?? throw new InvalidOperationException($"Column {column} has no name.");
+    public string ColumnName(int column)
+    {
+        _names ??= [.. Enumerable.Range(0, ColumnCount).Select(c => Marshal.PtrToStringUTF8((nint)Sqlite.ColumnName(statement, c))
+            ?? throw new InvalidOperationException($"Column {c} has no name."))];
+        return _names[column];
+    }
 
     public bool IsDBNull(int column) => Sqlite.ColumnType(statement, column) == Sqlite.NullColumn;
 

@@ -47,11 +47,15 @@ internal static class HistoryCommand
                 return ExitCodes.Success;
             }
 
-            context.NeverWrapWhenPiped();
-            Write(context.Console, lines, width: Math.Max(4, $"{last}".Length));
+            // In a pipe, plain lines straight to standard output: the console's markup rendering costs more than reading a row.
+            using var pipe = System.Console.IsOutputRedirected ? new StreamWriter(System.Console.OpenStandardOutput()) : null;
+            Action<string[], string?> write = pipe is not null
+                ? (cells, _) => pipe.WriteLine(string.Join("  ", cells).TrimEnd())
+                : (cells, colour) => context.Console.MarkupLine(Markup(cells, colour));
+            Write(write, lines, width: Math.Max(4, $"{last}".Length));
             if (from is null && first > 1)
             {
-                context.Console.WriteLine($"The newest {DefaultCount} of {last} boots: --all shows every one, --since BOOT or --since TIME those from there on.");
+                write([$"The newest {DefaultCount} of {last} boots: --all shows every one, --since BOOT or --since TIME those from there on."], null);
             }
 
             return ExitCodes.Success;
@@ -81,44 +85,50 @@ internal static class HistoryCommand
         }
     }
 
-    private static void Write(IAnsiConsole console, IEnumerable<Line> lines, int width)
+    /// <summary>Writes the timeline as rows of cells, each row before the next is read; a row's outcome colours it on a terminal.</summary>
+    private static void Write(Action<string[], string?> write, IEnumerable<Line> lines, int width)
     {
         var any = false;
         foreach (var line in lines)
         {
             if (!any)
             {
-                console.MarkupLine(Row(width, "Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot"));
+                write(Row(width, "Boot", "Started", "Control set", "Mode", "Outcome", "Stop", "Why this boot"), null);
                 any = true;
             }
 
             if (line.Boot is not { } boot)
             {
-                console.MarkupLineInterpolated($"[yellow]Damaged: {line.Damage}.[/]");
+                write([$"Damaged: {line.Damage}."], "yellow");
                 continue;
             }
 
-            console.MarkupLine(Row(width, $"{boot.Number}", $"{boot.Started:yyyy-MM-dd HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
-                BootNames.Name(boot.Outcome), line.Crash is { } crash ? $"0x{(uint)crash.Code:X} {crash.Component}" : "", boot.Reason, boot.Outcome));
+            write(Row(width, $"{boot.Number}", $"{boot.Started:yyyy-MM-dd HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
+                BootNames.Name(boot.Outcome), line.Crash is { } crash ? $"0x{(uint)crash.Code:X} {crash.Component}" : "", boot.Reason), Colour(boot.Outcome));
         }
 
         if (!any)
         {
-            console.WriteLine("No boots to show.");
+            write(["No boots to show."], null);
         }
     }
 
-    /// <summary>One line of the timeline, as markup: fixed columns, so a row is written before the next is read.</summary>
-    private static string Row(int width, string boot, string started, string controlSet, string mode, string outcome, string stop, string why, BootOutcome? colour = null) =>
-        $"{Cell(boot.PadLeft(width), 0)}  {Cell(started, 19)}  {Cell(controlSet, 13)}  {Cell(mode, 15)}  {Colour(colour, Cell(outcome, 13))}  {Cell(stop, 20)}  {Markup.Escape(why)}".TrimEnd();
+    /// <summary>One line of the timeline: fixed columns, so a row is written before the next is read.</summary>
+    private static string[] Row(int width, string boot, string started, string controlSet, string mode, string outcome, string stop, string why) =>
+        [boot.PadLeft(width), started.PadRight(19), controlSet.PadRight(13), mode.PadRight(15), outcome.PadRight(13), stop.PadRight(20), why];
 
-    private static string Cell(string text, int width) => Markup.Escape(text.PadRight(width));
-
-    private static string Colour(BootOutcome? outcome, string markup) => outcome switch
+    /// <summary>A row as markup for a terminal, its outcome cell (or its only cell) in <paramref name="colour"/>.</summary>
+    private static string Markup(string[] cells, string? colour)
     {
-        null or BootOutcome.Running or BootOutcome.Shutdown => markup,
-        BootOutcome.Accepted => $"[green]{markup}[/]",
-        _ => $"[red]{markup}[/]",
+        var coloured = cells.Length == 1 ? 0 : 4;
+        return string.Join("  ", cells.Select((cell, i) => colour is not null && i == coloured ? $"[{colour}]{Spectre.Console.Markup.Escape(cell)}[/]" : Spectre.Console.Markup.Escape(cell))).TrimEnd();
+    }
+
+    private static string? Colour(BootOutcome outcome) => outcome switch
+    {
+        BootOutcome.Running or BootOutcome.Shutdown => null,
+        BootOutcome.Accepted => "green",
+        _ => "red",
     };
 
     private static bool Warn(DamagedRow row)
