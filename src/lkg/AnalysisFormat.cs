@@ -66,7 +66,8 @@ internal static class AnalysisFormat
             yield return "  " + e;
         }
 
-        yield return $"DUMP:               {(a.Dump is { } dump ? $"dumps/{dump}" : "none")}";
+        yield return $"DUMP:               {(a.Dump is { } dump ? $"dumps/{dump}"
+            : a.DumpPending ? $"still being written by the boot manager; run lkg analyze {a.Crash} again in a moment to have it" : "none")}";
     }
 
     private static IEnumerable<string> ChangeLines(CrashAnalysis a)

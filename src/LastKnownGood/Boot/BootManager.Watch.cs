@@ -13,7 +13,23 @@ public sealed partial class BootManager
     private async Task<BootRunResult?> WatchAsync(BootRecord boot, int count, CancellationToken end)
     {
         var dumpType = CrashControl.ReadDumpType(hive, boot.ControlSet);
-        using var kernel = KernelProcess.Start(options.Kernel, machine, boot, dumpType);
+        var kernel = KernelProcess.Start(options.Kernel, machine, boot, dumpType);
+        try
+        {
+            return await WatchKernelAsync(boot, kernel, dumpType, count, end);
+        }
+        finally
+        {
+            // A kernel left stopped for its dump is disposed once the dump is recorded.
+            if (!IsDumping(kernel))
+            {
+                kernel.Dispose();
+            }
+        }
+    }
+
+    private async Task<BootRunResult?> WatchKernelAsync(BootRecord boot, KernelProcess kernel, DumpType dumpType, int count, CancellationToken end)
+    {
         // Only for lkg status: a kernel is found by its command line, recorded or not.
         TryWrite(() => BootLog.SetKernel(hive, boot.Number, kernel.Id), $"Boot {boot.Number}'s kernel process id is not recorded.");
         reporter.Starting(boot with { KernelProcessId = kernel.Id });
@@ -22,6 +38,7 @@ public sealed partial class BootManager
         while (true)
         {
             await Task.WhenAny(kernel.Exited, kernel.CrashHandedOver, Task.Delay(options.PollInterval, time, end));
+            RecordWrittenDumps();
             if (kernel.CrashHandedOver is { IsCompleted: true, Result: { } crash })
             {
                 await RecordBugCheckAsync(boot, kernel, crash, dumpType, end);
@@ -151,9 +168,7 @@ public sealed partial class BootManager
     }
 
     /// <summary>
-    /// Sweeps the boot's process group for strays and records how the boot ended, waiting as long
-    /// as the hive refuses the write. Stopped while waiting, the boot stays without an end, its
-    /// kernel gone, and the next boot manager closes it as a leftover.
+    /// Sweeps the boot's process group for strays and records how the boot ended (<see cref="RecordEndAsync"/>).
     /// </summary>
     private async Task CloseAsync(BootRecord boot, KernelProcess kernel, KernelExit? exit, CancellationToken end)
     {
@@ -162,17 +177,30 @@ public sealed partial class BootManager
         var now = time.GetUtcNow();
         exit ??= KernelExit.Classify(kernel.Exited.Result, boot with { KernelProcessId = kernel.Id },
             CrashLog.FindForBoot(hive, boot.Number) is not null, kernel.StandardError, now);
-        if (exit.Crash is { } died && File.Exists(Path.Combine(machine.DumpsPath, KernelDump.ForFatalError(boot.Number))))
+        if (exit.Crash is { } died && File.Exists(Path.Combine(machine.DumpsPath, DumpFile.ForFatalError(boot.Number))))
         {
             // The runtime ended the kernel and wrote its dump on the way out (KernelDump.FatalErrorEnvironment).
-            exit = exit with { Crash = died with { Dump = KernelDump.ForFatalError(boot.Number) } };
+            exit = exit with { Crash = died with { Dump = DumpFile.ForFatalError(boot.Number) } };
         }
+
+        await RecordEndAsync(boot, exit, now, end);
+    }
+
+    /// <summary>
+    /// Records how the boot ended, with its crash record if it has one, in one transaction, waiting
+    /// as long as the hive refuses the write. Stopped while waiting, the boot stays without an end
+    /// (null), its kernel gone, and the next boot manager closes it as a leftover.
+    /// </summary>
+    private async Task<BootRecord?> RecordEndAsync(BootRecord boot, KernelExit exit, DateTimeOffset now, CancellationToken end)
+    {
         BootRecord? ended = null;
         if (await DurablyAsync(() => ended = BootLog.End(hive, boot.Number, exit.Outcome, exit.Reason, exit.AskedForLastKnownGood, exit.Crash, now),
             $"The end of boot {boot.Number} ({BootNames.Name(exit.Outcome)}) waits to be recorded; no new boot starts until it is.", end))
         {
             reporter.Ended(ended!, CrashLog.FindForBoot(hive, boot.Number));
         }
+
+        return ended;
     }
 
     private static readonly TimeSpan StandardErrorTimeout = TimeSpan.FromSeconds(2);

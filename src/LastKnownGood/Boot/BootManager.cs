@@ -18,12 +18,27 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     /// <summary>Set once <c>machine.lock</c> is found deleted or replaced: the run boots nothing more.</summary>
     private bool _lockLost;
 
-    /// <summary>Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the timeout passes; every way out shuts the machine down.</summary>
+    /// <summary>
+    /// Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the
+    /// timeout passes; every way out shuts the machine down, and waits for the dumps still being written.
+    /// </summary>
     public async Task<BootRunResult> RunAsync(CancellationToken stop)
     {
         using var timeout = new CancellationTokenSource(options.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, time);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-        if (!await CloseLeftoverBootAsync(end.Token))
+        try
+        {
+            return await RunAsync(stop, end.Token);
+        }
+        finally
+        {
+            await FinishDumpsAsync(end.Token, sayWhy: true);
+        }
+    }
+
+    private async Task<BootRunResult> RunAsync(CancellationToken stop, CancellationToken end)
+    {
+        if (!await CloseLeftoverBootAsync(end))
         {
             return StoppedOrTimedOut(stop);
         }
@@ -34,21 +49,21 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
         {
             if (LockLost())
             {
-                return await HaltAsync(reason: null, end.Token, stop);
+                return await HaltAsync(reason: null, end, stop);
             }
 
             var plan = safeMode is { } mode ? new BootPlan(mode, "safe mode was asked for") : Decide();
             safeMode = null;
             // No kernel runs on a boot that is not recorded: until the record is written, nothing starts.
             BootRecord? begun = null;
-            if (!await DurablyAsync(() => begun = BootLog.Begin(hive, plan, time.GetUtcNow()), "No kernel starts until the boot is recorded.", end.Token))
+            if (!await DurablyAsync(() => begun = BootLog.Begin(hive, plan, time.GetUtcNow()), "No kernel starts until the boot is recorded.", end))
             {
                 break;
             }
 
             var boot = begun!;
             boots++;
-            var watched = await WatchAsync(boot, boots, end.Token);
+            var watched = await WatchAsync(boot, boots, end);
             if (watched is BootRunResult result)
             {
                 // The watch sees one token for both; only the caller's means a stop.
@@ -63,7 +78,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
             if (boot.IsSafeMode)
             {
                 // Safe mode was the last resort: whatever became of it, no more boots until a person comes.
-                return await HaltAsync($"safe mode boot {boot.Number} ended; repair the machine, then run lkg boot again", end.Token, stop);
+                return await HaltAsync($"safe mode boot {boot.Number} ended; repair the machine, then run lkg boot again", end, stop);
             }
         }
 
@@ -87,6 +102,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     private async Task<bool> CloseLeftoverBootAsync(CancellationToken end)
     {
         KernelProcess.KillLeftovers(machine);
+        KernelDump.DiscardUnfinished(machine);
         if (BootLog.FindRunning(hive) is not { } leftover)
         {
             return true;
@@ -135,6 +151,8 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
             return until == BootUntil.Accepted ? BootRunResult.Halted : BootRunResult.Reached;
         }
 
+        // Nothing watches boots while the machine waits for a person: the dumps are recorded first.
+        await FinishDumpsAsync(end, sayWhy: false);
         try
         {
             await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, time, end);

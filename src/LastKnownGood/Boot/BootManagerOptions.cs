@@ -20,6 +20,16 @@ public sealed record BootManagerOptions
     /// <summary>How long a kernel may take to shut down after SIGTERM before its group is killed.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The program that dumps a bug checked kernel, called as the runtime's <c>createdump</c> is
+    /// (<c>-f FILE --normal|--full PID</c>); null, the default: the <c>createdump</c> of the runtime
+    /// the kernel runs on. <c>lkg boot</c> takes it from <see cref="CreateDumpVariable"/>.
+    /// </summary>
+    public string? CreateDump { get; init; }
+
+    /// <summary>The environment variable that names <see cref="CreateDump"/> for <c>lkg boot</c>.</summary>
+    public const string CreateDumpVariable = "LKG_CREATEDUMP";
+
     /// <summary>The first wait before a write the hive refused (busy, full, read-only) is tried again; each wait doubles, up to <see cref="MaxWriteRetry"/>.</summary>
     public TimeSpan FirstWriteRetry { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -129,6 +129,37 @@ internal sealed class KernelProcess : IDisposable
     }
 
     /// <summary>
+    /// Kills every process of the kernel's group but the kernel (SIGKILL), which stays stopped for
+    /// its dump. The group is stopped, so no member can start another while this runs.
+    /// </summary>
+    public void KillGroupButKernel()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var processId) && processId != Id && GroupOf(processId) == Id)
+            {
+                Libc.Kill(processId, Libc.SignalKill);
+            }
+        }
+    }
+
+    /// <summary>The process group of <paramref name="processId"/>, from /proc; null once it is gone.</summary>
+    private static int? GroupOf(int processId)
+    {
+        try
+        {
+            // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read from its last ')'.
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 4);
+            return int.TryParse(fields[2], out var group) ? group : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Kills every kernel of <paramref name="machine"/> that is still running, with its process
     /// group: kernels a boot manager that died left behind. Their lifeline ends them too; this
     /// does not wait for it. Returns how many there were.

@@ -75,8 +75,17 @@ public sealed partial class Analyzer(Hive hive, MachineDirectory machine)
             Message = crash.Message,
             LastEvents = crash.LastEvents,
             Dump = crash.Dump,
+            DumpPending = crash.Dump is null && crash.Boot is { } boot && IsDumpBeingWritten(boot),
         };
     }
+
+    /// <summary>
+    /// Whether the boot manager is writing boot <paramref name="boot"/>'s dump now: its file in
+    /// writing is there and a boot manager holds the machine (one that died left it unfinished,
+    /// and the next deletes it).
+    /// </summary>
+    private bool IsDumpBeingWritten(int boot) =>
+        File.Exists(Path.Combine(machine.DumpsPath, DumpFile.Writing(boot))) && MachineLock.ReadHolder(machine.LockPath) is not null;
 
     /// <summary>The package the set's <c>Services\&lt;Driver&gt;\ImagePath</c> names: its entry assembly and version.</summary>
     private (string? Image, string? Version) Image(int controlSet, string driver)

@@ -99,14 +99,20 @@ public sealed record CrashAnalysis
     /// <summary>The dump's file name in the machine's <c>dumps/</c>, when one was written.</summary>
     public required string? Dump { get; init; }
 
+    /// <summary>
+    /// No dump is recorded yet because the boot manager is still writing it, beside the next boot
+    /// (DESIGN §9); analyzing the crash again once it is recorded adds it.
+    /// </summary>
+    public bool DumpPending { get; init; }
+
     public bool Equals(CrashAnalysis? other) =>
         other is not null
         && (Crash, Code, Name, Description, Time, Boot, ControlSet, LastKnownGood, ProcessName, ModuleName, ImageName, ImageVersion, SymbolName)
             == (other.Crash, other.Code, other.Name, other.Description, other.Time, other.Boot, other.ControlSet, other.LastKnownGood, other.ProcessName,
                 other.ModuleName, other.ImageName, other.ImageVersion, other.SymbolName)
-        && (StackSource, BlamedFrame, FailureBucketId, FollowupName, Blamed, BlameReason, Confidence, RaisedByVerifier, Verifier, Pool, ExceptionType, Message, Dump)
+        && (StackSource, BlamedFrame, FailureBucketId, FollowupName, Blamed, BlameReason, Confidence, RaisedByVerifier, Verifier, Pool, ExceptionType, Message, Dump, DumpPending)
             == (other.StackSource, other.BlamedFrame, other.FailureBucketId, other.FollowupName, other.Blamed, other.BlameReason, other.Confidence, other.RaisedByVerifier,
-                other.Verifier, other.Pool, other.ExceptionType, other.Message, other.Dump)
+                other.Verifier, other.Pool, other.ExceptionType, other.Message, other.Dump, other.DumpPending)
         && Arguments.SequenceEqual(other.Arguments) && Stack.SequenceEqual(other.Stack) && Suspects.SequenceEqual(other.Suspects)
         && Changes.SequenceEqual(other.Changes) && LastEvents.SequenceEqual(other.LastEvents);
 

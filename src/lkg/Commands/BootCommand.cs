@@ -27,6 +27,7 @@ internal static partial class BootCommand
                 SafeMode = result.GetValue(safeMode) is { } mode ? BootNames.Parse<BootMode>($"safe-{mode}") : null,
                 Until = result.GetValue(until) is { } text ? ParseUntil(text) : null,
                 Timeout = result.GetValue(timeout) is { } duration ? ParseDuration(duration) : null,
+                CreateDump = Environment.GetEnvironmentVariable(BootManagerOptions.CreateDumpVariable) is { Length: > 0 } createDump ? createDump : null,
             };
             context.Machine.RequireExists();
             using var machineLock = MachineLock.Acquire(context.Machine.LockPath, "lkg boot", context.Time);

@@ -18,6 +18,8 @@ public sealed class ChildProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public IReadOnlyList<string> Lines
     {
         get

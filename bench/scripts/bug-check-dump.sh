@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Bug check to the next kernel with `DumpType` mini, before and after a change, in one run
+# (A B A B), with and without a long boot history. Two builds of lkg (Release, `dotnet lkg.dll`,
+# lkg-host.dll beside it), each on machines with the Sensor's bad channel file (Classic policy, no
+# Last Known Good) and `Control\CrashControl\DumpType` = mini: every `lkg boot --until halted` is
+# two bug checks with their dumps, their reboots and a safe-mode boot. One pair of machines has
+# BOOTS boots of history written into its hive before the first run (shut-down boots, sealed as
+# BootLog seals them), the other none. For each bug check: from the crash record's time (the bug
+# check's decision) to the next boot started, and to the next kernel ready; and whether its dump
+# was recorded. Reported as the medians of each build and the median of the per-pair ratios
+# (after / before).
+# Usage: bench/scripts/bug-check-dump.sh BEFORE-REF [PAIRS] [BOOTS]   (PAIRS default 10, BOOTS 10000)
+set -euo pipefail
+before_ref="$1"
+pairs="${2:-10}"
+boots="${3:-10000}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'git -C "$root" worktree remove --force "$work/before-tree" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+git -C "$root" worktree add --detach "$work/before-tree" "$before_ref" >/dev/null 2>&1
+source "$root/bench/scripts/common.sh"
+
+build() { # tree -> prints the lkg.dll of a Release build, the Sensor built beside it
+  for project in src/lkg samples/Drivers/Sensor; do
+    dotnet build "$1/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+  done
+  echo "$1/src/lkg/bin/Release/net10.0/lkg.dll"
+}
+declare -A dll=([before]="$(build "$work/before-tree")" [after]="$(build "$root")")
+declare -A tree=([before]="$work/before-tree" [after]="$root")
+export LKG_KEYS="$work/keys"
+
+# Boots 1..N, each started and shut down a minute apart, with the row check BootLog gives them
+# (Internal/RowCheck.cs: SHA-256 over the table's name and every other column, sorted by name).
+seed_history() { # hive count
+  python3 - "$1" "$2" <<'PY'
+import datetime, hashlib, sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1])
+def field(kind, data): return bytes([kind]) + struct.pack("<i", len(data)) + data
+def check(row):
+    h = hashlib.sha256(field(3, b"boots"))
+    for name in sorted(row):
+        value = row[name]
+        h.update(field(3, name.encode()))
+        if value is None: h.update(b"\0")
+        elif isinstance(value, int): h.update(b"\1" + struct.pack("<q", value))
+        else: h.update(field(3, value.encode()))
+    return h.digest()
+start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.0000000+00:00")
+with db:
+    for n in range(1, int(sys.argv[2]) + 1):
+        t = start + datetime.timedelta(minutes=n)
+        row = dict(number=n, control_set=1, mode="normal", started=iso(t), outcome="shutdown", kernel_pid=None,
+                   ready=iso(t + datetime.timedelta(seconds=1)), accepted=None, ended=iso(t + datetime.timedelta(seconds=30)),
+                   request=None, asked_for_lkg=0, crash=None, reason="the default control set", end_reason="shut down")
+        row["row_check"] = check(row)
+        db.execute(f"INSERT INTO boots ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+PY
+}
+
+machine() { # build history
+  local lkg=(dotnet "${dll[$1]}") source="${tree[$1]}"
+  export LKG_MACHINE="$work/$1-$2"
+  "${lkg[@]}" init --policy classic >/dev/null
+  [[ -d "$LKG_KEYS" ]] || "${lkg[@]}" keys create bench >/dev/null
+  "${lkg[@]}" keys trust bench >/dev/null
+  mkdir -p "$work/$1-$2-Sensor"
+  cp "$source/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/$1-$2-Sensor/"
+  "${lkg[@]}" sign "$work/$1-$2-Sensor" --key bench >/dev/null
+  "${lkg[@]}" driver install "$work/$1-$2-Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
+  "${lkg[@]}" content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
+  "${lkg[@]}" reg set 'SYSTEM\CurrentControlSet\Control\CrashControl' DumpType mini >/dev/null
+  if (( $2 > 0 )); then
+    seed_history "$LKG_MACHINE/system.db" "$2"
+    local seen
+    seen=$("${lkg[@]}" history --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    [[ "$seen" == "$2" ]] || { echo "the seeded history has $seen boots that verify, not $2" >&2; exit 1; }
+  fi
+}
+for history in 0 "$boots"; do
+  machine before "$history"
+  machine after "$history"
+done
+
+# One run of a build: `lkg boot --until halted`; prints "started ready dumped" of its new bug
+# checks: the medians (ms) and how many of them have their dump recorded.
+run() { # build history
+  export LKG_MACHINE="$work/$1-$2"
+  local lkg=(dotnet "${dll[$1]}") seen
+  seen=$("${lkg[@]}" crashes --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+  "${lkg[@]}" boot --until halted >/dev/null
+  python3 - "$seen" <("${lkg[@]}" history --json) <("${lkg[@]}" crashes --json) <<'PY'
+import json, sys, datetime, statistics
+t = lambda s: datetime.datetime.fromisoformat(s).timestamp() * 1000
+boots = {b["number"]: b for b in json.load(open(sys.argv[2]))}
+started, ready, dumped = [], [], 0
+for crash in json.load(open(sys.argv[3]))[int(sys.argv[1]):]:
+    dumped += crash.get("dump") is not None
+    following = boots.get(crash["boot"] + 1)
+    if following:
+        started.append(t(following["started"]) - t(crash["time"]))
+        if following["ready"]:
+            ready.append(t(following["ready"]) - t(crash["time"]))
+print(statistics.median(started), statistics.median(ready) if ready else "nan", dumped)
+PY
+}
+
+for history in 0 "$boots"; do
+  results="$work/results-$history"
+  for _ in $(seq 1 "$pairs"); do
+    echo "$(run before "$history") $(run after "$history")" >> "$results"
+  done
+  python3 - "$results" "$history" <<'PY'
+import sys, statistics as s
+rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
+print(f"DumpType mini, {int(sys.argv[2]):,} boots of history before the first run; dumps recorded: "
+      f"before {sum(r[2] for r in rows):.0f}, after {sum(r[5] for r in rows):.0f} of {2 * len(rows)} bug checks each")
+for name, a, b in (("next boot started", 0, 3), ("next kernel ready", 1, 4)):
+    before, after = [r[a] for r in rows], [r[b] for r in rows]
+    ratio = s.median([r[b] / r[a] for r in rows])
+    print(f"  bug check -> {name}: before median {s.median(before):.1f} ms, after median {s.median(after):.1f} ms, "
+          f"after/before median of {len(rows)} paired ratios {ratio:.3f} (after - before {s.median(after) - s.median(before):+.1f} ms)")
+PY
+done
