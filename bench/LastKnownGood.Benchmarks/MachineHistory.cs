@@ -20,14 +20,18 @@ internal static class MachineHistory
 
     private static readonly char[] Ending = "ABB".ToCharArray();
 
-    public static void Write(Hive hive, int boots)
+    /// <summary>
+    /// Writes <paramref name="boots"/> boots of the cycle above or, with <paramref name="accepted"/>,
+    /// accepted boots alone, shut down (a history that leaves the next decision the default one).
+    /// </summary>
+    public static void Write(Hive hive, int boots, bool accepted = false)
     {
         // Written once, before anything is measured: an fsync per commit would make 10,000 boots take minutes.
         hive.Database.Execute("PRAGMA synchronous = OFF");
         for (var i = 1; i <= boots; i++)
         {
             var left = boots - i;
-            Write(hive, left < Ending.Length ? Ending[^(left + 1)] : Cycle[(i - 1) % Cycle.Length], Start.AddMinutes(i));
+            Write(hive, accepted ? 'A' : left < Ending.Length ? Ending[^(left + 1)] : Cycle[(i - 1) % Cycle.Length], Start.AddMinutes(i));
         }
 
         hive.Database.Execute("PRAGMA synchronous = FULL");

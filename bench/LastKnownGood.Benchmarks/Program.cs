@@ -7,15 +7,15 @@ namespace LastKnownGood.Benchmarks;
 public static class Program
 {
     /// <summary>
-    /// Runs the benchmarks; <c>write-history MACHINE N</c> instead gives an existing machine N boots
-    /// of <see cref="MachineHistory"/>, for the end-to-end scripts.
+    /// Runs the benchmarks; <c>write-history MACHINE N [accepted]</c> instead gives an existing machine
+    /// N boots of <see cref="MachineHistory"/>, for the end-to-end scripts.
     /// </summary>
     public static void Main(string[] args)
     {
-        if (args is ["write-history", var root, var boots])
+        if (args is ["write-history", var root, var boots, .. var shape] && shape is [] or ["accepted"])
         {
             using var hive = new MachineDirectory(root).OpenHive(TimeProvider.System);
-            MachineHistory.Write(hive, int.Parse(boots, CultureInfo.InvariantCulture));
+            MachineHistory.Write(hive, int.Parse(boots, CultureInfo.InvariantCulture), accepted: shape is ["accepted"]);
             return;
         }
 

@@ -4,10 +4,11 @@
 # lkg-host.dll beside it), each on machines with the Sensor's bad channel file (Classic policy, no
 # Last Known Good) and `Control\CrashControl\DumpType` = mini: every `lkg boot --until halted` is
 # two bug checks with their dumps, their reboots and a safe-mode boot. One pair of machines has
-# BOOTS boots of history written into its hive before the first run (shut-down boots, sealed as
-# BootLog seals them), the other none. For each bug check: from the crash record's time (the bug
-# check's decision) to the next boot started, and to the next kernel ready; and whether its dump
-# was recorded. Reported as the medians of each build and the median of the per-pair ratios
+# BOOTS boots of history written into its hive before the first run (accepted and shut down, by
+# the benchmark program's write-history, through BootLog: BEFORE-REF must read the machine
+# database's schema of now), the other none. For each bug check: from the crash record's time
+# (the bug check's decision) to the next boot started, and to the next kernel ready; and whether
+# its dump was recorded. Reported as the medians of each build and the median of the per-pair ratios
 # (after / before).
 # Usage: bench/scripts/bug-check-dump.sh BEFORE-REF [PAIRS] [BOOTS]   (PAIRS default 10, BOOTS 10000)
 set -euo pipefail
@@ -27,37 +28,9 @@ build() { # tree -> prints the lkg.dll of a Release build, the Sensor built besi
   echo "$1/src/lkg/bin/Release/net10.0/lkg.dll"
 }
 declare -A dll=([before]="$(build "$work/before-tree")" [after]="$(build "$root")")
+dotnet build "$root/bench/LastKnownGood.Benchmarks" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 declare -A tree=([before]="$work/before-tree" [after]="$root")
 export LKG_KEYS="$work/keys"
-
-# Boots 1..N, each started and shut down a minute apart, with the row check BootLog gives them
-# (Internal/RowCheck.cs: SHA-256 over the table's name and every other column, sorted by name).
-seed_history() { # hive count
-  python3 - "$1" "$2" <<'PY'
-import datetime, hashlib, sqlite3, struct, sys
-db = sqlite3.connect(sys.argv[1])
-def field(kind, data): return bytes([kind]) + struct.pack("<i", len(data)) + data
-def check(row):
-    h = hashlib.sha256(field(3, b"boots"))
-    for name in sorted(row):
-        value = row[name]
-        h.update(field(3, name.encode()))
-        if value is None: h.update(b"\0")
-        elif isinstance(value, int): h.update(b"\1" + struct.pack("<q", value))
-        else: h.update(field(3, value.encode()))
-    return h.digest()
-start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.0000000+00:00")
-with db:
-    for n in range(1, int(sys.argv[2]) + 1):
-        t = start + datetime.timedelta(minutes=n)
-        row = dict(number=n, control_set=1, mode="normal", started=iso(t), outcome="shutdown", kernel_pid=None,
-                   ready=iso(t + datetime.timedelta(seconds=1)), accepted=None, ended=iso(t + datetime.timedelta(seconds=30)),
-                   request=None, asked_for_lkg=0, crash=None, reason="the default control set", end_reason="shut down")
-        row["row_check"] = check(row)
-        db.execute(f"INSERT INTO boots ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-PY
-}
 
 machine() { # build history
   local lkg=(dotnet "${dll[$1]}") source="${tree[$1]}"
@@ -72,10 +45,7 @@ machine() { # build history
   "${lkg[@]}" content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
   "${lkg[@]}" reg set 'SYSTEM\CurrentControlSet\Control\CrashControl' DumpType mini >/dev/null
   if (( $2 > 0 )); then
-    seed_history "$LKG_MACHINE/system.db" "$2"
-    local seen
-    seen=$("${lkg[@]}" history --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-    [[ "$seen" == "$2" ]] || { echo "the seeded history has $seen boots that verify, not $2" >&2; exit 1; }
+    dotnet "$root/bench/LastKnownGood.Benchmarks/bin/Release/net10.0/LastKnownGood.Benchmarks.dll" write-history "$LKG_MACHINE" "$2" accepted
   fi
 }
 for history in 0 "$boots"; do
