@@ -4,5 +4,15 @@ namespace LastKnownGood.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>BenchmarkDotNet's switcher, or <c>interleaved [pairs] [operations]</c> for <see cref="InterleavedPoolHarness"/>.</summary>
+    public static void Main(string[] args)
+    {
+        if (args is ["interleaved", .. var rest])
+        {
+            InterleavedPoolHarness.Run(rest);
+            return;
+        }
+
+        _ = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
