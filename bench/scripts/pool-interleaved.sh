@@ -4,9 +4,9 @@
 # layout each process gets moves both sides by up to 2x from one process to the next, so one
 # process is not enough. Prints every process's lines, then the median over processes of each
 # median ratio (issue goal at 64 B: at most 2x).
-# Usage: bench/scripts/pool-interleaved.sh [RUNS] [PAIRS] [OPERATIONS]   (default 5 41 100000)
+# Usage: bench/scripts/pool-interleaved.sh [RUNS] [PAIRS] [OPERATIONS]   (default 5 41 20000)
 set -euo pipefail
-runs="${1:-5}"; pairs="${2:-41}"; operations="${3:-100000}"
+runs="${1:-5}"; pairs="${2:-41}"; operations="${3:-20000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/bench/scripts/common.sh"
 
