@@ -8,7 +8,8 @@ public static class Program
 {
     /// <summary>
     /// Runs the benchmarks; <c>write-history MACHINE N [accepted]</c> instead gives an existing machine
-    /// N boots of <see cref="MachineHistory"/>, for the end-to-end scripts.
+    /// N boots of <see cref="MachineHistory"/>, for the end-to-end scripts, and <c>interleaved [pairs]
+    /// [operations]</c> runs <see cref="InterleavedPoolHarness"/>.
     /// </summary>
     public static void Main(string[] args)
     {
@@ -19,6 +20,12 @@ public static class Program
             return;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        if (args is ["interleaved", .. var rest])
+        {
+            InterleavedPoolHarness.Run(rest);
+            return;
+        }
+
+        _ = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
