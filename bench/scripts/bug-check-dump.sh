@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bug check to the next kernel with `DumpType` mini, before and after a change, in one run
-# (A B A B), with and without a long boot history. Two builds of lkg (Release, `dotnet lkg.dll`,
-# lkg-host.dll beside it), each on machines with the Sensor's bad channel file (Classic policy, no
+# (A B A B), with and without a long boot history. Two builds of lkg, each published as it is
+# installed (scripts/publish.sh: the native lkg, lkg-host beside it), each on machines with the Sensor's bad channel file (Classic policy, no
 # Last Known Good) and `Control\CrashControl\DumpType` = mini: every `lkg boot --until halted` is
 # two bug checks with their dumps, their reboots and a safe-mode boot. One pair of machines has
 # BOOTS boots of history written into its hive before the first run (accepted and shut down, by
@@ -21,19 +21,17 @@ trap 'git -C "$root" worktree remove --force "$work/before-tree" >/dev/null 2>&1
 git -C "$root" worktree add --detach "$work/before-tree" "$before_ref" >/dev/null 2>&1
 source "$root/bench/scripts/common.sh"
 
-build() { # tree -> prints the lkg.dll of a Release build, the Sensor built beside it
-  for project in src/lkg samples/Drivers/Sensor; do
-    dotnet build "$1/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
-  done
-  echo "$1/src/lkg/bin/Release/net10.0/lkg.dll"
+build() { # tree name -> prints the published lkg (scripts/publish.sh, as it is installed), the Sensor built in the tree
+  dotnet build "$1/samples/Drivers/Sensor" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+  "$1/scripts/publish.sh" "$work/$2-lkg"
 }
-declare -A dll=([before]="$(build "$work/before-tree")" [after]="$(build "$root")")
+declare -A lkg=([before]="$(build "$work/before-tree" before)" [after]="$(build "$root" after)")
 dotnet build "$root/bench/LastKnownGood.Benchmarks" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 declare -A tree=([before]="$work/before-tree" [after]="$root")
 export LKG_KEYS="$work/keys"
 
 machine() { # build history
-  local lkg=(dotnet "${dll[$1]}") source="${tree[$1]}"
+  local lkg=("${lkg[$1]}") source="${tree[$1]}"
   export LKG_MACHINE="$work/$1-$2"
   "${lkg[@]}" init --policy classic >/dev/null
   [[ -d "$LKG_KEYS" ]] || "${lkg[@]}" keys create bench >/dev/null
@@ -57,7 +55,7 @@ done
 # checks: the medians (ms) and how many of them have their dump recorded.
 run() { # build history
   export LKG_MACHINE="$work/$1-$2"
-  local lkg=(dotnet "${dll[$1]}") seen
+  local lkg=("${lkg[$1]}") seen
   seen=$("${lkg[@]}" crashes --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
   "${lkg[@]}" boot --until halted >/dev/null
   python3 - "$seen" <("${lkg[@]}" history --json) <("${lkg[@]}" crashes --json) <<'PY'
