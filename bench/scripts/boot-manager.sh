@@ -32,7 +32,8 @@ lkg keys trust bench >/dev/null
 lkg reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 3600 --type dword >/dev/null
 install_ten_hellos
 
-# Milliseconds from starting `lkg boot` to the ready time its kernel recorded in the boot's record.
+# Milliseconds from starting `lkg boot` to the ready time its kernel recorded in the boot's record,
+# and to the started time in that record.
 boot_to_ready() {
   local start
   start=$(now_ms)
@@ -40,8 +41,8 @@ boot_to_ready() {
   lkg history --json | python3 -c '
 import json, sys, datetime
 boot = json.load(sys.stdin)[-1]
-ready = datetime.datetime.fromisoformat(boot["ready"]).timestamp() * 1000
-print(int(ready - int(sys.argv[1])))' "$start"
+t = lambda s: datetime.datetime.fromisoformat(s).timestamp() * 1000
+print(int(t(boot["ready"]) - int(sys.argv[1])), int(t(boot["started"]) - int(sys.argv[1])))' "$start"
 }
 
 # The kernel as lkg boot starts it: lkg-host's own executable, beside lkg. One boot of each first,
@@ -49,19 +50,21 @@ print(int(ready - int(sys.argv[1])))' "$start"
 kernel_alone() { time_to_ready "$work/lkg/lkg-host" kernel; }
 kernel_alone >/dev/null
 boot_to_ready >/dev/null
-hello=(); kernel=(); boot=(); extra=()
+hello=(); kernel=(); boot=(); extra=(); started=()
 for _ in $(seq 1 "$runs"); do
   hello+=("$(time_to_ready dotnet "$work/hello/out/hello.dll")")
-  k=$(kernel_alone); b=$(boot_to_ready)
-  kernel+=("$k"); boot+=("$b"); extra+=("$(( b - k ))")
+  k=$(kernel_alone); read -r b s < <(boot_to_ready)
+  kernel+=("$k"); boot+=("$b"); extra+=("$(( b - k ))"); started+=("$s")
 done
 h=$(printf '%s\n' "${hello[@]}" | median)
 k=$(printf '%s\n' "${kernel[@]}" | median)
 b=$(printf '%s\n' "${boot[@]}" | median)
 e=$(printf '%s\n' "${extra[@]}" | median)
+s=$(printf '%s\n' "${started[@]}" | median)
 echo "dotnet hello world to ready (process start): median ${h} ms over $runs runs"
 echo "lkg-host kernel alone, 10 drivers, to ready: median ${k} ms"
 echo "lkg boot, 10 drivers, to kernel ready: median ${b} ms; paired, lkg boot - kernel alone: median ${e} ms over $runs pairs (goal <= 20 ms)"
+echo "  from starting lkg boot to the started time in the boot's record: median ${s} ms"
 
 # Machine 2: the Sensor with the bad channel file, Classic, no Last Known Good yet: two boots bug
 # check, the third is safe mode, and the run halts; each run adds two bug checks and their reboots.

@@ -71,7 +71,7 @@ to_ready() {
   coproc COUNTED { callgrind "$@" 2>/dev/null; }
   pid=$COUNTED_PID
   while read -r line <&"${COUNTED[0]}"; do [[ "$line" == ready ]] && break; done
-  callgrind_control -d "$pid" >/dev/null
+  callgrind_control -d "$pid" >/dev/null 2>&1
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   sed -n 's/^summary: //p' "$work/callgrind.out.1"
