@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The boot manager's cost, against baselines measured in the same run on the same machine:
-#  1. `lkg boot` to kernel ready, against `lkg kernel` started alone (10 signed drivers);
+# The boot manager's cost, against baselines measured in the same run on the same machine, with the
+# published build (scripts/publish.sh: the native lkg and, beside it, the ReadyToRun lkg-host):
+#  1. `lkg boot` to kernel ready, against `lkg-host kernel` started alone (10 signed drivers), in
+#     pairs (kernel alone, then lkg boot), and the median of the per-pair differences (issue goal:
+#     at most the kernel alone + 20 ms);
 #  2. bug check to the next kernel started: the Sensor's bad channel file crashes boot after
 #     boot (Classic policy), and the boot manager's reaction is timed from the crash record to
 #     the next boot's start, and to the next kernel's ready; a dotnet hello world gives the
@@ -11,11 +14,11 @@ runs="${1:-10}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-for project in src/lkg samples/Drivers/Hello samples/Drivers/Sensor; do
+published=$("$root/scripts/publish.sh" "$work/lkg")
+for project in samples/Drivers/Hello samples/Drivers/Sensor; do
   dotnet build "$root/$project" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 done
-lkg_dll="$root/src/lkg/bin/Release/net10.0/lkg.dll"
-lkg() { dotnet "$lkg_dll" "$@"; }
+lkg() { "$published" "$@"; }
 export LKG_KEYS="$work/keys"
 lkg keys create bench >/dev/null
 
@@ -29,7 +32,8 @@ lkg keys trust bench >/dev/null
 lkg reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 3600 --type dword >/dev/null
 install_ten_hellos
 
-# Milliseconds from starting `lkg boot` to the ready time its kernel recorded in the boot's record.
+# Milliseconds from starting `lkg boot` to the ready time its kernel recorded in the boot's record,
+# and to the started time in that record.
 boot_to_ready() {
   local start
   start=$(now_ms)
@@ -37,22 +41,30 @@ boot_to_ready() {
   lkg history --json | python3 -c '
 import json, sys, datetime
 boot = json.load(sys.stdin)[-1]
-ready = datetime.datetime.fromisoformat(boot["ready"]).timestamp() * 1000
-print(int(ready - int(sys.argv[1])))' "$start"
+t = lambda s: datetime.datetime.fromisoformat(s).timestamp() * 1000
+print(int(t(boot["ready"]) - int(sys.argv[1])), int(t(boot["started"]) - int(sys.argv[1])))' "$start"
 }
 
-hello=(); kernel=(); boot=()
+# The kernel as lkg boot starts it: lkg-host's own executable, beside lkg. One boot of each first,
+# unmeasured: the kernel's start-up profile (multicore JIT) is recorded by a boot for the next.
+kernel_alone() { time_to_ready "$work/lkg/lkg-host" kernel; }
+kernel_alone >/dev/null
+boot_to_ready >/dev/null
+hello=(); kernel=(); boot=(); extra=(); started=()
 for _ in $(seq 1 "$runs"); do
   hello+=("$(time_to_ready dotnet "$work/hello/out/hello.dll")")
-  kernel+=("$(time_to_ready dotnet "${lkg_dll%/*}/lkg-host.dll" kernel)")
-  boot+=("$(boot_to_ready)")
+  k=$(kernel_alone); read -r b s < <(boot_to_ready)
+  kernel+=("$k"); boot+=("$b"); extra+=("$(( b - k ))"); started+=("$s")
 done
 h=$(printf '%s\n' "${hello[@]}" | median)
 k=$(printf '%s\n' "${kernel[@]}" | median)
 b=$(printf '%s\n' "${boot[@]}" | median)
+e=$(printf '%s\n' "${extra[@]}" | median)
+s=$(printf '%s\n' "${started[@]}" | median)
 echo "dotnet hello world to ready (process start): median ${h} ms over $runs runs"
 echo "lkg-host kernel alone, 10 drivers, to ready: median ${k} ms"
-awk -v b="$b" -v k="$k" 'BEGIN { printf "lkg boot, 10 drivers, to kernel ready: median %d ms, %.2fx the kernel alone (+%d ms)\n", b, b / k, b - k }'
+echo "lkg boot, 10 drivers, to kernel ready: median ${b} ms; paired, lkg boot - kernel alone: median ${e} ms over $runs pairs (goal <= 20 ms)"
+echo "  from starting lkg boot to the started time in the boot's record: median ${s} ms"
 
 # Machine 2: the Sensor with the bad channel file, Classic, no Last Known Good yet: two boots bug
 # check, the third is safe mode, and the run halts; each run adds two bug checks and their reboots.

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace LastKnownGood.Drivers;
 
 /// <summary>
@@ -59,7 +57,7 @@ public static class CodeIntegrity
                 $"The package {packageDirectory} was changed after it was signed: its files hash to {digest[..12]}…, not the signed {Short(signature.Digest)} (a file was added, removed or edited); restore the signed files or sign it again.");
         }
 
-        if (!TryVerifySignature(signature, digest, out error))
+        if (!TryVerifySignature(signature, digest, policy, out error))
         {
             return CodeIntegrityResult.Refused($"The signature of the package {packageDirectory} is not valid: {error}; sign it again with lkg sign.");
         }
@@ -85,12 +83,12 @@ public static class CodeIntegrity
                 manifest, digest, signature.Key, TestSigned: true);
     }
 
-    private static bool TryVerifySignature(PackageSignature signature, string digest, out string error)
+    private static bool TryVerifySignature(PackageSignature signature, string digest, CodeIntegrityPolicy policy, out string error)
     {
-        byte[] publicKey, signatureBytes;
+        byte[] signatureBytes;
         try
         {
-            publicKey = Convert.FromBase64String(signature.PublicKey);
+            _ = Convert.FromBase64String(signature.PublicKey);
             signatureBytes = Convert.FromBase64String(signature.Signature);
         }
         catch (FormatException)
@@ -99,17 +97,14 @@ public static class CodeIntegrity
             return false;
         }
 
-        if (!SigningKey.TryImportPublicKey(publicKey, out var key, out error))
+        if (!policy.TryVerify(signature.PublicKey, Convert.FromHexString(digest), signatureBytes, out var valid, out error))
         {
             return false;
         }
 
-        using (key)
+        if (valid)
         {
-            if (key.VerifyData(Convert.FromHexString(digest), signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            {
-                return true;
-            }
+            return true;
         }
 
         error = $"it was not made by the key \"{signature.Key}\" it names, over the digest it names";

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Drivers;
@@ -8,6 +9,8 @@ namespace LastKnownGood.Drivers;
 /// (<c>Control\CI\Keys</c>: BINARY values, named by key name, holding DER SubjectPublicKeyInfo)
 /// and <c>TestSigning</c> (DWORD; exactly 1 turns it on). Trust is by the public key's bytes;
 /// a value that is not BINARY is ignored. A policy is immutable, like the set it was read from.
+/// It keeps each signer's public key once imported, so a boot whose packages share a signer
+/// parses and checks that key once; every package's signature is still verified.
 /// </summary>
 public sealed class CodeIntegrityPolicy
 {
@@ -18,6 +21,9 @@ public sealed class CodeIntegrityPolicy
     public const string TestSigningValue = "TestSigning";
 
     private readonly Dictionary<string, string> _namesByKey;
+
+    /// <summary>Imported public keys by their base64 SubjectPublicKeyInfo; also the lock of every verification with them.</summary>
+    private readonly Dictionary<string, ECDsa> _importedKeys = new(StringComparer.Ordinal);
 
     /// <summary>A policy from trusted keys (name, DER SubjectPublicKeyInfo) and the TestSigning switch.</summary>
     public CodeIntegrityPolicy(IEnumerable<KeyValuePair<string, byte[]>> trustedKeys, bool testSigning)
@@ -44,9 +50,20 @@ public sealed class CodeIntegrityPolicy
     /// either may be null (absent). A key node holds only its subkeys' hashes, which is why
     /// <c>Keys</c> is passed separately; <see cref="Read"/> opens both.
     /// </summary>
-    public static CodeIntegrityPolicy From(KeyNode? ci, KeyNode? keys) => new(
-        keys?.Values.Where(v => v.Value.Kind == RegistryValueKind.Binary).Select(v => KeyValuePair.Create(v.Name, v.Value.Data.ToArray())) ?? [],
-        ci is not null && ci.TryGetValue(TestSigningValue, out var testSigning) && testSigning.Kind == RegistryValueKind.Dword && testSigning.AsDword() == 1);
+    public static CodeIntegrityPolicy From(KeyNode? ci, KeyNode? keys)
+    {
+        // A loop, not LINQ: every boot reads the policy, and LINQ's generic code over these types is compiled at run time.
+        var trusted = new List<KeyValuePair<string, byte[]>>();
+        foreach (var value in keys?.Values ?? [])
+        {
+            if (value.Value.Kind == RegistryValueKind.Binary)
+            {
+                trusted.Add(new(value.Name, value.Value.Data.ToArray()));
+            }
+        }
+
+        return new(trusted, ci is not null && ci.TryGetValue(TestSigningValue, out var testSigning) && testSigning.Kind == RegistryValueKind.Dword && testSigning.AsDword() == 1);
+    }
 
     /// <summary>The policy of control set <paramref name="controlSet"/>; <see cref="Empty"/> for 0 (a hive with no set yet).</summary>
     public static CodeIntegrityPolicy Read(Hive hive, int controlSet) => controlSet == 0
@@ -56,4 +73,31 @@ public sealed class CodeIntegrityPolicy
     /// <summary>True, with the name it is trusted under, when <paramref name="subjectPublicKeyInfo"/> is one of the trusted keys.</summary>
     public bool TryFindTrustedKey(ReadOnlySpan<byte> subjectPublicKeyInfo, [NotNullWhen(true)] out string? name) =>
         _namesByKey.TryGetValue(Convert.ToBase64String(subjectPublicKeyInfo), out name);
+
+    /// <summary>
+    /// Verifies an ECDSA P-256 signature (IEEE P1363) over SHA-256 of <paramref name="data"/> with
+    /// the public key <paramref name="subjectPublicKeyInfo"/> (base64 DER SubjectPublicKeyInfo);
+    /// false with the reason when the key is not a P-256 SubjectPublicKeyInfo. The key is imported
+    /// the first time this policy sees it; a key that fails to import is not kept.
+    /// </summary>
+    internal bool TryVerify(string subjectPublicKeyInfo, byte[] data, byte[] signature, out bool valid, out string error)
+    {
+        lock (_importedKeys)
+        {
+            if (!_importedKeys.TryGetValue(subjectPublicKeyInfo, out var key))
+            {
+                if (!SigningKey.TryImportPublicKey(Convert.FromBase64String(subjectPublicKeyInfo), out key, out error))
+                {
+                    valid = false;
+                    return false;
+                }
+
+                _importedKeys.Add(subjectPublicKeyInfo, key);
+            }
+
+            valid = key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            error = "";
+            return true;
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using System.Text.Json;
 using LastKnownGood.Internal;
 using LastKnownGood.Registry;
 
@@ -18,6 +17,9 @@ public sealed record DriverManifest(string Name, Version Version, string Assembl
 
     /// <summary>Larger files are refused unread: a manifest is a few lines.</summary>
     private const int MaxFileSize = 64 * 1024;
+
+    /// <summary>The fields, in the order a problem with one is reported.</summary>
+    private static readonly string[] Fields = ["name", "version", "assembly", "type"];
 
     /// <summary>Loads and checks <c>driver.json</c>; the error names the file and the field.</summary>
     public static DriverManifest Load(string packageDirectory) =>
@@ -54,69 +56,66 @@ public sealed record DriverManifest(string Name, Version Version, string Assembl
             return Fail($"{path} cannot be read ({e.Message.TrimEnd('.')}); check its permissions.", out error);
         }
 
-        try
+        // Editors on Windows write a byte order mark, which JSON parsers may skip (RFC 8259 §8.1).
+        var bom = json.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        if (!JsonFields.TryRead(json.AsSpan(bom), Fields, out var fields, out var line))
         {
-            // Editors on Windows write a byte order mark, which JSON parsers may skip (RFC 8259 §8.1).
-            var bom = json.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
-            using var document = JsonDocument.Parse(json.AsMemory(bom));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return Fail($"{path} is not a JSON object; write {{\"name\": ..., \"version\": ..., \"assembly\": ..., \"type\": ...}}.", out error);
-            }
-
-            var root = document.RootElement;
-            if (!TryString(root, path, "name", out var name, out error)
-                || !TryString(root, path, "version", out var versionText, out error)
-                || !TryString(root, path, "assembly", out var assembly, out error)
-                || !TryString(root, path, "type", out var type, out error))
-            {
-                return false;
-            }
-
-            if (!RegistryNames.TryValidateKeyName(name, out var nameError))
-            {
-                return Fail($"{path}: \"name\" cannot name a Services key: {nameError}", out error);
-            }
-
-            if (!Version.TryParse(versionText, out var version))
-            {
-                return Fail($"{path}: \"version\" is \"{versionText}\", which is not a version; write it as 1.2.0.", out error);
-            }
-
-            if (!IsPackagePath(assembly))
-            {
-                return Fail($"{path}: \"assembly\" is \"{assembly}\"; give a path inside the package with '/' separators, such as Sensor.dll.", out error);
-            }
-
-            if (!File.Exists(System.IO.Path.Combine(packageDirectory, assembly)))
-            {
-                return Fail($"{path}: \"assembly\" names {assembly}, which is not in the package; copy it there or correct the name.", out error);
-            }
-
-            if (type.Any(char.IsWhiteSpace) || type.StartsWith('.') || type.EndsWith('.'))
-            {
-                return Fail($"{path}: \"type\" is \"{type}\"; give the full name of the type that implements IDriver, such as Sensor.SensorDriver.", out error);
-            }
-
-            manifest = new DriverManifest(name, version, assembly, type);
-            error = "";
-            return true;
+            return Fail($"{path} is not valid JSON (line {line}); fix the syntax.", out error);
         }
-        catch (JsonException e)
+
+        if (!fields.IsObject)
         {
-            return Fail($"{path} is not valid JSON (line {e.LineNumber + 1}); fix the syntax.", out error);
+            return Fail($"{path} is not a JSON object; write {{\"name\": ..., \"version\": ..., \"assembly\": ..., \"type\": ...}}.", out error);
         }
+
+        if (!TryString(fields, 0, path, out var name, out error)
+            || !TryString(fields, 1, path, out var versionText, out error)
+            || !TryString(fields, 2, path, out var assembly, out error)
+            || !TryString(fields, 3, path, out var type, out error))
+        {
+            return false;
+        }
+
+        if (!RegistryNames.TryValidateKeyName(name, out var nameError))
+        {
+            return Fail($"{path}: \"name\" cannot name a Services key: {nameError}", out error);
+        }
+
+        if (!Version.TryParse(versionText, out var version))
+        {
+            return Fail($"{path}: \"version\" is \"{versionText}\", which is not a version; write it as 1.2.0.", out error);
+        }
+
+        if (!IsPackagePath(assembly))
+        {
+            return Fail($"{path}: \"assembly\" is \"{assembly}\"; give a path inside the package with '/' separators, such as Sensor.dll.", out error);
+        }
+
+        if (!File.Exists(System.IO.Path.Combine(packageDirectory, assembly)))
+        {
+            return Fail($"{path}: \"assembly\" names {assembly}, which is not in the package; copy it there or correct the name.", out error);
+        }
+
+        if (Characters.Any(type, char.IsWhiteSpace) || type.StartsWith('.') || type.EndsWith('.'))
+        {
+            return Fail($"{path}: \"type\" is \"{type}\"; give the full name of the type that implements IDriver, such as Sensor.SensorDriver.", out error);
+        }
+
+        manifest = new DriverManifest(name, version, assembly, type);
+        error = "";
+        return true;
     }
 
-    private static bool TryString(JsonElement root, string path, string field, out string text, out string error)
+    private static bool TryString(JsonFields fields, int index, string path, out string text, out string error)
     {
         text = "";
-        if (!root.TryGetProperty(field, out var element))
+        var field = Fields[index];
+        if (!fields.Has(index))
         {
             return Fail($"{path}: \"{field}\" is missing; driver.json needs name, version, assembly and type.", out error);
         }
 
-        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 } value)
+        if (fields.String(index) is not { Length: > 0 } value)
         {
             return Fail($"{path}: \"{field}\" must be a non-empty string.", out error);
         }
@@ -128,7 +127,7 @@ public sealed record DriverManifest(string Name, Version Version, string Assembl
 
     /// <summary>A relative path that stays inside the package: no root, no empty, '.' or '..' segment, no backslash.</summary>
     private static bool IsPackagePath(string path) =>
-        !path.Contains('\\') && !path.Any(char.IsControl)
+        !path.Contains('\\') && !Characters.Any(path, char.IsControl)
         && path.Split('/').All(segment => segment.Length > 0 && segment != "." && segment != "..");
 
     private static bool Fail(string message, out string error)

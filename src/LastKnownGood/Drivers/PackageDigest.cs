@@ -81,7 +81,7 @@ public static class PackageDigest
     }
 
     /// <summary>True for a string that can be a digest: exactly <see cref="HexLength"/> lowercase hex digits.</summary>
-    public static bool IsDigest(string text) => text.Length == HexLength && text.All(char.IsAsciiHexDigitLower);
+    public static bool IsDigest(string text) => text.Length == HexLength && !Characters.Any(text, c => !char.IsAsciiHexDigitLower(c));
 
     /// <summary>The package's files that the digest covers, as '/' separated relative paths in ordinal order.</summary>
     internal static bool TryListFiles(string packageDirectory, out List<string> files, out string error)
@@ -103,7 +103,7 @@ public static class PackageDigest
                     relative = relative.Replace(Path.DirectorySeparatorChar, '/');
                 }
 
-                if (relative.Any(char.IsControl) || relative.Contains('\\'))
+                if (Characters.Any(relative, char.IsControl) || relative.Contains('\\'))
                 {
                     return Fail($"The package {packageDirectory} holds a file whose path has a control character or a backslash; rename it.", out error);
                 }

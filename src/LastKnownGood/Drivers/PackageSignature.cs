@@ -21,8 +21,8 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
     /// <summary>Larger files are refused unread: a signature file is a few hundred bytes.</summary>
     private const int MaxFileSize = 64 * 1024;
 
-    /// <summary>Base64's '+' stays unescaped, so the file shows what it holds; it is never embedded in HTML.</summary>
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The fields, in the order a missing one is reported.</summary>
+    private static readonly string[] Fields = ["key", "publicKey", "algorithm", "digest", "signature"];
 
     /// <summary>Reads <c>signature.json</c>; false with one sentence when it is missing or malformed. Never throws for bad input.</summary>
     public static bool TryRead(string packageDirectory, [NotNullWhen(true)] out PackageSignature? signature, out string error)
@@ -47,28 +47,27 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
                 return Fail($"{path} is {info.Length:N0} bytes, over the limit of {MaxFileSize:N0}; sign the package again.", out error);
             }
 
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (!JsonFields.TryRead(File.ReadAllBytes(path), Fields, out var fields, out var line))
+            {
+                return Fail($"{path} is not valid JSON (line {line}); sign the package again.", out error);
+            }
+
+            if (!fields.IsObject)
             {
                 return Fail($"{path} is not a JSON object; sign the package again.", out error);
             }
 
-            string? Field(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-            var fields = new[] { "key", "publicKey", "algorithm", "digest", "signature" };
-            if (fields.FirstOrDefault(f => string.IsNullOrEmpty(Field(f))) is { } missing)
+            for (var i = 0; i < Fields.Length; i++)
             {
-                return Fail($"{path}: \"{missing}\" is missing or not a string; sign the package again.", out error);
+                if (string.IsNullOrEmpty(fields.String(i)))
+                {
+                    return Fail($"{path}: \"{Fields[i]}\" is missing or not a string; sign the package again.", out error);
+                }
             }
 
-            signature = new(Field("key")!, Field("publicKey")!, Field("algorithm")!, Field("digest")!, Field("signature")!);
+            signature = new(fields.String(0)!, fields.String(1)!, fields.String(2)!, fields.String(3)!, fields.String(4)!);
             error = "";
             return true;
-        }
-        catch (JsonException e)
-        {
-            return Fail($"{path} is not valid JSON (line {e.LineNumber + 1}); sign the package again.", out error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -88,7 +87,10 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
             {
-                using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+                // Base64's '+' stays unescaped, so the file shows what it holds; it is never embedded in HTML.
+                // Made here, not in a static field, so that reading a signature never loads System.Text.Json.
+                var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+                using (var writer = new Utf8JsonWriter(stream, options))
                 {
                     writer.WriteStartObject();
                     writer.WriteString("key", Key);

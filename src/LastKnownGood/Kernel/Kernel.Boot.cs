@@ -12,8 +12,12 @@ public sealed partial class Kernel
     private CodeIntegrityPolicy? _codeIntegrity;
     private int _lastDriverId;
 
-    /// <summary>Every driver id handed out this boot, loaded or not, for naming pool owners in a crash record.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _driverNames = new();
+    /// <summary>
+    /// The name of every driver id handed out this boot (id N at N - 1), loaded or not, for naming
+    /// pool owners in a crash record. Replaced, never changed, by the boot's thread, so a bug check
+    /// on any thread reads it without a lock.
+    /// </summary>
+    private volatile string[] _driverNames = [];
 
     /// <summary>Opens the hive, plans the load order, and starts every kernel-mode driver in it.</summary>
     private int Boot()
@@ -124,7 +128,7 @@ public sealed partial class Kernel
 
         // Never reused: a driver whose DriverEntry failed may still own blocks, and may be under special pool.
         var loaded = new LoadedDriver(++_lastDriverId, entry, instance, manifest.Version.ToString()) { Verifier = VerifierFlagsOf(entry.Name) };
-        _driverNames[loaded.Id] = loaded.Name;
+        _driverNames = [.. _driverNames, loaded.Name];
         ApplyVerifier(loaded);
         var result = Call(loaded, CallSite.DriverEntry, () => instance.DriverEntry(new DriverContext(this, loaded)));
         if (!result.IsSuccess)

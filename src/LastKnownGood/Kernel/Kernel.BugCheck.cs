@@ -99,7 +99,7 @@ public sealed partial class Kernel
     private static string? Tag(uint? tag) => tag is { } t ? PoolTag.Format(t) : null;
 
     private string? OwnerName(int? owner) => owner is not { } id ? null
-        : _driverNames.TryGetValue(id, out var name) ? name : $"owner {id}";
+        : _driverNames is var names && id >= 1 && id <= names.Length ? names[id - 1] : $"owner {id}";
 
     /// <summary>Once a bug check has begun, every other thread that reaches the kernel stops here for good.</summary>
     private void WaitIfStopping(bool enter = false)

@@ -2,7 +2,11 @@ namespace LastKnownGood.Kernel;
 
 public sealed partial class Kernel
 {
-    private readonly Dictionary<int, (LoadedDriver Driver, CallSite Site, long Started)> _activeCalls = [];
+    /// <summary>
+    /// The driver call each thread is in, by managed thread id. The values are objects, not tuples:
+    /// ReadyToRun has no code for a dictionary of tuples, which every boot compiled at run time.
+    /// </summary>
+    private readonly Dictionary<int, ActiveCall> _activeCalls = [];
     private static readonly TimeSpan WatchdogInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Set to stop the watchdog. Never disposed: its thread may still be waiting on it.</summary>
@@ -18,7 +22,7 @@ public sealed partial class Kernel
         var thread = Environment.CurrentManagedThreadId;
         lock (_activeCalls)
         {
-            _activeCalls[thread] = (driver, site, _time.GetTimestamp());
+            _activeCalls[thread] = new ActiveCall(driver, site, _time.GetTimestamp());
         }
 
         try
@@ -110,4 +114,6 @@ public sealed partial class Kernel
         CheckProtectedStructures();
         SweepUnobservedTasks();
     }
+
+    private sealed record ActiveCall(LoadedDriver Driver, CallSite Site, long Started);
 }

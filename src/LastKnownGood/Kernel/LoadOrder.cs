@@ -88,13 +88,39 @@ public sealed class LoadOrder(IReadOnlyList<string> groupOrder, IReadOnlyDiction
             return (groupOrder.Count + 1L, 0);
         }
 
-        var index = groupOrder.Select((g, i) => (g, i)).FirstOrDefault(p => RegistryNames.Comparer.Equals(p.g, entry.Group), (null!, -1)).Item2;
-        var group = index >= 0 ? index : groupOrder.Count;
+        // Loops, not LINQ: LINQ over tuples and uint is compiled at run time, at every boot.
+        var group = IndexOf(groupOrder, entry.Group) is var index and >= 0 ? index : groupOrder.Count;
         var listed = groupTags.TryGetValue(entry.Group, out var tags) ? tags : [];
         var tag = entry.Tag is not { } t ? long.MaxValue
-            : listed.Contains(t) ? listed.ToList().IndexOf(t)
+            : IndexOf(listed, t) is var position and >= 0 ? position
             : listed.Count + (long)t;
         return (group, tag);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> groups, string group)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (RegistryNames.Comparer.Equals(groups[i], group))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOf(IReadOnlyList<uint> tags, uint tag)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (tags[i] == tag)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void PlanAuto(IReadOnlyList<ServiceEntry> entries, List<ServiceEntry> order, List<(ServiceEntry, string)> cannotStart)
