@@ -31,6 +31,7 @@ internal static partial class BootCommand
             };
             context.Machine.RequireExists();
             using var machineLock = MachineLock.Acquire(context.Machine.LockPath, "lkg boot", context.Time);
+            context.Held = machineLock;
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
