@@ -109,8 +109,8 @@ internal static class HealthProbe
             RedirectStandardError = true,
         })!;
         process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(deadline);
-        var error = process.StandardError.ReadToEndAsync(deadline);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
             await process.WaitForExitAsync(deadline);
@@ -118,6 +118,8 @@ internal static class HealthProbe
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            // The reads end with the pipes; a failed one must not surface later as an unobserved task, which is a bug check.
+            _ = Task.WhenAll(output, error).ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
 

@@ -15,6 +15,9 @@ internal sealed class ServiceProcess : IStartedComponent
 {
     private const string ImageNames = "DOTNET_DbgEnableMiniDump DOTNET_DbgMiniDumpType DOTNET_DbgMiniDumpName NOTIFY_SOCKET";
 
+    /// <summary>How long a stopped service's last output lines may take to reach the event log.</summary>
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(1);
+
     private readonly Kernel _kernel;
     private readonly ServiceEntry _entry;
     private readonly ServiceProgram _program;
@@ -23,6 +26,8 @@ internal sealed class ServiceProcess : IStartedComponent
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<string> _ignoredAssignments = [];
     private NotifySocket? _notify;
     private ServiceState _state;
@@ -78,7 +83,12 @@ internal sealed class ServiceProcess : IStartedComponent
         }
 
         _notify?.Dispose();
-        _process.Dispose();
+        // Disposed under its readers, the process's pipes would fail them: a task nobody awaits, which is a bug check.
+        // Left open, the pipes end with whatever still holds them, which the kernel kills at its end.
+        if (Task.WhenAll(_outputEnded.Task, _errorEnded.Task).Wait(OutputDrainTimeout))
+        {
+            _process.Dispose();
+        }
     }
 
     private NtStatus Start(string notifyPath, out string reason)
@@ -98,8 +108,8 @@ internal sealed class ServiceProcess : IStartedComponent
         }
 
         _process.Exited += (_, _) => OnExited();
-        _process.OutputDataReceived += (_, e) => Forward(e.Data);
-        _process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        _process.OutputDataReceived += (_, e) => Forward(e.Data, _outputEnded);
+        _process.ErrorDataReceived += (_, e) => Forward(e.Data, _errorEnded);
         try
         {
             _process.Start();
@@ -170,12 +180,15 @@ internal sealed class ServiceProcess : IStartedComponent
         return info;
     }
 
-    private void Forward(string? line)
+    private void Forward(string? line, TaskCompletionSource ended)
     {
-        if (line is not null)
+        if (line is null)
         {
-            _kernel.Events.Write(Name, line);
+            ended.TrySetResult();
+            return;
         }
+
+        _kernel.Events.Write(Name, line);
     }
 
     private void OnExited()
