@@ -72,6 +72,7 @@ public sealed partial class Kernel
     /// <summary>Stops every started component in reverse start order, then ends whatever the services left behind.</summary>
     private void StopComponents()
     {
+        Ending = true;
         foreach (var component in Enumerable.Reverse(_started))
         {
             component.Stop();
