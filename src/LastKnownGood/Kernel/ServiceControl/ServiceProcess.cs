@@ -13,7 +13,8 @@ namespace LastKnownGood.Kernel.ServiceControl;
 /// </summary>
 internal sealed class ServiceProcess : IStartedComponent
 {
-    private const string ImageNames = "DOTNET_DbgEnableMiniDump DOTNET_DbgMiniDumpType DOTNET_DbgMiniDumpName NOTIFY_SOCKET";
+    /// <summary>The kernel's own crash-dump settings (<c>KernelDump.FatalErrorEnvironment</c>) and its supervisor's notify socket: not the service's.</summary>
+    private static readonly string[] KernelOnlyVariables = ["DOTNET_DbgEnableMiniDump", "DOTNET_DbgMiniDumpType", "DOTNET_DbgMiniDumpName", "NOTIFY_SOCKET"];
 
     /// <summary>How long a stopped service's last output lines may take to reach the event log.</summary>
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(1);
@@ -31,7 +32,7 @@ internal sealed class ServiceProcess : IStartedComponent
     private readonly HashSet<string> _ignoredAssignments = [];
     private NotifySocket? _notify;
     private ServiceState _state;
-    private int _pid;
+    private volatile int _pid;
 
     private ServiceProcess(Kernel kernel, ServiceEntry entry, ServiceProgram program, TimeSpan stopTimeout)
     {
@@ -166,8 +167,7 @@ internal sealed class ServiceProcess : IStartedComponent
             info.ArgumentList.Add(argument);
         }
 
-        // The kernel's own crash-dump settings and its supervisor's notify socket are not the service's.
-        foreach (var name in ImageNames.Split(' '))
+        foreach (var name in KernelOnlyVariables)
         {
             info.Environment.Remove(name);
         }

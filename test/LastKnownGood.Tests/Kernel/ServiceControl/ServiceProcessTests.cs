@@ -96,6 +96,25 @@ public sealed partial class ServiceProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task SevereServiceThatFailsToStart_UnderTheBootManager_TheNextBootIsLastKnownGood()
+    {
+        using var machine = await CreateAsync(_temp, new() { ["Web"] = Shell(Marker, Sleep, ("ErrorControl", 2)) });
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        var good = machine.Select().Default;
+
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\Web", "Arguments", $@"-c\0echo broken; exit 3\0{Marker}", "--type", "multi_sz");
+        var bad = machine.Select().Default;
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+
+        Assert.Equal(
+            [(good, BootMode.Normal, BootOutcome.Accepted), (bad, BootMode.Normal, BootOutcome.StartFailure), (good, BootMode.LastKnownGood, BootOutcome.Accepted)],
+            machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
+        Assert.Contains("Web failed to start: it exited with code 3 before it was ready", machine.History()[1].EndReason);
+        Assert.Empty(await WaitForNoneAsync(Marker, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task DependentOfAComponentThatFailedToStart_DoesNotStart()
     {
         using var machine = await CreateAsync(_temp, new()
