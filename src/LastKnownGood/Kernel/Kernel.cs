@@ -36,7 +36,7 @@ public sealed partial class Kernel : IDisposable
 
     internal KernelPool Pool { get; }
 
-    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then unloads.</summary>
+    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then stops every component in reverse order.</summary>
     /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
     /// <remarks>
     /// An exception that escapes the kernel's own code (driver code is behind <see cref="Call"/>)
