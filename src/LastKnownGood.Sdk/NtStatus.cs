@@ -35,6 +35,19 @@ public readonly record struct NtStatus(uint Value)
     /// <summary>The device under a store failed a read or write (EIO).</summary>
     public static readonly NtStatus IoDeviceError = new(0xC0000185);
 
+    /// <summary>
+    /// A component did not start because one it depends on did not (Windows' SCM: error 1068,
+    /// ERROR_SERVICE_DEPENDENCY_FAIL). NTSTATUS has no code of its own for it; this is the Win32
+    /// error carried as NTSTATUS_FROM_WIN32 does: facility 7 (FACILITY_NTWIN32), severity error.
+    /// </summary>
+    public static readonly NtStatus ServiceDependencyFail = new(0xC007042C);
+
+    /// <summary>A service did not report ready within its start timeout (ERROR_SERVICE_REQUEST_TIMEOUT, 1053, as NTSTATUS_FROM_WIN32).</summary>
+    public static readonly NtStatus ServiceRequestTimeout = new(0xC007041D);
+
+    /// <summary>A service's process ended before it was ready (ERROR_PROCESS_ABORTED, 1067, as NTSTATUS_FROM_WIN32).</summary>
+    public static readonly NtStatus ProcessAborted = new(0xC007042B);
+
     public NtStatusSeverity Severity => (NtStatusSeverity)(Value >> 30);
 
     /// <summary>True for success and informational codes, as NT_SUCCESS is.</summary>
@@ -65,6 +78,9 @@ public readonly record struct NtStatus(uint Value)
         0xC0000184 => "STATUS_INVALID_DEVICE_STATE",
         0xC0000185 => "STATUS_IO_DEVICE_ERROR",
         0xC0000428 => "STATUS_INVALID_IMAGE_HASH",
+        0xC007041D => "ERROR_SERVICE_REQUEST_TIMEOUT",
+        0xC007042B => "ERROR_PROCESS_ABORTED",
+        0xC007042C => "ERROR_SERVICE_DEPENDENCY_FAIL",
         _ => null,
     };
 

@@ -10,14 +10,14 @@ namespace LastKnownGood.Host;
 
 /// <summary>
 /// <c>lkg-host kernel</c>: one boot. The boot manager starts it; tests may start it directly.
-/// It prints <c>ready</c> once every driver has started, and shuts down on SIGTERM or SIGINT.
+/// It prints <c>ready</c> once every component has started, and shuts down on SIGTERM or SIGINT.
 /// </summary>
 internal static class KernelCommand
 {
     public const string Name = "kernel";
 
     private const string Help = """
-        Run one boot's kernel: start the kernel-mode drivers, print "ready", run until SIGTERM or SIGINT.
+        Run one boot's kernel: start its drivers and services, print "ready", run until SIGTERM or SIGINT.
 
         Usage: lkg-host kernel [options]
 

@@ -23,6 +23,17 @@ internal static partial class Libc
     public const int DescriptorCloseOnExec = 1;
     public const int AddressFamilyUnix = 1;
     public const int SocketStream = 1;
+    public const int SocketDatagram = 2;
+    public const int SocketLevel = 1;
+    public const int PassCredentials = 16;
+    public const int ControlRights = 1;
+    public const int ControlCredentials = 2;
+    public const int MessageTruncated = 0x20;
+    public const int MessageControlTruncated = 0x8;
+    public const int MessageCloseOnExec = 0x40000000;
+    public const int ShutdownBoth = 2;
+    public const int ErrorInterrupted = 4;
+    public const int SetChildSubreaper = 36;
     public const int SocketCloseOnExec = 0x80000;
     public const int ProtectNone = 0;
     public const int ProtectReadWrite = 0x1 | 0x2;
@@ -96,6 +107,42 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
     public static partial int Listen(int fd, int backlog);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static unsafe partial int SetSocketOption(int fd, int level, int name, int* value, int length);
+
+    /// <summary>recvmsg(2): a notify datagram with its sender's credentials (SCM_CREDENTIALS) in the control data.</summary>
+    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
+    public static unsafe partial nint ReceiveMessage(int fd, MessageHeader* message, int flags);
+
+    /// <summary>shutdown(2): wakes a thread blocked in <see cref="ReceiveMessage"/> on the socket, which close(2) does not.</summary>
+    [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
+    public static partial int Shutdown(int fd, int how);
+
+    /// <summary>prctl(2) with one argument: PR_SET_CHILD_SUBREAPER keeps orphaned descendants of services the kernel's own.</summary>
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint argument);
+
+    /// <summary>struct msghdr of recvmsg(2).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MessageHeader
+    {
+        public nint Name;
+        public int NameLength;
+        public nint Vector;
+        public nuint VectorLength;
+        public nint Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVector
+    {
+        public nint Base;
+        public nuint Length;
+    }
 
     /// <summary>mmap(2) of anonymous memory: the special pool reserves its guard-paged region with it.</summary>
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]

@@ -19,7 +19,7 @@ public sealed partial class Kernel
     /// </summary>
     private volatile string[] _driverNames = [];
 
-    /// <summary>Opens the hive, plans the load order, and starts every kernel-mode driver in it.</summary>
+    /// <summary>Opens the hive, plans the load order, and starts every component in it, each by the host for its type.</summary>
     private int Boot()
     {
         try
@@ -54,9 +54,9 @@ public sealed partial class Kernel
             }
         }
 
-        foreach (var entry in plan.Order.Where(e => e.Type == ServiceType.KernelDriver))
+        foreach (var entry in plan.Order)
         {
-            var status = Start(entry, out var reason);
+            var status = StartComponent(entry, out var reason);
             if (!status.IsSuccess && StartFailed(entry, $"{reason} ({status})") is var outcome and not KernelExitCodes.Shutdown)
             {
                 return outcome;
@@ -101,8 +101,9 @@ public sealed partial class Kernel
     }
 
     /// <summary>Loads, verifies and starts one kernel-mode driver.</summary>
-    private NtStatus Start(ServiceEntry entry, out string reason)
+    internal NtStatus StartDriver(ServiceEntry entry, out LoadedDriver? started, out string reason)
     {
+        started = null;
         var integrity = new DriverStore(_machine).Verify(entry.ImagePath, _codeIntegrity!);
         if (!integrity.Succeeded || integrity.Manifest is not { } manifest)
         {
@@ -138,6 +139,7 @@ public sealed partial class Kernel
         }
 
         _drivers.Add(loaded);
+        started = loaded;
         Events.Write("kernel", $"started {entry.Name} {manifest.Version}");
         reason = "";
         return NtStatus.Success;

@@ -43,6 +43,7 @@ public sealed partial class Kernel
         }
 
         Record(record);
+        KillStrays();
         Libc.Exit(KernelExitCodes.BugCheck);
         throw new UnreachableException();
     }

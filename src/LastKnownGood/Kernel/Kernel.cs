@@ -32,9 +32,11 @@ public sealed partial class Kernel : IDisposable
 
     public EventLog Events { get; }
 
+    internal TimeProvider Time => _time;
+
     internal KernelPool Pool { get; }
 
-    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then unloads.</summary>
+    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then stops every component in reverse order.</summary>
     /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
     /// <remarks>
     /// An exception that escapes the kernel's own code (driver code is behind <see cref="Call"/>)
@@ -49,6 +51,8 @@ public sealed partial class Kernel : IDisposable
             var outcome = Boot();
             if (outcome != KernelExitCodes.Shutdown)
             {
+                // A reboot: as the boot manager's group kill would, and without one, the services go with this boot.
+                KillStrays();
                 return outcome;
             }
 
@@ -56,7 +60,7 @@ public sealed partial class Kernel : IDisposable
             Console.Out.WriteLine("ready");
             Console.Out.Flush();
             stop.WaitHandle.WaitOne();
-            Shutdown();
+            StopComponents();
             return KernelExitCodes.Shutdown;
         }
         catch (Exception e)
@@ -89,17 +93,15 @@ public sealed partial class Kernel : IDisposable
         }
     }
 
-    private void Shutdown()
+    /// <summary>Unloads one driver; the pool must hold none of its blocks afterwards when pool tracking is on.</summary>
+    internal void Unload(LoadedDriver driver)
     {
-        foreach (var driver in Enumerable.Reverse(_drivers))
+        Call(driver, CallSite.Unload, () =>
         {
-            Call(driver, CallSite.Unload, () =>
-            {
-                driver.Instance.Unload();
-                CheckPoolAtUnload(driver);
-                return NtStatus.Success;
-            });
-            Events.Write("kernel", $"unloaded {driver.Name}");
-        }
+            driver.Instance.Unload();
+            CheckPoolAtUnload(driver);
+            return NtStatus.Success;
+        });
+        Events.Write("kernel", $"unloaded {driver.Name}");
     }
 }

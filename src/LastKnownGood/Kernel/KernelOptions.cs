@@ -27,6 +27,9 @@ public sealed record KernelOptions
     /// </summary>
     public int? CrashHandoff { get; init; }
 
+    /// <summary>How long a service has to exit after SIGTERM at shutdown before it, and what it started, get SIGKILL.</summary>
+    public TimeSpan ServiceStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long one driver call may run before the watchdog raises 0xEA.</summary>
     public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

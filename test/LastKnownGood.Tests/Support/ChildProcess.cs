@@ -118,6 +118,23 @@ public sealed class ChildProcess : IDisposable
         throw new TimeoutException($"The child did not print the expected line within {timeout}; it said: {string.Join(" | ", Lines.TakeLast(5))}; stderr: {StandardError}");
     }
 
+    /// <summary>Waits, by bounded polling, for a line of standard error that <paramref name="match"/> accepts.</summary>
+    public async Task<string> WaitForErrorLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (StandardError.Split('\n').FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The child did not print the expected line to standard error within {timeout}; it said: {StandardError}");
+    }
+
     /// <summary>Sends SIGKILL and waits for the process to be gone.</summary>
     public async Task KillAsync()
     {

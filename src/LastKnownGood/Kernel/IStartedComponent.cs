@@ -1,0 +1,10 @@
+namespace LastKnownGood.Kernel;
+
+/// <summary>A component that has started this boot; the kernel stops them in reverse start order at shutdown.</summary>
+internal interface IStartedComponent
+{
+    string Name { get; }
+
+    /// <summary>Stops the component: a driver is unloaded; a service gets SIGTERM, then SIGKILL after the stop timeout.</summary>
+    void Stop();
+}
