@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LastKnownGood.Internal;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Cli;
@@ -102,6 +103,35 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
 
         Assert.Equal(4, Time.Count(jit.Output));
         AssertSameDocument(jit with { Output = Time.Replace(jit.Output, "\"TIME\"") }, aot with { Output = Time.Replace(aot.Output, "\"TIME\"") });
+    }
+
+    /// <summary>
+    /// The native boot manager dumps a bug checked kernel: a NativeAOT program has no runtime
+    /// directory, so the createdump it runs is the one of the runtime the kernel runs on. (Its
+    /// first native build looked in its own directory and wrote no dump at all.)
+    /// </summary>
+    [Fact]
+    public async Task BugCheck_UnderTheNativeBootManager_IsDumped()
+    {
+        fixture.Restore();
+        var root = Path.Combine(fixture.Root, "dumped");
+        string[] machine = ["--machine", root];
+        await fixture.Machine.LkgAsync(["init", .. machine]);
+        await fixture.Machine.LkgAsync(["reg", "set", @"SYSTEM\CurrentControlSet\Control\CrashControl", "DumpType", "mini", .. machine]);
+        using (var boot = ChildProcess.StartExecutable(fixture.AotLkg, ["boot", "--timeout", "120s", .. machine], fixture.Machine.Environment))
+        {
+            await boot.WaitForLineAsync(line => line.StartsWith("Boot 1: every component has started", StringComparison.Ordinal), Timeout);
+            await fixture.Machine.LkgAsync(["crash", .. machine]);
+            await boot.WaitForLineAsync(line => line.StartsWith("Boot 2: every component has started", StringComparison.Ordinal), Timeout);
+            // A stop (SIGTERM) waits for the dumps still being written, and records them.
+            Assert.Equal(0, Libc.Kill(boot.Id, Libc.SignalTerm));
+            Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+        }
+
+        using var crashes = JsonDocument.Parse((await fixture.Machine.LkgAsync(["crashes", "--json", .. machine])).Output);
+        var dump = Assert.Single(crashes.RootElement.EnumerateArray()).GetProperty("dump").GetString();
+        Assert.NotNull(dump);
+        Assert.True(new FileInfo(Path.Combine(root, "dumps", dump)).Length > 0, $"{dump} is empty");
     }
 
     private async Task<Lkg.Result[]> RunningBootAsync(Func<string[], Task<Lkg.Result>> lkg)
