@@ -82,14 +82,7 @@ public sealed partial class ServiceProcessTests : IDisposable
 
         using var kernel = machine.StartKernel();
 
-        if (exit is { } expected)
-        {
-            Assert.Equal(expected, await kernel.WaitForExitAsync(Timeout));
-        }
-        else
-        {
-            await kernel.WaitForLineAsync(l => l == "ready", Timeout);
-        }
+        await ExitsOrIsReadyAsync(kernel, exit);
 
         Assert.Contains("Quitter: giving up", kernel.StandardError);
         Assert.Contains("Quitter failed to start: it exited with code 3 before it was ready (ERROR_PROCESS_ABORTED (0xC007042B))", kernel.StandardError);
@@ -145,14 +138,7 @@ public sealed partial class ServiceProcessTests : IDisposable
 
         using var kernel = machine.StartKernel();
 
-        if (exit is { } expected)
-        {
-            Assert.Equal(expected, await kernel.WaitForExitAsync(Timeout));
-        }
-        else
-        {
-            await kernel.WaitForLineAsync(l => l == "ready", Timeout);
-        }
+        await ExitsOrIsReadyAsync(kernel, exit);
 
         Assert.Contains("Hello failed to start: user-mode drivers (Type 2) are not supported yet; install it as a kernel-mode driver", kernel.StandardError);
         Assert.DoesNotContain("Hello: Hello", kernel.StandardError);
@@ -245,4 +231,17 @@ public sealed partial class ServiceProcessTests : IDisposable
 
     [GeneratedRegex(@"started \w+ \(pid (\d+)\)")]
     private static partial Regex StartedPid();
+
+    /// <summary>Waits for the kernel to exit with <paramref name="exit"/>, or, when that is null, to be ready.</summary>
+    private static async Task ExitsOrIsReadyAsync(ChildProcess kernel, int? exit)
+    {
+        if (exit is { } expected)
+        {
+            Assert.Equal(expected, await kernel.WaitForExitAsync(Timeout));
+        }
+        else
+        {
+            await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        }
+    }
 }
