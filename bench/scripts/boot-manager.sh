@@ -69,13 +69,7 @@ echo "  from starting lkg boot to the started time in the boot's record: median 
 # Machine 2: the Sensor with the bad channel file, Classic, no Last Known Good yet: two boots bug
 # check, the third is safe mode, and the run halts; each run adds two bug checks and their reboots.
 export LKG_MACHINE="$work/crowdstrike"
-lkg init --policy classic >/dev/null
-lkg keys trust bench >/dev/null
-mkdir -p "$work/Sensor"
-cp "$root/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/Sensor/"
-lkg sign "$work/Sensor" --key bench >/dev/null
-lkg driver install "$work/Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
-lkg content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
+bad_sensor_machine "$root" "$published"
 for _ in $(seq 1 "$runs"); do lkg boot --until halted >/dev/null; done
 lkg history --all --json > "$work/history.json"
 lkg crashes --json > "$work/crashes.json"

@@ -33,14 +33,7 @@ export LKG_KEYS="$work/keys"
 machine() { # build history
   local lkg=("${lkg[$1]}") source="${tree[$1]}"
   export LKG_MACHINE="$work/$1-$2"
-  "${lkg[@]}" init --policy classic >/dev/null
-  [[ -d "$LKG_KEYS" ]] || "${lkg[@]}" keys create bench >/dev/null
-  "${lkg[@]}" keys trust bench >/dev/null
-  mkdir -p "$work/$1-$2-Sensor"
-  cp "$source/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/$1-$2-Sensor/"
-  "${lkg[@]}" sign "$work/$1-$2-Sensor" --key bench >/dev/null
-  "${lkg[@]}" driver install "$work/$1-$2-Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
-  "${lkg[@]}" content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
+  bad_sensor_machine "$source" "${lkg[@]}"
   "${lkg[@]}" reg set 'SYSTEM\CurrentControlSet\Control\CrashControl' DumpType mini >/dev/null
   if (( $2 > 0 )); then
     dotnet "$root/bench/LastKnownGood.Benchmarks/bin/Release/net10.0/LastKnownGood.Benchmarks.dll" write-history "$LKG_MACHINE" "$2" accepted

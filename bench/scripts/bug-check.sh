@@ -26,16 +26,8 @@ declare -A dll=([before]="$(build "$work/before-tree")" [after]="$(build "$root"
 export LKG_KEYS="$work/keys"
 
 machine() { # name tree
-  local lkg=(dotnet "${dll[$1]}")
   export LKG_MACHINE="$work/$1"
-  "${lkg[@]}" init --policy classic >/dev/null
-  [[ -d "$LKG_KEYS" ]] || "${lkg[@]}" keys create bench >/dev/null
-  "${lkg[@]}" keys trust bench >/dev/null
-  mkdir -p "$work/$1-Sensor"
-  cp "$2/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/$1-Sensor/"
-  "${lkg[@]}" sign "$work/$1-Sensor" --key bench >/dev/null
-  "${lkg[@]}" driver install "$work/$1-Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
-  "${lkg[@]}" content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
+  bad_sensor_machine "$2" dotnet "${dll[$1]}"
 }
 machine before "$work/before-tree"
 machine after "$root"

@@ -22,6 +22,23 @@ install_ten_hellos() {
   done
 }
 
+# A machine at $LKG_MACHINE that bug checks at every boot: Classic, no Last Known Good yet, the
+# Sensor built in TREE with its bad channel file, signed with the key "bench" (created when
+# $LKG_KEYS has no keys yet). Two boots bug check, the third is safe mode, and the run halts.
+# Usage: bad_sensor_machine TREE LKG-COMMAND...
+bad_sensor_machine() {
+  local tree="$1" package="$LKG_MACHINE-Sensor"
+  shift
+  "$@" init --policy classic >/dev/null
+  [[ -d "$LKG_KEYS" ]] || "$@" keys create bench >/dev/null
+  "$@" keys trust bench >/dev/null
+  mkdir -p "$package"
+  cp "$tree/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$package/"
+  "$@" sign "$package" --key bench >/dev/null
+  "$@" driver install "$package" --start boot --error-control critical --group Early-Launch >/dev/null
+  "$@" content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys >/dev/null
+}
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # Milliseconds from start until the program prints "ready"; it is then stopped with SIGTERM.
