@@ -86,7 +86,7 @@ public sealed partial class Kernel
                 WatchdogTick();
             }
         })
-        { IsBackground = true, Name = "lkg watchdog" }.Start();
+        { IsBackground = true, Name = "kernel watchdog" }.Start();
     }
 
     private void StopWatchdog() => _watchdogStop.Set();

@@ -19,7 +19,7 @@ internal static class HiveRestore
         }
 
         // Swapping files under a running boot manager would pull the hive from under it.
-        using var machineLock = MachineLock.TryAcquire(machine.LockPath, "lkg hive restore", time, out var held, out var holder)
+        using var machineLock = MachineLock.TryAcquire(machine.LockPath, "restoring the hive from its backup", time, out var held, out var holder)
             ? held
             : throw new HiveCorruptException(
                 $"{damage.Message.TrimEnd('.')}; {holder} holds the machine and must stop before the hive can be restored from its backup.", damage);

@@ -25,7 +25,7 @@ internal static class HistoryCommand
         {
             HelpName = "BOOT|TIME",
             Description = "Show every boot from this one on: a boot number (120), or one that started at or after a date and time in ISO 8601 "
-                + "(2026-07-19, \"2026-07-19 04:09\", 2026-07-19T04:09+02:00), UTC unless it gives an offset, as every time lkg prints.",
+                + "(2026-07-19, \"2026-07-19 04:09\", 2026-07-19T04:09+02:00), UTC unless it gives an offset, like every time shown.",
         };
         var command = new Command("history", $"Show the newest {DefaultCount} boots, oldest first: control set, mode, outcome, stop code and why each was chosen.") { all, since };
         command.SetHandler(time, (context, result) =>
@@ -139,7 +139,7 @@ internal static class HistoryCommand
 
     /// <summary>
     /// <c>--since</c>: a boot number, or a date and time in ISO 8601 (a date alone is its midnight),
-    /// UTC unless it gives an offset, since every time lkg prints is UTC.
+    /// UTC unless it gives an offset, since every time shown is UTC.
     /// </summary>
     private static (int Boot, DateTimeOffset? Time)? ParseSince(string text)
     {
