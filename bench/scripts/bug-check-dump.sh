@@ -44,8 +44,8 @@ for history in 0 "$boots"; do
   machine after "$history"
 done
 
-# One run of a build: `lkg boot --until halted`; prints "started ready dumped" of its new bug
-# checks: the medians (ms) and how many of them have their dump recorded.
+# One run of a build: `lkg boot --until halted`; prints "started ready dumped count" of its new
+# bug checks: the medians (ms), how many have their dump recorded, and how many there were.
 run() { # build history
   export LKG_MACHINE="$work/$1-$2"
   local lkg=("${lkg[$1]}") seen
@@ -56,14 +56,15 @@ import json, sys, datetime, statistics
 t = lambda s: datetime.datetime.fromisoformat(s).timestamp() * 1000
 boots = {b["number"]: b for b in json.load(open(sys.argv[2]))}
 started, ready, dumped = [], [], 0
-for crash in json.load(open(sys.argv[3]))[int(sys.argv[1]):]:
+new = json.load(open(sys.argv[3]))[int(sys.argv[1]):]
+for crash in new:
     dumped += crash.get("dump") is not None
     following = boots.get(crash["boot"] + 1)
     if following:
         started.append(t(following["started"]) - t(crash["time"]))
         if following["ready"]:
             ready.append(t(following["ready"]) - t(crash["time"]))
-print(statistics.median(started), statistics.median(ready) if ready else "nan", dumped)
+print(statistics.median(started), statistics.median(ready) if ready else "nan", dumped, len(new))
 PY
 }
 
@@ -76,8 +77,8 @@ for history in 0 "$boots"; do
 import sys, statistics as s
 rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
 print(f"DumpType mini, {int(sys.argv[2]):,} boots of history before the first run; dumps recorded: "
-      f"before {sum(r[2] for r in rows):.0f}, after {sum(r[5] for r in rows):.0f} of {2 * len(rows)} bug checks each")
-for name, a, b in (("next boot started", 0, 3), ("next kernel ready", 1, 4)):
+      f"before {sum(r[2] for r in rows):.0f} of {sum(r[3] for r in rows):.0f} bug checks, after {sum(r[6] for r in rows):.0f} of {sum(r[7] for r in rows):.0f}")
+for name, a, b in (("next boot started", 0, 4), ("next kernel ready", 1, 5)):
     before, after = [r[a] for r in rows], [r[b] for r in rows]
     ratio = s.median([r[b] / r[a] for r in rows])
     print(f"  bug check -> {name}: before median {s.median(before):.1f} ms, after median {s.median(after):.1f} ms, "
