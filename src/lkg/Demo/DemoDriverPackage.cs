@@ -16,7 +16,7 @@ internal static class DemoDriverPackage
         if (!File.Exists(Path.Combine(directory, driver + ".dll")) || !File.Exists(Path.Combine(directory, "driver.json")))
         {
             throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"The {driver} driver is not beside lkg (samples/{driver}/{driver}.dll and driver.json); build lkg with dotnet build src/lkg, which builds samples/Drivers/{driver} and copies it there.");
+                $"The {driver} driver is not beside lkg (samples/{driver}/{driver}.dll and driver.json); run dotnet build src/lkg, which builds samples/Drivers/{driver} and copies it there.");
         }
 
         return directory;

@@ -26,7 +26,7 @@ public sealed class BootManagerStorageTests
         {
             await holder.WaitForLineAsync(l => l == "holding", Timeout);
             Signal(machine.History()[0].KernelProcessId!.Value, "KILL");
-            await WaitForErrorAsync(boot, EndWaits);
+            await boot.WaitForErrorLineAsync(l => l.Contains(EndWaits, StringComparison.Ordinal), Timeout);
         }
 
         Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
@@ -109,15 +109,6 @@ public sealed class BootManagerStorageTests
         return machine;
     }
 
-    private static async Task WaitForErrorAsync(ChildProcess process, string text)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!process.StandardError.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(deadline.Elapsed < Timeout, $"No \"{text}\" on standard error: {process.StandardError}");
-            await Task.Delay(50);
-        }
-    }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -36,7 +36,7 @@ public sealed class BugCheckDumpTests
         var crash = machine.Crashes().Single(c => c.Boot == 1);
         Assert.Null(crash.Dump);
         Assert.Equal(BootOutcome.Bugcheck, machine.History()[0].Outcome);
-        Assert.Equal('T', ProcessState(await gate.DumpedProcessAsync()));
+        Assert.Equal('T', ProcessTable.State(await gate.DumpedProcessAsync()));
         var pending = await machine.LkgAsync("analyze", $"{crash.Id}");
         Assert.Contains($"DUMP:               still being written by the boot manager; run lkg analyze {crash.Id} again", pending.Output);
         Assert.True(Analysis(await machine.LkgAsync("analyze", $"{crash.Id}", "--json")).DumpPending);
@@ -56,7 +56,7 @@ public sealed class BugCheckDumpTests
 
         var analysis = Analysis(await machine.LkgAsync("analyze", $"{crash.Id}", "--json"));
         Assert.Equal((crash.Dump, false), (analysis.Dump, analysis.DumpPending));
-        Assert.Null(ProcessState(await gate.DumpedProcessAsync()));
+        Assert.Null(ProcessTable.State(await gate.DumpedProcessAsync()));
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
 
@@ -67,7 +67,7 @@ public sealed class BugCheckDumpTests
         var gate = CreateDumpGate.Create(machine);
         using var boot = machine.StartBoot(gate.Environment, "--until", "2-boots", "--timeout", "80s");
 
-        await WaitForErrorAsync(boot, WaitsForDump);
+        await boot.WaitForErrorLineAsync(l => l.Contains(WaitsForDump, StringComparison.Ordinal), Timeout);
 
         // Boot 2 has been shut down and the run is over, but the boot manager has not stopped.
         Assert.Equal([(1, BootOutcome.Bugcheck), (2, BootOutcome.Shutdown)], machine.History().Select(b => (b.Number, b.Outcome)));
@@ -118,30 +118,6 @@ public sealed class BugCheckDumpTests
         machine.LkgAsync("reg", "set", $@"SYSTEM\CurrentControlSet\{key}", name, value, "--type", type);
 
     private static CrashAnalysis Analysis(Lkg.Result json) => JsonSerializer.Deserialize(json.Output, CliJson.Default.CrashAnalysis)!;
-
-    /// <summary>The state letter of <paramref name="processId"/> in /proc (T: stopped), or null once it is gone.</summary>
-    private static char? ProcessState(int processId)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            return stat[stat.LastIndexOf(')') + 2];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitForErrorAsync(ChildProcess process, string text)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!process.StandardError.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(deadline.Elapsed < Timeout, $"No \"{text}\" on standard error: {process.StandardError}");
-            await Task.Delay(50);
-        }
-    }
 
     /// <summary>
     /// A createdump that logs its arguments, waits until <see cref="Open"/> (at most a minute), then

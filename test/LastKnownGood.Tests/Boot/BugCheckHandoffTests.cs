@@ -121,22 +121,10 @@ public sealed class BugCheckHandoffTests
     private static async Task WaitUntilStoppedOrGoneAsync(int processId)
     {
         var deadline = DateTime.UtcNow + Timeout;
-        while (File.Exists($"/proc/{processId}/stat") && !IsStopped(processId))
+        while (ProcessTable.State(processId) is { } state && state != 'T')
         {
             Assert.True(DateTime.UtcNow < deadline, $"Process {processId} never stopped.");
             await Task.Delay(20);
-        }
-    }
-
-    private static bool IsStopped(int processId)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{processId}/stat").Split(") ")[1].StartsWith('T');
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class DemoDriverPackageTests
 
         Assert.Equal(NtStatus.ObjectNameNotFound, e.Status);
         Assert.Equal(
-            "The NotMyFault driver is not beside lkg (samples/NotMyFault/NotMyFault.dll and driver.json); build lkg with dotnet build src/lkg, which builds samples/Drivers/NotMyFault and copies it there.",
+            "The NotMyFault driver is not beside lkg (samples/NotMyFault/NotMyFault.dll and driver.json); run dotnet build src/lkg, which builds samples/Drivers/NotMyFault and copies it there.",
             e.Message);
     }
 }

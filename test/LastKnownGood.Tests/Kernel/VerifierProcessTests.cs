@@ -45,7 +45,7 @@ public sealed class VerifierProcessTests
 
         using var kernel = machine.StartKernel();
         await kernel.WaitForLineAsync(l => l == "ready", Timeout);
-        await WaitForErrorAsync(kernel, "NotMyFault: allocated 4096 bytes it will never free");
+        await kernel.WaitForErrorLineAsync(l => l.Contains("NotMyFault: allocated 4096 bytes it will never free", StringComparison.Ordinal), Timeout);
         System.Diagnostics.Process.Start("kill", ["-TERM", kernel.Id.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
 
         var exit = await kernel.WaitForExitAsync(Timeout);
@@ -125,15 +125,4 @@ public sealed class VerifierProcessTests
 
     private static Task NotMyFaultWillAsync(TestMachine machine, string fault) =>
         machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\NotMyFault\Parameters", "Fault", fault);
-
-    /// <summary>Polls the kernel's event log, boundedly, for a line only a driver's own timer writes.</summary>
-    private static async Task WaitForErrorAsync(ChildProcess kernel, string text)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!kernel.StandardError.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the kernel did not log \"{text}\": {kernel.StandardError}");
-            await Task.Delay(50);
-        }
-    }
 }

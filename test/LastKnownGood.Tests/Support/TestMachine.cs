@@ -108,39 +108,10 @@ public sealed class TestMachine : IDisposable
     }
 
     /// <summary>Every running process whose command line names this machine: kernels, and anything a boot left behind.</summary>
-    public IReadOnlyList<int> Processes() =>
-        [.. System.IO.Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ReadCommandLine(pid).Contains(Root, StringComparison.Ordinal))];
+    public IReadOnlyList<int> Processes() => ProcessTable.Where(pid => ProcessTable.Read(pid, "cmdline").Contains(Root, StringComparison.Ordinal));
 
     /// <summary>Waits, boundedly, until no process of this machine runs; returns those still running.</summary>
-    public async Task<IReadOnlyList<int>> WaitForNoProcessesAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Processes() is { Count: > 0 } left)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return left;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return [];
-    }
-
-    private static string ReadCommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    public Task<IReadOnlyList<int>> WaitForNoProcessesAsync(TimeSpan timeout) => ProcessTable.WaitForNoneAsync(Processes, timeout);
 
     public IReadOnlyList<CrashRecord> Crashes()
     {

@@ -37,38 +37,10 @@ internal static class ServiceMachine
 
     /// <summary>The running (not zombie) processes whose command line holds <paramref name="marker"/>.</summary>
     public static IReadOnlyList<int> Running(string marker) =>
-        [.. Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && Read($"/proc/{pid}/cmdline").Contains(marker, StringComparison.Ordinal) && !Read($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal))];
+        ProcessTable.Where(pid => ProcessTable.Read(pid, "cmdline").Contains(marker, StringComparison.Ordinal) && ProcessTable.State(pid) != 'Z');
 
     /// <summary>Waits, boundedly, until no process holds <paramref name="marker"/>; returns those still running.</summary>
-    public static async Task<IReadOnlyList<int>> WaitForNoneAsync(string marker, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Running(marker) is { Count: > 0 } left)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return left;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return [];
-    }
-
-    private static string Read(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    public static Task<IReadOnlyList<int>> WaitForNoneAsync(string marker, TimeSpan timeout) => ProcessTable.WaitForNoneAsync(() => Running(marker), timeout);
 
     private static Dictionary<string, object> Service(string image, string[] arguments, (string Name, object Value)[] values)
     {
