@@ -26,6 +26,9 @@ public sealed record ServiceProgram(string ImagePath)
     /// <summary><c>Critical</c> = 1: its death after it started is bug check 0xEF.</summary>
     public bool Critical { get; init; }
 
+    /// <summary>What its death after it started leads to: its <c>FailureActions</c> and <c>ResetPeriod</c>.</summary>
+    public FailureActions Failure { get; init; } = FailureActions.ServiceDefault;
+
     /// <summary>The health checks of its <c>Health\</c> key, in name order.</summary>
     public IReadOnlyList<HealthCheck> HealthChecks { get; init; } = [];
 
@@ -39,6 +42,7 @@ public sealed record ServiceProgram(string ImagePath)
         Notify = Dword(key, "Notify") == 1,
         StartTimeout = Dword(key, "StartTimeout") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultStartTimeout,
         Critical = Dword(key, "Critical") == 1,
+        Failure = FailureActions.Read(key, FailureActions.ServiceDefault),
         HealthChecks = [.. openSubkey("Health") is { } health
             ? health.Subkeys.Select(s => s.Name).Order(RegistryNames.Comparer).Select(name => HealthCheck.Read(name, openSubkey($@"Health\{name}") ?? KeyNode.Empty))
             : []],
