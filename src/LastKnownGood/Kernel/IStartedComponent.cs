@@ -5,6 +5,9 @@ internal interface IStartedComponent
 {
     string Name { get; }
 
+    /// <summary>Its process: a service's own, the kernel's for a kernel-mode driver; null when it has none now.</summary>
+    int? ProcessId => null;
+
     /// <summary>Stops the component: a driver is unloaded; a service gets SIGTERM, then SIGKILL after the stop timeout.</summary>
     void Stop();
 }

@@ -28,6 +28,7 @@ public sealed partial class Kernel
             var select = _hive.ReadSelect();
             _controlSet = _options.ControlSet ?? select.Default;
             _hive.GetControlSet(_controlSet);
+            Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet));
         }
         catch (LkgException e)
         {
@@ -149,9 +150,10 @@ public sealed partial class Kernel
     private int StartFailed(ServiceEntry entry, string reason)
     {
         var outcome = StartFailurePolicy.Decide(entry.ErrorControl, entry.Start, _options.Mode == BootMode.LastKnownGood);
+        ReportComponent(entry, ComponentState.Failed);
         if (outcome != StartFailureOutcome.Continue)
         {
-            Events.Write("kernel", $"{entry.Name} failed to start: {reason}");
+            Events.Write("kernel", $"{entry.Name} failed to start: {reason}", EventLevel.Error);
         }
 
         return outcome switch

@@ -26,7 +26,7 @@ public sealed partial class Kernel : IDisposable
         _machine = machine;
         _options = options;
         _time = time;
-        Events = new EventLog(time);
+        Events = new EventLog(time, options.Boot);
         Pool = new KernelPool();
     }
 
@@ -73,6 +73,7 @@ public sealed partial class Kernel : IDisposable
     public void Dispose()
     {
         StopWatchdog();
+        Events.Dispose();
         _kernelSocket?.Dispose();
         // Under the gate: a driver thread still calling in must find the hive gone, not closing.
         lock (_hiveGate)

@@ -36,4 +36,7 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(CrashDocument[]))]
 [JsonSerializable(typeof(CrashAnalysis))]
 [JsonSerializable(typeof(NotMyFaultRow[]))]
+[JsonSerializable(typeof(EventDocument))]
+[JsonSerializable(typeof(EventDocument[]))]
+[JsonSerializable(typeof(ShutdownDocument))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -52,6 +52,8 @@ internal sealed class ServiceProcess : IStartedComponent
 
     public string Name => _entry.Name;
 
+    public int? ProcessId => _pid == 0 ? null : _pid;
+
     /// <summary>Starts the process and waits, at most its start timeout, until it is started or has failed.</summary>
     public static NtStatus TryStart(Kernel kernel, ServiceEntry entry, ServiceProgram program, string notifyPath, TimeSpan stopTimeout,
         out ServiceProcess? started, out string reason)
