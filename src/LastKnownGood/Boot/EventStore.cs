@@ -24,9 +24,9 @@ public static class EventStore
 
     public const string CapacityValue = "MaxEntries";
 
-    /// <summary>The cap the control set <paramref name="controlSet"/> sets.</summary>
+    /// <summary>The cap the control set <paramref name="controlSet"/> sets (0, before any control set: the default).</summary>
     public static int ReadCapacity(Hive hive, int controlSet) =>
-        hive.OpenKey(controlSet, SettingsKey) is { } key && key.TryGetValue(CapacityValue, out var value) && value.Kind == RegistryValueKind.Dword
+        controlSet != 0 && hive.OpenKey(controlSet, SettingsKey) is { } key && key.TryGetValue(CapacityValue, out var value) && value.Kind == RegistryValueKind.Dword
             ? (int)Math.Min(value.AsDword(), int.MaxValue)
             : DefaultCapacity;
 

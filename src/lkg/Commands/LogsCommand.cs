@@ -128,7 +128,7 @@ internal static class LogsCommand
         return boot >= 1 && boot <= newest
             ? boot
             : throw new UsageException(newest == 0
-                ? "The machine has not booted yet, so it has no event log; start it with lkg boot."
+                ? $"-b {text} names no boot: the machine has not booted yet, so it has no event log; start it with lkg boot."
                 : newest == 1 ? $"-b {text} names no boot: the machine has booted once, boot 1 (-b 0)."
                 : $"-b {text} names no boot: the machine has boots 1 to {newest} (-b 0 is the newest, -b -{newest - 1} the first).");
     }

@@ -25,7 +25,6 @@ internal static class StatusCommand
         var command = new Command("status", "Show Select and the machine's state.");
         command.SetHandler(time, (context, _) =>
         {
-            context.NeverWrapWhenPiped();
             using var hive = context.ReadHive();
             var select = hive.ReadSelect();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath);
@@ -55,6 +54,7 @@ internal static class StatusCommand
                 [.. components.Select(ComponentDocument.From)]);
             return context.Report(json, CliJson.Default.StatusDocument, () =>
             {
+                context.NeverWrapWhenPiped();
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
                 var now = context.Time.GetUtcNow();
                 if (latest is not null)
