@@ -28,7 +28,11 @@ public sealed partial class Kernel
             var select = _hive.ReadSelect();
             _controlSet = _options.ControlSet ?? select.Default;
             _hive.GetControlSet(_controlSet);
-            Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet));
+            if (_options.Boot is not null)
+            {
+                // Only a boot of the history has an event log; a kernel run by hand reads nothing for it.
+                Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet));
+            }
         }
         catch (LkgException e)
         {

@@ -25,9 +25,10 @@ internal static class ShutdownCommand
         var command = new Command("shutdown", "Stop the running boot manager cleanly: its kernel stops every component, and the boot is recorded as shut down.");
         command.SetHandler(time, (context, _) =>
         {
-            using var hive = context.OpenHive();
+            context.Machine.RequireExists();
             var holder = MachineLock.ReadHolder(context.Machine.LockPath)
                 ?? throw new LkgException(NtStatus.InvalidDeviceState, $"No boot manager is running on {context.Machine.Root}, so there is nothing to shut down.");
+            using var hive = context.OpenHive();
             // Between two boots for a moment; a boot manager that has halted runs none until a person comes.
             var running = Until(context.Time, TimeSpan.FromSeconds(2), () => BootLog.FindRunning(hive))
                 ?? throw new LkgException(NtStatus.InvalidDeviceState, string.Create(CultureInfo.InvariantCulture,

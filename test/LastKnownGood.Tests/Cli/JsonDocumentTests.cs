@@ -24,6 +24,8 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
     {
         { ["status"] },
         { ["history"] },
+        { ["logs"] },
+        { ["logs", "-b", "all", "-u", "kernel"] },
         { ["controlset", "list"] },
         { ["controlset", "show", "{lkg}"] },
         { ["controlset", "diff", "1", "{lkg}"] },
