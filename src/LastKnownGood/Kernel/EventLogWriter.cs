@@ -1,5 +1,4 @@
 using LastKnownGood.Boot;
-using LastKnownGood.Internal;
 
 namespace LastKnownGood.Kernel;
 
@@ -11,7 +10,7 @@ namespace LastKnownGood.Kernel;
 /// <see cref="Start"/> wait for it. Should the database refuse a batch, its lines are lost, said
 /// once on standard error; past <see cref="MaxPending"/> unwritten lines, new ones are lost too.
 /// </summary>
-internal sealed class EventLogWriter(int boot, TimeProvider time) : IDisposable
+internal sealed partial class EventLogWriter(int boot, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
@@ -121,102 +120,5 @@ internal sealed class EventLogWriter(int boot, TimeProvider time) : IDisposable
         }
 
         _thread?.Join(TimeSpan.FromSeconds(1));
-    }
-
-    private void Run(string hivePath, int capacity)
-    {
-        SqliteDatabase? database = null;
-        var failed = false;
-        try
-        {
-            while (true)
-            {
-                var more = Take(out var lines, out var components, out var upTo);
-                if (lines.Count + components.Count > 0)
-                {
-                    try
-                    {
-                        database ??= Open(hivePath);
-                        database.Write(() =>
-                        {
-                            EventStore.Append(database, capacity > 0 ? lines : [], capacity);
-                            foreach (var component in components)
-                            {
-                                ComponentLog.Report(database, component);
-                            }
-
-                            return 0;
-                        });
-                    }
-                    catch (Exception e)
-                    {
-                        // A log that cannot be written must not end the boot: said once, and the boot goes on.
-                        if (!failed)
-                        {
-                            failed = true;
-                            Console.Error.WriteLine($"The event log could not be written ({e.Message.TrimEnd('.')}); its lines are on standard error only until it can.");
-                        }
-                    }
-                }
-
-                lock (_gate)
-                {
-                    _written = upTo;
-                    Monitor.PulseAll(_gate);
-                }
-
-                if (!more)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            database?.Dispose();
-        }
-    }
-
-    /// <summary>A boot begins: the component states of boots long gone are dropped, once, on this thread.</summary>
-    private SqliteDatabase Open(string hivePath)
-    {
-        // The kernel's hive is at this lkg's schema already; the event log is never the reason to migrate.
-        var database = MachineDatabase.Open(hivePath, migrate: false);
-        database.Write(() => ComponentLog.DropBefore(database, boot));
-        return database;
-    }
-
-    /// <summary>
-    /// Waits <see cref="Interval"/>, or less when a flush or the end asks, and takes the batch; false
-    /// once stopping, with the last batch taken. Waiting even when lines are there keeps the writer
-    /// off the core while the kernel starts, and makes batches of what an interval brings.
-    /// </summary>
-    private bool Take(out List<EventEntry> lines, out List<ComponentRecord> components, out long upTo)
-    {
-        lock (_gate)
-        {
-            if (!_stopping && !_flushing)
-            {
-                Monitor.Wait(_gate, Interval);
-            }
-
-            _flushing = false;
-            if (_halted)
-            {
-                (lines, components, upTo) = ([], [], _written);
-                return false;
-            }
-
-            (lines, _lines) = (_lines, []);
-            (components, _components) = (_components, []);
-            upTo = _added;
-            if (_lost > 0 && lines.Count < MaxPending)
-            {
-                lines.Add(new EventEntry(boot, time.GetUtcNow(), "kernel", EventLevel.Warning, $"{_lost} lines were lost: the event log was not written fast enough"));
-                _lost = 0;
-            }
-
-            return !_stopping;
-        }
     }
 }

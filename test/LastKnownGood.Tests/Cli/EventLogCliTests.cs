@@ -81,6 +81,25 @@ public sealed class EventLogCliTests : IDisposable
         Assert.All(all, e => Assert.EndsWith("+00:00", e.GetProperty("time").GetString()));
     }
 
+    [Fact]
+    public async Task BugCheck_IsAnErrorInTheLog_AfterTheLinesBeforeIt_AndTheComponentsStopWithTheBoot()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "throw-thread");
+
+        await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
+
+        var lines = JsonDocument.Parse((await machine.LkgAsync("logs", "-b", "1", "--json")).Output).RootElement.EnumerateArray()
+            .Select(e => (Component: e.GetProperty("component").GetString(), Level: e.GetProperty("level").GetString(), Message: e.GetProperty("message").GetString()!)).ToList();
+        var booting = lines.FindIndex(l => l.Component == "kernel" && l.Message.StartsWith("booting ", StringComparison.Ordinal));
+        var bugCheck = lines.FindIndex(l => l.Message.StartsWith("bug check 0x0000007E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED in FaultDriver: ", StringComparison.Ordinal));
+        Assert.True(booting >= 0 && bugCheck > booting, string.Join('\n', lines));
+        Assert.Equal(("kernel", "error"), (lines[bugCheck].Component, lines[bugCheck].Level));
+        var component = JsonDocument.Parse((await machine.LkgAsync("status", "--json")).Output).RootElement.GetProperty("components").EnumerateArray().Single();
+        Assert.Equal(("FaultDriver", "kernel-driver", "stopped"), (component.GetProperty("name").GetString(), component.GetProperty("type").GetString(), component.GetProperty("state").GetString()));
+    }
+
     [Theory]
     [InlineData("-b", "abc", "-b takes a boot number, 0 or a negative number counted back from the newest boot, or all, not \"abc\"; run lkg logs --help for usage.")]
     [InlineData("-b", "2", "-b 2 names no boot: the machine has not booted yet, so it has no event log; start it with lkg boot.")]
