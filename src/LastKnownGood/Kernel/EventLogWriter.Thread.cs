@@ -12,34 +12,27 @@ internal sealed partial class EventLogWriter
         var failed = false;
         try
         {
+            // Opened at once, so that a bug check early in the boot waits only for its lines' transaction.
+            Try(() => database = Open(hivePath));
             while (true)
             {
                 var more = Take(out var lines, out var components, out var upTo);
                 if (lines.Count + components.Count > 0)
                 {
-                    try
+                    Try(() =>
                     {
-                        database ??= Open(hivePath);
-                        database.Write(() =>
+                        var open = database ??= Open(hivePath);
+                        open.Write(() =>
                         {
-                            EventStore.Append(database, capacity > 0 ? lines : [], capacity);
+                            EventStore.Append(open, capacity > 0 ? lines : [], capacity);
                             foreach (var component in components)
                             {
-                                ComponentLog.Report(database, component);
+                                ComponentLog.Report(open, component);
                             }
 
                             return 0;
                         });
-                    }
-                    catch (Exception e)
-                    {
-                        // A log that cannot be written must not end the boot: said once, and the boot goes on.
-                        if (!failed)
-                        {
-                            failed = true;
-                            Console.Error.WriteLine($"The event log could not be written ({e.Message.TrimEnd('.')}); its lines are on standard error only until it can.");
-                        }
-                    }
+                    });
                 }
 
                 lock (_gate)
@@ -58,6 +51,23 @@ internal sealed partial class EventLogWriter
         {
             database?.Dispose();
         }
+
+        void Try(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception e)
+            {
+                // A log that cannot be written must not end the boot: said once, and the boot goes on.
+                if (!failed)
+                {
+                    failed = true;
+                    Console.Error.WriteLine($"The event log could not be written ({e.Message.TrimEnd('.')}); its lines are on standard error only until it can.");
+                }
+            }
+        }
     }
 
     /// <summary>A boot begins: the component states of boots long gone are dropped, once, on this thread.</summary>
@@ -67,6 +77,10 @@ internal sealed partial class EventLogWriter
         var database = MachineDatabase.Open(hivePath, migrate: false);
         try
         {
+            // Lines need no fsync of their own: in WAL mode a commit without one survives the kernel's
+            // death, and the boot manager's next commit (the boot's end) syncs them with its own. Only the
+            // machine itself going down can lose the last ones, and a bug check waits for no disk.
+            database.Execute("PRAGMA synchronous = NORMAL");
             database.Write(() => ComponentLog.DropBefore(database, boot));
             return database;
         }

@@ -12,7 +12,7 @@ public sealed partial class Kernel
     private int _stopping;
 
     /// <summary>How long a bug check waits for the event log to be written before it hands its record over.</summary>
-    private static readonly TimeSpan EventLogFlushTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan EventLogFlushTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// KeBugCheckEx (DESIGN §9). From the instant it is called no component code runs on: the
