@@ -91,7 +91,7 @@ public static class ServiceSchema
             _ when At("Services", null, "Content") => value.Kind == RegistryValueKind.File ? null : $"{Quote.Short(name)} must be FILE: Content holds content files.",
             _ when At("Services", null, "TrackedFiles") => value.Kind != RegistryValueKind.File
                 ? $"{Quote.Short(name)} must be FILE: TrackedFiles holds the files a service reads."
-                : Path.IsPathFullyQualified(name) ? null : $"\"{Quote.Short(name)}\" is not an absolute path; TrackedFiles values are named by the path the program reads.",
+                : TrackedFilePath.Refusal(name),
             _ when At("Services", null, "Health", null) => ByRule(HealthRules, name, value, "a health check"),
             _ when At("Control", "Recovery") => ByRule(RecoveryRules, name, value, @"Control\Recovery"),
             _ when At("Control", "CrashControl") => ByRule(CrashControlRules, name, value, @"Control\CrashControl"),
