@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using LastKnownGood.Boot;
 using LastKnownGood.Tests.Support;
-using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
 
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
@@ -33,7 +32,7 @@ public sealed class NginxStoryTests : IDisposable
         var good = Config(site, port, "good");
         File.WriteAllText(_temp.Combine("good.conf"), good);
         File.WriteAllText(_temp.Combine("bad.conf"), Config(site, port, "bad").Replace("events {", "events { no_such_directive on;", StringComparison.Ordinal));
-        using var machine = await CreateAsync(_temp, new()
+        using var machine = await ServiceMachine.CreateAsync(_temp, new()
         {
             ["Web"] = new()
             {
@@ -60,7 +59,7 @@ public sealed class NginxStoryTests : IDisposable
             [(goodSet, BootMode.Normal, BootOutcome.Accepted), (badSet, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
             machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
         Assert.Contains("Web failed to start: it exited with code 1 before it was ready", machine.History()[1].EndReason);
-        Assert.Empty(await WaitForNoneAsync(site, TimeSpan.FromSeconds(10)));
+        Assert.Empty(await ServiceMachine.WaitForNoneAsync(site, TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>Runs the boot manager until boot <paramref name="boot"/> is accepted, asks nginx for its page, then shuts the boot down with SIGTERM.</summary>
