@@ -8,7 +8,8 @@ namespace LastKnownGood.Services;
 /// and its <c>Content</c>, <c>TrackedFiles</c> and <c>Health</c> keys, <c>Control\Recovery</c>,
 /// <c>Control\CrashControl</c>, and <c>Control\CI</c> with its trusted <c>Keys</c>. Manifests and
 /// <c>lkg reg set</c> both check against it; keys it does not describe (<c>Parameters</c>, for
-/// instance) take any value.
+/// instance) take any value. The <c>TrackedFiles</c> rule is <see cref="TrackedFilePath.Refusal"/>,
+/// which also looks at the file system as it is (symbolic links, what is at the path).
 /// </summary>
 public static class ServiceSchema
 {

@@ -29,8 +29,7 @@ public sealed class NginxStoryTests : IDisposable
         var site = _temp.Combine("nginx");
         Directory.CreateDirectory(site);
         var config = Path.Combine(site, "nginx.conf");
-        var good = Config(site, port, "good");
-        File.WriteAllText(_temp.Combine("good.conf"), good);
+        File.WriteAllText(_temp.Combine("good.conf"), Config(site, port, "good"));
         File.WriteAllText(_temp.Combine("bad.conf"), Config(site, port, "bad").Replace("events {", "events { no_such_directive on;", StringComparison.Ordinal));
         using var machine = await ServiceMachine.CreateAsync(_temp, new()
         {
@@ -54,7 +53,7 @@ public sealed class NginxStoryTests : IDisposable
         var badSet = machine.Select().Default;
         await RunUntilAcceptedAsync(machine, 3, port, "good");
 
-        Assert.Equal(good, File.ReadAllText(config));
+        Assert.Equal(File.ReadAllBytes(_temp.Combine("good.conf")), File.ReadAllBytes(config));
         Assert.Equal(
             [(goodSet, BootMode.Normal, BootOutcome.Accepted), (badSet, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
             machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
