@@ -9,6 +9,7 @@ internal static partial class Libc
     public const int OpenReadWrite = 2;
     public const int OpenCreate = 0x40;
     public const int OpenCloseOnExec = 0x80000;
+    public const int SignalAbort = 6;
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
     public const int SignalUser1 = 10;

@@ -1,3 +1,4 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Internal;
 using LastKnownGood.Kernel.ServiceControl;
 using LastKnownGood.Registry;
@@ -79,6 +80,19 @@ public sealed partial class Kernel
         }
 
         KillStrays();
+    }
+
+    private readonly ManualResetEventSlim _rebootRequested = new();
+
+    /// <summary>
+    /// A service's <c>FailureActions</c> said <c>reboot</c>: the boot ends as a shutdown does, every
+    /// component stopped, and the kernel exits with <see cref="KernelExitCodes.Reboot"/>, which the
+    /// boot manager records as its own outcome with <paramref name="reason"/> and then boots again.
+    /// </summary>
+    internal void RequestReboot(string reason)
+    {
+        Events.Write("kernel", $"{KernelExit.RebootMarker}{reason}");
+        _rebootRequested.Set();
     }
 
     /// <summary>The boot is ending: a service that dies from now on was ended by it, not by a fault of its own.</summary>

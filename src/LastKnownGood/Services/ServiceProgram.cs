@@ -23,6 +23,12 @@ public sealed record ServiceProgram(string ImagePath)
 
     public TimeSpan StartTimeout { get; init; } = DefaultStartTimeout;
 
+    /// <summary><c>StopTimeout</c>: how long it has to exit after SIGTERM before SIGKILL; null: the kernel's <c>ServiceStopTimeout</c>.</summary>
+    public TimeSpan? StopTimeout { get; init; }
+
+    /// <summary><c>WatchdogTimeout</c>: how long it may go without sending <c>WATCHDOG=1</c> once started; null: no watchdog unless it sends <c>WATCHDOG_USEC=</c>.</summary>
+    public TimeSpan? WatchdogTimeout { get; init; }
+
     /// <summary><c>Critical</c> = 1: its death after it started is bug check 0xEF.</summary>
     public bool Critical { get; init; }
 
@@ -43,7 +49,9 @@ public sealed record ServiceProgram(string ImagePath)
         WorkingDirectory = key.TryGetValue("WorkingDirectory", out var directory) && directory.Kind == RegistryValueKind.Sz && directory.AsString().Length > 0
             ? directory.AsString() : "/",
         Notify = Dword(key, "Notify") == 1,
-        StartTimeout = Dword(key, "StartTimeout") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultStartTimeout,
+        StartTimeout = Seconds(key, "StartTimeout") ?? DefaultStartTimeout,
+        StopTimeout = Seconds(key, "StopTimeout"),
+        WatchdogTimeout = Seconds(key, "WatchdogTimeout"),
         Critical = Dword(key, "Critical") == 1,
         Failure = FailureActions.Read(key, FailureActions.ServiceDefault),
         HealthChecks = [.. openSubkey("Health") is { } health
@@ -55,6 +63,8 @@ public sealed record ServiceProgram(string ImagePath)
 
     private static uint? Dword(KeyNode key, string name) =>
         key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;
+
+    private static TimeSpan? Seconds(KeyNode key, string name) => Dword(key, name) is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
     private static IReadOnlyList<string> MultiString(KeyNode key, string name) =>
         key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.MultiSz ? value.AsMultiString() : [];

@@ -30,6 +30,8 @@ public static class ServiceSchema
             : $"\"{Quote.Short(v.AsString())}\" is not an absolute path; a service's WorkingDirectory is where its process starts."),
         new("Notify", RegistryValueKind.Dword, ValueRule.OneOf((0, "started once it stays up for StartTimeout"), (1, "started when it sends READY=1 on NOTIFY_SOCKET"))),
         new("StartTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("StopTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("WatchdogTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("FailureActions", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(a => !FailureAction.TryParse(a, out _)) is { } bad
             ? $"\"{Quote.Short(bad)}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
         new("ResetPeriod", RegistryValueKind.Dword),

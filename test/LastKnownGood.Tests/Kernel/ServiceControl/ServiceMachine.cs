@@ -10,6 +10,13 @@ internal static class ServiceMachine
     public const string NotifyReady =
         "import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b'STATUS=up\\nREADY=1', os.environ['NOTIFY_SOCKET']); time.sleep(300)";
 
+    /// <summary>
+    /// The start of python3 code that speaks sd_notify(3) from the service's own process:
+    /// <c>notify('A=1\\nB=2')</c> sends one datagram on <c>NOTIFY_SOCKET</c>. Go on after a newline.
+    /// </summary>
+    public const string Notifier =
+        "import os, signal, socket, sys, time\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\nnotify = lambda m: s.sendto(m.encode(), os.environ['NOTIFY_SOCKET'])\n";
+
     /// <summary>Shell code that becomes a process that stays up and carries the marker <c>$0</c> in its command line.</summary>
     public const string Sleep = "exec python3 -c 'import time; time.sleep(300)' \"$0\"";
 
