@@ -94,6 +94,9 @@ internal sealed class ServiceSupervisor : IStartedComponent
                 _process = null;
             }
 
+            // It has exited: this only closes its notify socket and its pipes.
+            process.Stop();
+
             var death = $"{Name} (pid {process.ProcessId}) exited with code {code} after it started";
             if (_program.Critical)
             {

@@ -8,7 +8,7 @@ using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
 /// <summary>What a service's death after it started leads to: its FailureActions, ResetPeriod and back-off, with real processes and a real kernel.</summary>
-public sealed partial class FailureActionTests : IDisposable
+public sealed class FailureActionTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -37,9 +37,9 @@ public sealed partial class FailureActionTests : IDisposable
         Assert.Matches(@"Flaky \(pid \d+\) exited with code 1 after it started; failure 1: restart in 0 s", log);
         Assert.Matches(@"Flaky \(pid \d+\) exited with code 1 after it started; failure 2: restart in 0 s", log);
         Assert.Empty(Running(Marker));
-        Assert.False(kernel.HasExited);
-        Terminate(kernel.Id);
-        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+        // Each dead process's notify socket was closed with it.
+        Assert.Empty(Directory.GetFiles(Path.Combine(machine.Root, "run"), "notify-*"));
+        await StaysUpThenShutsDownAsync(kernel);
         Assert.Equal(3, Started("Flaky").Matches(kernel.StandardError).Count);
     }
 
@@ -61,9 +61,7 @@ public sealed partial class FailureActionTests : IDisposable
         await (await KillAsync(kernel, second)).WaitForErrorLineAsync("failure 1: restart in 0 s");
         await (await KillAsync(kernel, await StartedPidAsync(kernel, 3))).WaitForErrorLineAsync("failure 2: none; it stays stopped");
 
-        Assert.False(kernel.HasExited);
-        Terminate(kernel.Id);
-        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+        await StaysUpThenShutsDownAsync(kernel);
     }
 
     [Fact]
@@ -109,9 +107,7 @@ public sealed partial class FailureActionTests : IDisposable
         Assert.Contains($"Runner: failure 2 of hello in {_temp.Path}", log);
         Assert.Contains("failure 2: run echo", log);
         Assert.Equal(2, Started("Runner").Matches(log).Count);
-        Assert.False(kernel.HasExited);
-        Terminate(kernel.Id);
-        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+        await StaysUpThenShutsDownAsync(kernel);
     }
 
     [Fact]
@@ -136,13 +132,19 @@ public sealed partial class FailureActionTests : IDisposable
 
     private static TimeSpan At(string line) => TimeSpan.ParseExact(line[..12], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
 
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
+    /// <summary>The kernel outlived the service's failures: it is still running, and shuts down when asked.</summary>
+    private static async Task StaysUpThenShutsDownAsync(ChildProcess kernel)
+    {
+        Assert.False(kernel.HasExited);
+        Terminate(kernel.Id);
+        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+    }
 
     /// <summary>Waits for the <paramref name="count"/>th start of a service in the kernel's log; its process id.</summary>
     private static async Task<int> StartedPidAsync(ChildProcess kernel, int count)
     {
-        await kernel.WaitForErrorLineAsync(_ => StartedLine().Matches(kernel.StandardError).Count >= count, Timeout);
-        return int.Parse(StartedLine().Matches(kernel.StandardError)[count - 1].Groups[1].Value, CultureInfo.InvariantCulture);
+        await kernel.WaitForErrorLineAsync(_ => StartedPid().Matches(kernel.StandardError).Count >= count, Timeout);
+        return int.Parse(StartedPid().Matches(kernel.StandardError)[count - 1].Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>SIGKILL to <paramref name="pid"/>; what waits for the kernel's line about its death.</summary>
@@ -154,9 +156,6 @@ public sealed partial class FailureActionTests : IDisposable
     }
 
     private static Regex Started(string service) => new($@"started {service} \(pid \d+\)");
-
-    [GeneratedRegex(@"started \w+ \(pid (\d+)\)")]
-    private static partial Regex StartedLine();
 
     /// <summary>A service process killed by the test, whose failure line the kernel is to write.</summary>
     private sealed record Death(ChildProcess Kernel, int Pid)

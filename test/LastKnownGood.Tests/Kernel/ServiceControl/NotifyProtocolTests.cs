@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using LastKnownGood.Boot;
 using LastKnownGood.Tests.Support;
 using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
@@ -87,6 +86,4 @@ public sealed class NotifyProtocolTests : IDisposable
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stopping.Elapsed}");
         Assert.Empty(await WaitForNoneAsync(Marker, TimeSpan.FromSeconds(10)));
     }
-
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
 }

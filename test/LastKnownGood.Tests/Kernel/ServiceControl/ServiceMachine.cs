@@ -1,10 +1,13 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
 /// <summary>Machines whose services are real programs (/bin/sh scripts and python3), made from a manifest as users make them.</summary>
-internal static class ServiceMachine
+internal static partial class ServiceMachine
 {
     /// <summary>python3 code that sends <c>READY=1</c> on <c>NOTIFY_SOCKET</c> as sd_notify(3) does, then stays up.</summary>
     public const string NotifyReady =
@@ -41,6 +44,13 @@ internal static class ServiceMachine
     /// <summary>A service run by <c>python3 -c <paramref name="code"/> <paramref name="marker"/></c>.</summary>
     public static Dictionary<string, object> Python(string marker, string code, params (string Name, object Value)[] values) =>
         Service("/usr/bin/python3", ["-c", code, marker], values);
+
+    /// <summary>SIGTERM to <paramref name="pid"/>, as a person's <c>kill</c> sends it: a kernel's shutdown.</summary>
+    public static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    /// <summary>The kernel's line for a service's start; group 1 is its process id.</summary>
+    [GeneratedRegex(@"started \w+ \(pid (\d+)\)")]
+    public static partial Regex StartedPid();
 
     /// <summary>The running (not zombie) processes whose command line holds <paramref name="marker"/>.</summary>
     public static IReadOnlyList<int> Running(string marker) =>

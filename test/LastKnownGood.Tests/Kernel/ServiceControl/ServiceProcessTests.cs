@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using LastKnownGood.Boot;
 using LastKnownGood.Tests.Support;
 using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
@@ -8,7 +7,7 @@ using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
 /// <summary>Services (Type 0x10) as real child processes of a real kernel: start order, readiness, start failures, death and shutdown.</summary>
-public sealed partial class ServiceProcessTests : IDisposable
+public sealed class ServiceProcessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -226,11 +225,6 @@ public sealed partial class ServiceProcessTests : IDisposable
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
-
-    [GeneratedRegex(@"started \w+ \(pid (\d+)\)")]
-    private static partial Regex StartedPid();
 
     /// <summary>Waits for the kernel to exit with <paramref name="exit"/>, or, when that is null, to be ready.</summary>
     private static async Task ExitsOrIsReadyAsync(ChildProcess kernel, int? exit)
