@@ -68,11 +68,14 @@ public sealed class NotifyProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task StopTimeout_OfTheService_IsHonoured_AServiceIgnoringSIGTERMIsKilledAfterIt()
+    public async Task StopTimeout_OfTheService_IsHonoured_OneIgnoringSIGTERMIsKilledAfterIt_OneThatExtendsItFinishes()
     {
         using var machine = await CreateAsync(_temp, new()
         {
             ["Stubborn"] = Shell(Marker, $"trap '' TERM; {Sleep}", ("StopTimeout", 1)),
+            // Its clean exit takes longer than its StopTimeout, which it extends when SIGTERM comes.
+            ["Graceful"] = Python(Marker, $"{Notifier}def stop(*_):\n    notify('EXTEND_TIMEOUT_USEC=4000000')\n    time.sleep(1.2)\n    print('finished cleanly', flush=True)\n    sys.exit(0)\nsignal.signal(signal.SIGTERM, stop)\nnotify('READY=1')\ntime.sleep(300)",
+                ("Notify", 1), ("StartTimeout", 10), ("StopTimeout", 1)),
         });
 
         using var kernel = machine.StartKernel();
@@ -81,8 +84,12 @@ public sealed class NotifyProtocolTests : IDisposable
         Terminate(kernel.Id);
 
         Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
-        Assert.Contains("stopped Stubborn: killed, since it was still running 1 s after SIGTERM", kernel.StandardError);
-        // The kernel's own ServiceStopTimeout is 5 s.
+        var log = kernel.StandardError;
+        Assert.Contains("stopped Stubborn: killed, since it was still running 1 s after SIGTERM", log);
+        Assert.Contains("Graceful: its timeout is extended to 4 s from now (EXTEND_TIMEOUT_USEC=)", log);
+        Assert.Contains("Graceful: finished cleanly", log);
+        Assert.Matches(@"stopped Graceful\r?\n", log);
+        // The kernel's own ServiceStopTimeout is 5 s; Stubborn's 1 s and Graceful's 1.2 s take less.
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stopping.Elapsed}");
         Assert.Empty(await WaitForNoneAsync(Marker, TimeSpan.FromSeconds(10)));
     }
