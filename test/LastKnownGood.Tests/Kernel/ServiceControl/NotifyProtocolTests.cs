@@ -54,8 +54,8 @@ public sealed class NotifyProtocolTests : IDisposable
     {
         using var machine = await CreateAsync(_temp, new()
         {
-            ["Slow"] = Python(Marker, $"{Notifier}notify('EXTEND_TIMEOUT_USEC=5000000')\ntime.sleep(2)\nnotify('READY=1')\ntime.sleep(300)",
-                ("Notify", 1), ("StartTimeout", 1)),
+            ["Slow"] = Python(Marker, $"{Notifier}notify('EXTEND_TIMEOUT_USEC=5000000')\ntime.sleep(3)\nnotify('READY=1')\ntime.sleep(300)",
+                ("Notify", 1), ("StartTimeout", 2)),
         });
 
         using var kernel = machine.StartKernel();
