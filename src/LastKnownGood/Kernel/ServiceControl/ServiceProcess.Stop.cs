@@ -19,8 +19,9 @@ internal sealed partial class ServiceProcess
         if (_pid != 0 && !_exited.Task.IsCompleted)
         {
             var descendants = ProcessTree.DescendantsOf(_pid);
-            _ = Libc.Kill(_pid, Libc.SignalTerm);
+            // Set before SIGTERM: the service's EXTEND_TIMEOUT_USEC= may answer it at once.
             var deadline = _deadline = new ExtendableDeadline(_kernel.Time, _stopTimeout);
+            _ = Libc.Kill(_pid, Libc.SignalTerm);
             var stopped = deadline.Wait(_exited.Task);
             foreach (var pid in stopped ? descendants : [_pid, .. descendants])
             {

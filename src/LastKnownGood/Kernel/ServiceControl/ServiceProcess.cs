@@ -96,6 +96,8 @@ internal sealed partial class ServiceProcess
         _process.Exited += (_, _) => OnExited();
         _process.OutputDataReceived += (_, e) => Forward(e.Data, _outputEnded);
         _process.ErrorDataReceived += (_, e) => Forward(e.Data, _errorEnded);
+        // Set before the process runs: its EXTEND_TIMEOUT_USEC= may come at once.
+        var deadline = _deadline = new ExtendableDeadline(_kernel.Time, _program.StartTimeout);
         try
         {
             _process.Start();
@@ -112,7 +114,6 @@ internal sealed partial class ServiceProcess
         _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = _deadline = new ExtendableDeadline(_kernel.Time, _program.StartTimeout);
         var ending = Task.Delay(Timeout.Infinite, cancel);
         deadline.Wait(_program.Notify ? [_ready.Task, _exited.Task, ending] : [_exited.Task, ending]);
         var seconds = $"{_program.StartTimeout.TotalSeconds:0.#} s";
