@@ -82,6 +82,12 @@ internal sealed class KernelProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var name in SupervisorNotify.Variables)
+        {
+            // The boot manager's supervisor is the boot manager's: a kernel that inherited them could speak for it.
+            info.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in KernelDump.FatalErrorEnvironment(machine, boot.Number, dumpType))
         {
             info.Environment[name] = value;
