@@ -82,9 +82,10 @@ internal sealed class KernelProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var name in SupervisorNotify.Variables)
+        // The boot manager's supervisor is the boot manager's: a kernel that inherited them could speak for it.
+        // Looked up first: touching info.Environment copies the whole environment, which a boot without a supervisor need not pay.
+        foreach (var name in SupervisorNotify.Variables.Where(n => Environment.GetEnvironmentVariable(n) is not null))
         {
-            // The boot manager's supervisor is the boot manager's: a kernel that inherited them could speak for it.
             info.Environment.Remove(name);
         }
 
