@@ -17,6 +17,8 @@ public sealed class SupervisorReporter : IBootReporter, IDisposable
     private readonly IBootReporter _inner;
     private readonly SupervisorNotify _notify;
     private readonly ITimer? _watchdog;
+    private readonly Lock _gate = new();
+    private bool _disposed;
     private int _ready;
     private int _stopping;
     private int _refused;
@@ -99,7 +101,12 @@ public sealed class SupervisorReporter : IBootReporter, IDisposable
     public void Dispose()
     {
         _watchdog?.Dispose();
-        _notify.Dispose();
+        lock (_gate)
+        {
+            // A ping already under way must not send on a descriptor closed here, and perhaps reused.
+            _disposed = true;
+            _notify.Dispose();
+        }
     }
 
     /// <summary>The status line of a boot: "boot 3 (normal, ControlSet002)".</summary>
@@ -111,7 +118,13 @@ public sealed class SupervisorReporter : IBootReporter, IDisposable
 
     private void Send(string message)
     {
-        if (_notify.Send(message) is { } refused && Interlocked.Exchange(ref _refused, 1) == 0)
+        string? refused;
+        lock (_gate)
+        {
+            refused = _disposed ? null : _notify.Send(message);
+        }
+
+        if (refused is not null && Interlocked.Exchange(ref _refused, 1) == 0)
         {
             _inner.Warning($"The boot manager's supervisor is not told how boots go: {refused}; the boots go on.");
         }

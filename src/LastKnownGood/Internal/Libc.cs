@@ -34,6 +34,7 @@ internal static partial class Libc
     public const int ShutdownBoth = 2;
     public const int ErrorInterrupted = 4;
     public const int MessageNoSignal = 0x4000;
+    public const int MessageDontWait = 0x40;
     public const int SetChildSubreaper = 36;
     public const int SocketCloseOnExec = 0x80000;
     public const int ProtectNone = 0;

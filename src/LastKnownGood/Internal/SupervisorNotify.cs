@@ -68,7 +68,11 @@ internal sealed unsafe class SupervisorNotify : IDisposable
         return new SupervisorNotify(socket, fd, address, interval);
     }
 
-    /// <summary>Sends one message of newline-separated assignments; the reason when the supervisor did not take it, else null.</summary>
+    /// <summary>
+    /// Sends one message of newline-separated assignments; the reason when the supervisor did not
+    /// take it, else null. Never waits: a supervisor whose socket's queue is full loses the message
+    /// rather than stalling the boot manager, which supervises a kernel meanwhile.
+    /// </summary>
     public string? Send(string assignments)
     {
         var message = Encoding.UTF8.GetBytes(assignments);
@@ -77,7 +81,7 @@ internal sealed unsafe class SupervisorNotify : IDisposable
         {
             while (true)
             {
-                if (Libc.SendTo(_fd, data, message.Length, Libc.MessageNoSignal, address, _address.Length) >= 0)
+                if (Libc.SendTo(_fd, data, message.Length, Libc.MessageNoSignal | Libc.MessageDontWait, address, _address.Length) >= 0)
                 {
                     return null;
                 }
