@@ -17,6 +17,9 @@ internal static partial class Libc
     public const int OpenNonBlocking = 0x800;
     public const int AtCurrentDirectory = -100;
     public const int AtEmptyPath = 0x1000;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int OpenNoFollow = 0x20000;
+    public const int ErrorNoEntry = 2;
     public const uint StatxBasicStats = 0x7ff;
     public const int OpenDirectory = 0x10000;
     public const int SetDescriptorFlags = 2;

@@ -32,6 +32,9 @@ public sealed record ServiceProgram(string ImagePath)
     /// <summary>The health checks of its <c>Health\</c> key, in name order.</summary>
     public IReadOnlyList<HealthCheck> HealthChecks { get; init; } = [];
 
+    /// <summary>The FILE values of its <c>TrackedFiles\</c> key, by path in name order: written to disk before it starts.</summary>
+    public IReadOnlyList<TrackedFile> TrackedFiles { get; init; } = [];
+
     /// <summary>Reads the service's key; values of the wrong type are taken as absent, as <see cref="ServiceEntry.TryRead"/> does.</summary>
     public static ServiceProgram Read(ServiceEntry entry, KeyNode key, Func<string, KeyNode?> openSubkey) => new(entry.ImagePath)
     {
@@ -46,6 +49,8 @@ public sealed record ServiceProgram(string ImagePath)
         HealthChecks = [.. openSubkey("Health") is { } health
             ? health.Subkeys.Select(s => s.Name).Order(RegistryNames.Comparer).Select(name => HealthCheck.Read(name, openSubkey($@"Health\{name}") ?? KeyNode.Empty))
             : []],
+        TrackedFiles = [.. (openSubkey("TrackedFiles")?.Values ?? []).Where(v => v.Value.Kind == RegistryValueKind.File)
+            .OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => new TrackedFile(v.Name, v.Value.AsFile()))],
     };
 
     private static uint? Dword(KeyNode key, string name) =>

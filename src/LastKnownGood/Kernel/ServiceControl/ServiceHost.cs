@@ -19,6 +19,13 @@ internal sealed class ServiceHost(Kernel kernel, string runDirectory, TimeSpan s
         var key = KeyPath.Parse("Services").Child(entry.Name);
         var program = kernel.WithHive((hive, set) =>
             ServiceProgram.Read(entry, hive.OpenKey(set, key) ?? KeyNode.Empty, subkey => hive.OpenKey(set, KeyPath.Parse($@"{key}\{subkey}"))));
+        // The program reads its tracked files as it starts. runDirectory is the machine's run/: the machine is lkg's, never a service's.
+        var trackedFiles = new TrackedFileWriter(Path.GetDirectoryName(runDirectory)!, kernel.Content!.Policy, kernel.WithHive<long>, line => kernel.Events.Write("kernel", line));
+        if (trackedFiles.WriteAll(entry.Name, program.TrackedFiles, out reason) is { IsSuccess: false } failed)
+        {
+            return failed;
+        }
+
         Directory.CreateDirectory(runDirectory);
         var notifyPath = Path.Combine(runDirectory, string.Create(CultureInfo.InvariantCulture, $"notify-{++_started}"));
         var status = ServiceProcess.TryStart(kernel, entry, program, notifyPath, stopTimeout, out var process, out reason);
