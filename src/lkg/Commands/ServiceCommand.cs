@@ -70,6 +70,12 @@ internal static partial class ServiceCommand
 
             RequireNew(context, service);
             var tracked = (result.GetValue(track) ?? []).Select(Path.GetFullPath).ToList();
+            // A path the rule refuses is said before its file is read: the path is what is wrong, whatever the file holds.
+            if (tracked.Select(file => (file, refusal: TrackedFilePath.Refusal(file))).FirstOrDefault(t => t.refusal is not null) is ({ } refused, { } why))
+            {
+                throw Refused(service.Child("TrackedFiles"), refused, why);
+            }
+
             var staged = new List<StagedContent>();
             try
             {
@@ -119,9 +125,11 @@ internal static partial class ServiceCommand
     {
         if (!ServiceSchema.TryValidateValue(key, name, value, out var error))
         {
-            throw new LkgException(NtStatus.InvalidParameter, $@"{Quote.Short($@"{key}\{name}")}: {error}");
+            throw Refused(key, name, error);
         }
     }
+
+    private static LkgException Refused(KeyPath key, string name, string error) => new(NtStatus.InvalidParameter, $@"{Quote.Short($@"{key}\{name}")}: {error}");
 
     /// <summary>
     /// Create makes a service; changing one is lkg reg set's. Checked before the write: a create
