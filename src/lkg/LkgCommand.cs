@@ -35,6 +35,7 @@ public static class LkgCommand
             RegCommand.Create(time),
             VerifierCommand.Create(time),
             DriverCommand.Create(time),
+            ServiceCommand.Create(time),
             ContentCommand.Create(time),
             .. BootStatusCommands.Create(time),
             LastKnownGoodCommand.Create(time),

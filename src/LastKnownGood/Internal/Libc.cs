@@ -37,6 +37,8 @@ internal static partial class Libc
     public const int MessageCloseOnExec = 0x40000000;
     public const int ShutdownBoth = 2;
     public const int ErrorInterrupted = 4;
+    public const int MessageNoSignal = 0x4000;
+    public const int MessageDontWait = 0x40;
     public const int SetChildSubreaper = 36;
     public const int SocketCloseOnExec = 0x80000;
     public const int ProtectNone = 0;
@@ -118,6 +120,10 @@ internal static partial class Libc
     /// <summary>recvmsg(2): a notify datagram with its sender's credentials (SCM_CREDENTIALS) in the control data.</summary>
     [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
     public static unsafe partial nint ReceiveMessage(int fd, MessageHeader* message, int flags);
+
+    /// <summary>sendto(2): a notify datagram to the boot manager's own supervisor (<c>SupervisorNotify</c>).</summary>
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static unsafe partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
 
     /// <summary>shutdown(2): wakes a thread blocked in <see cref="ReceiveMessage"/> on the socket, which close(2) does not.</summary>
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
