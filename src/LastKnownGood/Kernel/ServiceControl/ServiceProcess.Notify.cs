@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using LastKnownGood.Internal;
 
@@ -7,13 +8,17 @@ internal sealed partial class ServiceProcess
 {
     private static readonly string[] KnownAssignments = ["READY", "STOPPING", "WATCHDOG", "WATCHDOG_USEC", "EXTEND_TIMEOUT_USEC"];
 
+    /// <summary>How long a message that arrives before <see cref="Process.Start()"/> has returned waits for the process id it is checked against.</summary>
+    private static readonly TimeSpan LaunchWait = TimeSpan.FromSeconds(1);
+
     /// <summary>The names of ignored assignments already logged: each is logged once per process.</summary>
     private readonly HashSet<string> _ignoredAssignments = [];
 
     /// <summary>sd_notify(3) messages: newline-separated assignments, believed only from the service's own processes.</summary>
     private void OnNotify(string? message, int sender)
     {
-        if (_pid == 0 || !ProcessTree.IsSelfOrDescendant(sender, _pid))
+        var pid = _launched.Task.Wait(LaunchWait) ? _launched.Task.Result : 0;
+        if (pid == 0 || !ProcessTree.IsSelfOrDescendant(sender, pid))
         {
             _kernel.Events.Write("kernel", $"{Name}: a notify message from pid {sender}, which is not one of its processes, is ignored");
             return;

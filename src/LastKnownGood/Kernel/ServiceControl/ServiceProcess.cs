@@ -22,6 +22,8 @@ internal sealed partial class ServiceProcess
     private readonly Process _process;
     private readonly ServiceWatchdog _watchdog;
     private readonly Lock _gate = new();
+    /// <summary>Its process id once <see cref="Process.Start()"/> returned (0 if it did not run): a program that notifies at once may be faster than that.</summary>
+    private readonly TaskCompletionSource<int> _launched = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _died = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -104,6 +106,7 @@ internal sealed partial class ServiceProcess
         }
         catch (Win32Exception e)
         {
+            _launched.TrySetResult(0);
             _notify?.Dispose();
             _watchdog.Dispose();
             reason = $"{_program.ImagePath} cannot be run from {_program.WorkingDirectory}: {e.Message}";
@@ -111,6 +114,7 @@ internal sealed partial class ServiceProcess
         }
 
         _pid = _process.Id;
+        _launched.TrySetResult(_pid);
         _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

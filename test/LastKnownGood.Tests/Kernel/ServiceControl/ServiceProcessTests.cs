@@ -219,6 +219,31 @@ public sealed class ServiceProcessTests : IDisposable
         Assert.Contains("Web: Wanted health check Port passed", kernel.StandardError);
     }
 
+    [Fact]
+    public async Task ReadyFromAProgramFasterThanProcessStart_IsBelieved()
+    {
+        // A C program's READY=1 can arrive before Process.Start has returned its pid; it was once refused as forged.
+        var program = _temp.Combine("notify-now");
+        using (var cc = Process.Start("cc", ["-O2", "-o", program, Path.Combine(Machines.MachineManifestTests.RepositoryRoot(), "test", "Tools", "NotifyNow", "notify-now.c")])!)
+        {
+            await cc.WaitForExitAsync();
+            Assert.Equal(0, cc.ExitCode);
+        }
+
+        var services = Enumerable.Range(1, 5).ToDictionary(i => $"Fast{i}", _ =>
+            new Dictionary<string, object> { ["Type"] = 16, ["Start"] = 2, ["ErrorControl"] = 1, ["ImagePath"] = program, ["Notify"] = 1, ["StartTimeout"] = 10 });
+        using var machine = await CreateAsync(_temp, services);
+
+        using var kernel = machine.StartKernel();
+
+        await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        var log = kernel.StandardError;
+        Assert.DoesNotContain("is ignored", log);
+        Assert.All(services.Keys, name => Assert.Matches($@"started {name} \(pid \d+\): READY=1", log));
+        Terminate(kernel.Id);
+        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
