@@ -36,6 +36,7 @@ public static class LkgCommand
             RegCommand.Create(time),
             VerifierCommand.Create(time),
             DriverCommand.Create(time),
+            ServiceCommand.Create(time),
             ContentCommand.Create(time),
             .. BootStatusCommands.Create(time),
             ShutdownCommand.Create(time),

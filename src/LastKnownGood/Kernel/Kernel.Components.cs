@@ -49,7 +49,7 @@ public sealed partial class Kernel
         var status = host.Start(entry, out var started, out reason);
         if (started is not null)
         {
-            ReportComponent(entry.Name, ComponentState.Running, started.ProcessId);
+            ReportComponent(entry.Name, ComponentState.Running, started.ProcessId is var pid and > 0 ? pid : null, started.Restarts);
             _started.Add(started);
             _running.Add(entry.Name);
             if (entry.Group is { } group)
@@ -118,6 +118,19 @@ public sealed partial class Kernel
         ServiceType.OwnProcess => "service",
         _ => $"type-{(uint)type}",
     };
+
+    private readonly ManualResetEventSlim _rebootRequested = new();
+
+    /// <summary>
+    /// A service's <c>FailureActions</c> said <c>reboot</c>: the boot ends as a shutdown does, every
+    /// component stopped, and the kernel exits with <see cref="KernelExitCodes.Reboot"/>, which the
+    /// boot manager records as its own outcome with <paramref name="reason"/> and then boots again.
+    /// </summary>
+    internal void RequestReboot(string reason)
+    {
+        Events.Write("kernel", $"{KernelExit.RebootMarker}{reason}");
+        _rebootRequested.Set();
+    }
 
     /// <summary>The boot is ending: a service that dies from now on was ended by it, not by a fault of its own.</summary>
     internal bool Ending { get; private set; }

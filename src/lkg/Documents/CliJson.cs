@@ -29,6 +29,8 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(VerifierQueryDocument))]
 [JsonSerializable(typeof(VerifierWriteDocument))]
 [JsonSerializable(typeof(DriverInstallDocument))]
+[JsonSerializable(typeof(ServiceSummaryDocument[]))]
+[JsonSerializable(typeof(ServiceDocument))]
 [JsonSerializable(typeof(KeyCreatedDocument))]
 [JsonSerializable(typeof(KeyTrustedDocument))]
 [JsonSerializable(typeof(SignDocument))]
