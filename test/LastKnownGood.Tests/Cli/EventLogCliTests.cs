@@ -82,6 +82,28 @@ public sealed class EventLogCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ServiceThatKeepsDying_StatusShowsItsRestarts_ThenThatItFailed()
+    {
+        using var machine = await CreateAsync(_temp, new()
+        {
+            ["Flaky"] = Shell(Marker, "sleep 1.5; exit 3", ("FailureActions", new[] { "restart/0", "restart/0", "none" }), ("StartTimeout", 1)),
+            ["Steady"] = Shell(Marker, Sleep),
+        });
+        using var boot = machine.StartBoot();
+        await boot.WaitForLineAsync(l => l.StartsWith("Boot 1: every component", StringComparison.Ordinal), Timeout);
+
+        // Started once up for 1 s, it dies half a second later: twice restarted, then left stopped.
+        var flaky = await WaitForComponentAsync(machine, "Flaky", c => c.GetProperty("state").GetString() == "failed");
+        Assert.Equal(2, flaky.GetProperty("restarts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, flaky.GetProperty("pid").ValueKind);
+        var steady = await WaitForComponentAsync(machine, "Steady", _ => true);
+        Assert.Equal(("running", 0), (steady.GetProperty("state").GetString(), steady.GetProperty("restarts").GetInt32()));
+
+        await machine.LkgAsync("shutdown");
+        Assert.Equal(0, await boot.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task BugCheck_IsAnErrorInTheLog_AfterTheLinesBeforeIt_AndTheComponentsStopWithTheBoot()
     {
         using var machine = await TestMachine.CreateAsync();
@@ -123,4 +145,21 @@ public sealed class EventLogCliTests : IDisposable
     }
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The component of <c>lkg status --json</c> named <paramref name="name"/>, once it matches <paramref name="until"/>; bounded by <see cref="Timeout"/>.</summary>
+    private static async Task<JsonElement> WaitForComponentAsync(TestMachine machine, string name, Func<JsonElement, bool> until)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var status = JsonDocument.Parse((await machine.LkgAsync("status", "--json")).Output).RootElement;
+            var component = status.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+            if (until(component) || DateTime.UtcNow > deadline)
+            {
+                return component;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LastKnownGood.Boot;
 using LastKnownGood.Services;
 
 namespace LastKnownGood.Kernel.ServiceControl;
@@ -121,6 +122,7 @@ internal sealed class ServiceSupervisor : IStartedComponent
         {
             var action = _failures.Fail(_kernel.Time.GetUtcNow());
             var failure = $"{what}; failure {_failures.Count}";
+            _kernel.ReportComponent(Name, action.Kind == FailureActionKind.Restart ? ComponentState.Restarting : ComponentState.Failed, null, Restarts);
             switch (action.Kind)
             {
                 case FailureActionKind.Reboot:
@@ -172,6 +174,7 @@ internal sealed class ServiceSupervisor : IStartedComponent
             if (!_stopping)
             {
                 _process = process;
+                _kernel.ReportComponent(Name, ComponentState.Running, process.ProcessId, Restarts);
                 return (process, null);
             }
         }
