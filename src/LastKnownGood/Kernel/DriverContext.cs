@@ -21,15 +21,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     {
         kernel.Gate();
         var status = HiveCall(() => kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
-            ? found.Kind switch
-            {
-                RegistryValueKind.Dword => found.AsDword(),
-                RegistryValueKind.Qword => found.AsQword(),
-                RegistryValueKind.Sz => found.AsString(),
-                RegistryValueKind.MultiSz => found.AsMultiString().ToArray(),
-                RegistryValueKind.Binary => found.Data.ToArray(),
-                _ => (object?)null,
-            }
+            ? ParameterValue.ToObject(found)
             : null), out value);
         kernel.Gate();
         return status.IsSuccess && value is null ? NtStatus.ObjectNameNotFound : status;
@@ -111,7 +103,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
 
     public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => Gated(() => kernel.Subscribe(driver, eventType, handler));
 
-    public NtStatus ReportBootOk() => Gated(() => kernel.ReportBootOk(driver));
+    public NtStatus ReportBootOk() => Gated(() => kernel.ReportBootOk(driver.Name));
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>

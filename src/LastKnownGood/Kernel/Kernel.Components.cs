@@ -12,6 +12,7 @@ public sealed partial class Kernel
     private readonly HashSet<string> _running = new(RegistryNames.Comparer);
     private readonly HashSet<string> _runningGroups = new(RegistryNames.Comparer);
     private ServiceHost? _services;
+    private UserModeDriverHost? _userModeDrivers;
 
     /// <summary>
     /// Starts one component of the plan by the host for its <c>Type</c> (DESIGN §6). An Auto or
@@ -30,7 +31,7 @@ public sealed partial class Kernel
         IComponentHost? host = entry.Type switch
         {
             ServiceType.KernelDriver => new KernelDriverHost(this),
-            ServiceType.UserModeDriver => new UserModeDriverHost(),
+            ServiceType.UserModeDriver => _userModeDrivers ??= new UserModeDriverHost(this, Path.Combine(_machine.Root, "run"), _options.ServiceStopTimeout),
             ServiceType.OwnProcess => _services ??= StartServiceControl(),
             _ => null,
         };
