@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using LastKnownGood.Boot;
+using LastKnownGood.Tests.Machines;
+using LastKnownGood.Tests.Support;
 using static LastKnownGood.Tests.Kernel.UserMode.UserModeMachine;
 
 namespace LastKnownGood.Tests.Kernel.UserMode;
@@ -128,6 +130,26 @@ public sealed class UserModeDriverTests
         Assert.DoesNotContain("crashed", kernel.StandardError);
         Assert.Equal(KernelExitCodes.Shutdown, await ShutDownAsync(kernel));
         Assert.Contains("UserModeProbe: unloaded", kernel.StandardError);
+    }
+
+    [Fact]
+    public async Task SensorInUserMode_WithTheBadChannelFile_CrashesRestartsAndIsDisabled_AndTheMachineStaysUp()
+    {
+        using var machine = await TestMachine.CreateAsync("--policy", "classic");
+        await machine.InstallDriverAsync("samples/Drivers/Sensor", "--mode", "user", "--start", "boot", "--error-control", "critical", "--group", "Early-Launch");
+        var channel = Path.Combine(MachineManifestTests.RepositoryRoot(), "samples", "Drivers", "Sensor", "content", "C-00000291-00000000-00000032.sys");
+        await machine.LkgAsync("content", "push", "Sensor", channel, "--name", "C-00000291-00000000-00000001.sys");
+
+        using var kernel = machine.StartKernel();
+        await kernel.WaitForLineAsync(l => l == "ready", Patience);
+        await kernel.WaitForErrorLineAsync(l => l.Contains("Sensor disabled after 4 crashes", StringComparison.Ordinal), Patience);
+
+        var log = kernel.StandardError;
+        Assert.Equal(4, Count(log, "Sensor: IndexOutOfRangeException escaped Sensor in EventHandler"));
+        Assert.Equal(3, Count(log, "restarting Sensor"));
+        Assert.False(kernel.HasExited, "the Sensor's crashes in user mode do not stop the machine");
+        Assert.Empty(machine.Crashes());
+        Assert.Equal(KernelExitCodes.Shutdown, await ShutDownAsync(kernel));
     }
 
     private static int Count(string text, string part) => text.Split(part).Length - 1;
