@@ -6,7 +6,7 @@ namespace UserModeProbe;
 /// Does what <c>Parameters\Probe</c> says in its user-mode host: <c>services</c> (reads its
 /// Parameters and content and logs them), <c>throw-later</c> (a work item throws after the
 /// start), <c>throw</c> (DriverEntry throws), <c>refusals</c> (asks, past the SDK, for what a
-/// user-mode driver may not do, and logs each status), <c>bugcheck</c>, and <c>oversized-frame</c>
+/// user-mode driver may not do, and logs each status), <c>bugcheck</c>, <c>bench</c> (<see cref="CallBench"/>), and <c>oversized-frame</c>
 /// or <c>malformed-frame</c> (writes a bad frame straight to its host's socket, as code in the
 /// host process can).
 /// </summary>
@@ -35,6 +35,9 @@ public sealed class UserModeProbe : IDriver
                 return NtStatus.Success;
             case "bugcheck":
                 context.BugCheck(BugCheckCode.ManuallyInitiatedCrash, 1, 2, 3, 4);
+                return NtStatus.Success;
+            case "bench":
+                CallBench.Run(context);
                 return NtStatus.Success;
             case "oversized-frame":
                 // A header announcing a payload far over the protocol's limit.
