@@ -12,7 +12,7 @@ internal static class ContentReply
     public static void Write(Kernel kernel, string driver, string name, ulong offset, FrameWriter reply)
     {
         var chunk = new byte[ChunkSize];
-        var status = HostSession.HiveCall(() => kernel.WithHive((hive, set) =>
+        var status = HiveCall.Try(() => kernel.WithHive((hive, set) =>
         {
             using var stream = kernel.Content!.Open(hive, set, driver, name);
             if (stream is null)

@@ -8,7 +8,7 @@ namespace LastKnownGood.Kernel.UserMode;
 /// do; another sends the kernel events the host subscribed to, so the dispatching thread never
 /// waits on a host. Any frame that breaks the protocol ends the session with its sentence.
 /// </summary>
-internal sealed class HostSession
+internal sealed partial class HostSession
 {
     /// <summary>Events waiting for a host that does not read are dropped past this many, with a line in the event log.</summary>
     private const int EventBacklog = 1024;
@@ -135,7 +135,7 @@ internal sealed class HostSession
                 SetValue(reader.String(), reader.String(), reader.U32(), reader.Bytes(), reply);
                 break;
             case FrameType.ContentNames:
-                var listed = HiveCall(() => _kernel.WithHive((hive, set) => _kernel.Content!.Names(hive, set, _driver)), out var names);
+                var listed = HiveCall.Try(() => _kernel.WithHive((hive, set) => _kernel.Content!.Names(hive, set, _driver)), out var names);
                 reply.U32(listed.Value);
                 if (listed.IsSuccess)
                 {
@@ -174,44 +174,6 @@ internal sealed class HostSession
         return reply;
     }
 
-    private void QueryValue(string path, string name, FrameWriter reply)
-    {
-        var access = UserModeAccess.Check(path, _driver, _kernel.WithHive((_, set) => set), out var key, out var reason);
-        if (!access.IsSuccess)
-        {
-            Refuse(access, $"a read of {path}: {reason}", reply);
-            return;
-        }
-
-        var status = HiveCall(() => _kernel.WithHive((hive, set) => hive.OpenKey(set, key!) is { } node && node.TryGetValue(name, out var found) ? found : null), out var value);
-        status = status.IsSuccess && value is null ? NtStatus.ObjectNameNotFound : status;
-        if (value is not null && value.Data.Length > Frame.MaxPayload - 64)
-        {
-            Refuse(NtStatus.InsufficientResources, $"{path}\\{name}: its {value.Data.Length} bytes do not fit one frame ({Frame.MaxPayload} bytes)", reply);
-            return;
-        }
-
-        reply.U32(status.Value);
-        if (status.IsSuccess)
-        {
-            reply.U32((uint)value!.Kind).Bytes(value.Data);
-        }
-    }
-
-    private void SetValue(string path, string name, uint kind, byte[] data, FrameWriter reply)
-    {
-        _ = (kind, data);
-        var access = UserModeAccess.Check(path, _driver, _kernel.WithHive((_, set) => set), out _, out var reason);
-        Refuse(access.IsSuccess ? NtStatus.NotSupported : access,
-            access.IsSuccess ? $@"a write of {path}\{name}: drivers cannot write the registry, in kernel mode or in user mode" : $"a write of {path}: {reason}", reply);
-    }
-
-    private void Refuse(NtStatus status, string what, FrameWriter reply)
-    {
-        _kernel.Events.Write("kernel", $"{_driver}: refused {what}: {status}");
-        reply.U32(status.Value);
-    }
-
     private void SendEvents()
     {
         foreach (var kernelEvent in _events.GetConsumingEnumerable())
@@ -239,21 +201,6 @@ internal sealed class HostSession
         catch (IOException)
         {
             // The host is gone: the reading thread ends the session with the reason.
-        }
-    }
-
-    /// <summary>A hive the kernel cannot use right now is the call's failure status, as for a kernel-mode driver.</summary>
-    internal static NtStatus HiveCall<T>(Func<T> read, out T? result)
-    {
-        try
-        {
-            result = read();
-            return NtStatus.Success;
-        }
-        catch (LkgException e)
-        {
-            result = default;
-            return e.Status;
         }
     }
 }

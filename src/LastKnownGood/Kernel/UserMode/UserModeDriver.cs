@@ -97,16 +97,18 @@ internal sealed partial class UserModeDriver : IStartedComponent
             return verified;
         }
 
-        var host = HostProcess.TryStart(_kernel, Name,
-            ["--driver", Name, "--package", package, "--assembly", manifest.Assembly, "--type", manifest.Type, "--socket", _listener.Path], out reason);
+        HostProcess? host;
+        // Under the gate: the host may connect before TryStart returns, and Accept must find it.
+        lock (_gate)
+        {
+            host = HostProcess.TryStart(_kernel, Name,
+                ["--driver", Name, "--package", package, "--assembly", manifest.Assembly, "--type", manifest.Type, "--socket", _listener.Path], out reason);
+            _host = host ?? _host;
+        }
+
         if (host is null)
         {
             return NtStatus.ObjectNameNotFound;
-        }
-
-        lock (_gate)
-        {
-            _host = host;
         }
 
         _ = host.Exited.ContinueWith(_ => OnExited(host), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

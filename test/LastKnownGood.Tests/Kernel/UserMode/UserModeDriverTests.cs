@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using LastKnownGood.Boot;
+using LastKnownGood.Internal;
 using LastKnownGood.Tests.Machines;
 using LastKnownGood.Tests.Support;
 using static LastKnownGood.Tests.Kernel.UserMode.UserModeMachine;
@@ -121,9 +121,9 @@ public sealed class UserModeDriverTests
         using var kernel = machine.StartKernel();
         await kernel.WaitForLineAsync(l => l == "ready", Patience);
 
-        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await client.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(machine.Root, "run", "umhost-UserModeProbe.sock")));
-        var received = await client.ReceiveAsync(new byte[16]).WaitAsync(Patience);
+        // Through /proc/self/fd, as the kernel binds it: the temporary machine's path is longer than sun_path holds.
+        using var client = UnixConnection.Connect(Path.Combine(machine.Root, "run", "umhost-UserModeProbe.sock"));
+        var received = await Task.Run(() => client.Read(new byte[16])).WaitAsync(Patience);
 
         Assert.Equal(0, received);
         await kernel.WaitForErrorLineAsync(l => l.Contains($"refused a connection to its host socket from pid {Environment.ProcessId}, which is not its host", StringComparison.Ordinal), Patience);
