@@ -27,7 +27,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 var endpoint = new UnixDomainSocketEndPoint(args[1]);
 var buffer = new byte[64];
-void Exact(Socket s) { for (var got = 0; got < buffer.Length;) got += s.Receive(buffer, got, buffer.Length - got, SocketFlags.None); }
+void Exact(Socket s) { for (var got = 0; got < buffer.Length;) { var n = s.Receive(buffer, got, buffer.Length - got, SocketFlags.None); got += n > 0 ? n : throw new SocketException(); } }
 if (args[0] == "echo")
 {
     using var c = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
