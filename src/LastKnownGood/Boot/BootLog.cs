@@ -45,9 +45,11 @@ public static partial class BootLog
     {
         var running = FindRunning(hive) ?? throw new LkgException(NtStatus.InvalidDeviceState,
             $"No boot is running on the machine at {Path.GetDirectoryName(hive.Path)}; start one with lkg boot.");
-        // boot-bad wins: a boot-ok filed after it does not turn a rejected boot into Last Known Good.
-        Update(hive, running.Number, "UPDATE boots SET request = $r WHERE number = $n AND (request IS NULL OR request <> $bad)",
-            ("$n", running.Number), ("$r", BootNames.Name(request)), ("$bad", BootNames.Name(BootRequest.Bad)));
+        // boot-bad wins, then shutdown: a boot-ok filed after boot-bad does not turn a rejected boot into
+        // Last Known Good, nor does one filed after a shutdown take the shutdown back.
+        Update(hive, running.Number,
+            "UPDATE boots SET request = $r WHERE number = $n AND (request IS NULL OR request = $r OR $r = $bad OR request = $ok)",
+            ("$n", running.Number), ("$r", BootNames.Name(request)), ("$bad", BootNames.Name(BootRequest.Bad)), ("$ok", BootNames.Name(BootRequest.Ok)));
         return Get(hive, running.Number);
     });
 
@@ -68,8 +70,9 @@ public static partial class BootLog
             {
                 if (accepted)
                 {
-                    Update(hive, number, "UPDATE boots SET accepted = $t, outcome = $o, request = NULL WHERE number = $n",
-                        ("$n", number), ("$t", now), ("$o", BootNames.Name(BootOutcome.Accepted)));
+                    // The boot-ok is spent; a shutdown filed meanwhile is not.
+                    Update(hive, number, "UPDATE boots SET accepted = $t, outcome = $o, request = NULLIF(request, $ok) WHERE number = $n",
+                        ("$n", number), ("$t", now), ("$o", BootNames.Name(BootOutcome.Accepted)), ("$ok", BootNames.Name(BootRequest.Ok)));
                 }
             });
         return accepted;
@@ -78,7 +81,8 @@ public static partial class BootLog
     /// <summary>
     /// Records how a boot ended, with the crash record the boot manager wrote for a kernel that
     /// died without one, in one transaction. An accepted boot that shuts down stays accepted.
-    /// Ending a boot twice changes nothing.
+    /// Ending a boot twice changes nothing. Its components that were still up are stopped with it,
+    /// and a crash record's standard error lines that the event log lacks go into it (<see cref="EventStore"/>).
     /// </summary>
     public static BootRecord End(Hive hive, int number, BootOutcome outcome, string reason, bool askedForLastKnownGood, CrashRecord? crash, DateTimeOffset now)
     {
@@ -87,6 +91,15 @@ public static partial class BootLog
             var crashId = crash is null
                 ? hive.Database.Scalar("SELECT MAX(id) FROM crashes WHERE boot = $n", ("$n", number))
                 : CrashLog.Insert(hive.Database, crash);
+            if (Get(hive, number) is { Ended: null } ending)
+            {
+                ComponentLog.EndBoot(hive.Database, number, now);
+                if (crash is not null)
+                {
+                    EventStore.AppendStandardError(hive.Database, number, crash.Stack, now, EventStore.ReadCapacity(hive, ending.ControlSet));
+                }
+            }
+
             return Update(hive, number,
                 """
                 UPDATE boots SET outcome = CASE WHEN accepted IS NOT NULL AND $o = 'shutdown' THEN outcome ELSE $o END,

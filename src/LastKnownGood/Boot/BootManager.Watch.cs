@@ -71,6 +71,11 @@ public sealed partial class BootManager
                 return null;
             }
 
+            if (record.Request == BootRequest.Shutdown)
+            {
+                return await ShutdownAsync(boot, kernel, BootRunResult.ShutDown, end);
+            }
+
             if (!ready && record.Ready is not null)
             {
                 ready = true;

@@ -17,4 +17,10 @@ public enum BootOutcome
     Killed,
 
     Shutdown,
+
+    /// <summary>
+    /// A service's <c>FailureActions</c> said <c>reboot</c>: the kernel stopped its components and
+    /// exited, and the boot manager boots again. Like a shutdown, it is not a failed boot.
+    /// </summary>
+    Reboot,
 }

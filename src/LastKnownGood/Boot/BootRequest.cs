@@ -8,4 +8,7 @@ public enum BootRequest
 
     /// <summary><c>lkg boot-bad</c>: reboot at once into Last Known Good.</summary>
     Bad,
+
+    /// <summary><c>lkg shutdown</c>: stop the kernel cleanly, record the boot as shut down, and end the boot manager.</summary>
+    Shutdown,
 }

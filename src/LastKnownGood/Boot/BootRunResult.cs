@@ -9,6 +9,9 @@ public enum BootRunResult
     /// <summary>Stopped by SIGINT or SIGTERM; the machine was shut down cleanly.</summary>
     Stopped,
 
+    /// <summary><c>lkg shutdown</c> asked for it; the machine was shut down cleanly.</summary>
+    ShutDown,
+
     /// <summary><c>--timeout</c> passed first.</summary>
     TimedOut,
 

@@ -14,6 +14,7 @@ internal sealed record KernelExit(BootOutcome Outcome, string Reason, bool Asked
         KernelExitCodes.BugCheck when hasCrashRecord => new(BootOutcome.Bugcheck, "bug check"),
         KernelExitCodes.RebootWithLastKnownGood => new(BootOutcome.StartFailure, StartFailure(standardError, "a start failure asked for Last Known Good"), AskedForLastKnownGood: true),
         KernelExitCodes.FailedBoot => new(BootOutcome.StartFailure, StartFailure(standardError, "a Critical component failed to start in a Last Known Good boot")),
+        KernelExitCodes.Reboot => new(BootOutcome.Reboot, Rebooted(standardError, "a service's FailureActions asked for a reboot")),
         _ => Died(exitCode, boot, standardError, now),
     };
 
@@ -55,10 +56,17 @@ internal sealed record KernelExit(BootOutcome Outcome, string Reason, bool Asked
         _ => 0xC0000409, // STATUS_STACK_BUFFER_OVERRUN: the fail-fast code the runtime's own aborts use
     };
 
+    /// <summary>What the kernel's event line before a <see cref="KernelExitCodes.Reboot"/> starts with, after its source (<c>Kernel.RequestReboot</c>).</summary>
+    internal const string RebootMarker = "rebooting: ";
+
     private static string StartFailure(string standardError, string fallback) =>
-        standardError.Split('\n').LastOrDefault(l => l.Contains(" failed to start", StringComparison.Ordinal)) is { } line
-            ? line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..]
-            : fallback;
+        LastLineWith(standardError, " failed to start") is { } line ? line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..] : fallback;
+
+    private static string Rebooted(string standardError, string fallback) =>
+        LastLineWith(standardError, RebootMarker) is { } line ? line[(line.IndexOf(RebootMarker, StringComparison.Ordinal) + RebootMarker.Length)..] : fallback;
+
+    private static string? LastLineWith(string standardError, string text) =>
+        standardError.Split('\n').LastOrDefault(l => l.Contains(text, StringComparison.Ordinal))?.TrimEnd('\r');
 
     private static string SignalName(int signal) => signal switch
     {

@@ -14,4 +14,7 @@ public static class KernelExitCodes
 
     /// <summary>A Critical component failed to start in a Last Known Good boot: recovery goes on to safe mode.</summary>
     public const int FailedBoot = 68;
+
+    /// <summary>A service's <c>FailureActions</c> said <c>reboot</c>: the components were stopped, and the boot manager boots again.</summary>
+    public const int Reboot = 69;
 }

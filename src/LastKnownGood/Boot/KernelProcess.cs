@@ -82,6 +82,13 @@ internal sealed class KernelProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        // The boot manager's supervisor is the boot manager's: a kernel that inherited them could speak for it.
+        // Looked up first: touching info.Environment copies the whole environment, which a boot without a supervisor need not pay.
+        foreach (var name in SupervisorNotify.Variables.Where(n => Environment.GetEnvironmentVariable(n) is not null))
+        {
+            info.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in KernelDump.FatalErrorEnvironment(machine, boot.Number, dumpType))
         {
             info.Environment[name] = value;

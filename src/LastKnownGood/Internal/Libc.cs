@@ -9,6 +9,7 @@ internal static partial class Libc
     public const int OpenReadWrite = 2;
     public const int OpenCreate = 0x40;
     public const int OpenCloseOnExec = 0x80000;
+    public const int SignalAbort = 6;
     public const int SignalKill = 9;
     public const int SignalTerm = 15;
     public const int SignalUser1 = 10;
@@ -17,6 +18,9 @@ internal static partial class Libc
     public const int OpenNonBlocking = 0x800;
     public const int AtCurrentDirectory = -100;
     public const int AtEmptyPath = 0x1000;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int OpenNoFollow = 0x20000;
+    public const int ErrorNoEntry = 2;
     public const uint StatxBasicStats = 0x7ff;
     public const int OpenDirectory = 0x10000;
     public const int SetDescriptorFlags = 2;
@@ -33,6 +37,8 @@ internal static partial class Libc
     public const int MessageCloseOnExec = 0x40000000;
     public const int ShutdownBoth = 2;
     public const int ErrorInterrupted = 4;
+    public const int MessageNoSignal = 0x4000;
+    public const int MessageDontWait = 0x40;
     public const int SetChildSubreaper = 36;
     public const int SocketCloseOnExec = 0x80000;
     public const int ProtectNone = 0;
@@ -114,6 +120,10 @@ internal static partial class Libc
     /// <summary>recvmsg(2): a notify datagram with its sender's credentials (SCM_CREDENTIALS) in the control data.</summary>
     [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
     public static unsafe partial nint ReceiveMessage(int fd, MessageHeader* message, int flags);
+
+    /// <summary>sendto(2): a notify datagram to the boot manager's own supervisor (<c>SupervisorNotify</c>).</summary>
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static unsafe partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
 
     /// <summary>shutdown(2): wakes a thread blocked in <see cref="ReceiveMessage"/> on the socket, which close(2) does not.</summary>
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]

@@ -5,6 +5,12 @@ internal interface IStartedComponent
 {
     string Name { get; }
 
+    /// <summary>Its process: a service's own, the kernel's for a kernel-mode driver; 0 when it has none now.</summary>
+    int ProcessId => 0;
+
+    /// <summary>How often its failure actions have restarted it this boot.</summary>
+    int Restarts => 0;
+
     /// <summary>Stops the component: a driver is unloaded; a service gets SIGTERM, then SIGKILL after the stop timeout.</summary>
     void Stop();
 }

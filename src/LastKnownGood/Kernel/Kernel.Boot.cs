@@ -28,6 +28,11 @@ public sealed partial class Kernel
             var select = _hive.ReadSelect();
             _controlSet = _options.ControlSet ?? select.Default;
             _hive.GetControlSet(_controlSet);
+            if (_options.Boot is not null)
+            {
+                // Only a boot of the history has an event log; a kernel run by hand reads nothing for it.
+                Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet));
+            }
         }
         catch (LkgException e)
         {
@@ -158,9 +163,10 @@ public sealed partial class Kernel
     private int StartFailed(ServiceEntry entry, string reason)
     {
         var outcome = StartFailurePolicy.Decide(entry.ErrorControl, entry.Start, _options.Mode == BootMode.LastKnownGood);
+        ReportComponent(entry, ComponentState.Failed);
         if (outcome != StartFailureOutcome.Continue)
         {
-            Events.Write("kernel", $"{entry.Name} failed to start: {reason}");
+            Events.Write("kernel", $"{entry.Name} failed to start: {reason}", EventLevel.Error);
         }
 
         return outcome switch

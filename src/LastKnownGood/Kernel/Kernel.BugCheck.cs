@@ -11,6 +11,9 @@ public sealed partial class Kernel
 {
     private int _stopping;
 
+    /// <summary>How long a bug check waits for the event log to be written before it hands its record over.</summary>
+    private static readonly TimeSpan EventLogFlushTimeout = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// KeBugCheckEx (DESIGN §9). From the instant it is called no component code runs on: the
     /// SDK's gate closes, so every driver thread stops at its next kernel call or return, and a
@@ -35,6 +38,8 @@ public sealed partial class Kernel
             Pool = exception is BugCheckException bugCheck && PoolCorruption.Of(bugCheck) is { } corruption ? EvidenceOf(corruption) : null,
         };
 
+        Events.Write("kernel", $"bug check 0x{(uint)code:X8} {BugCheckCodes.Name(code)} in {component ?? "the kernel"}: {message}", EventLevel.Error);
+        Events.Halt(EventLogFlushTimeout);
         if (_options.CrashHandoff is { } pipe && HandOver(pipe, record))
         {
             // Stopped here, or, should the stop not hold, waiting here: the boot manager ends the group.

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using LastKnownGood.Boot;
 using LastKnownGood.Internal;
 using LastKnownGood.Kernel.ServiceControl;
 using LastKnownGood.Registry;
@@ -13,6 +15,9 @@ public sealed partial class Kernel
     private readonly HashSet<string> _runningGroups = new(RegistryNames.Comparer);
     private ServiceHost? _services;
     private UserModeDriverHost? _userModeDrivers;
+
+    /// <summary>Each component's type, from its first report on, for the reports that name it only.</summary>
+    private readonly ConcurrentDictionary<string, ServiceType> _componentTypes = new(RegistryNames.Comparer);
 
     /// <summary>
     /// Starts one component of the plan by the host for its <c>Type</c> (DESIGN §6). An Auto or
@@ -41,9 +46,11 @@ public sealed partial class Kernel
             return NtStatus.NotSupported;
         }
 
+        ReportComponent(entry, ComponentState.Starting);
         var status = host.Start(entry, out var started, out reason);
         if (started is not null)
         {
+            ReportComponent(entry.Name, ComponentState.Running, started.ProcessId is var pid and > 0 ? pid : null, started.Restarts);
             _started.Add(started);
             _running.Add(entry.Name);
             if (entry.Group is { } group)
@@ -77,9 +84,53 @@ public sealed partial class Kernel
         foreach (var component in Enumerable.Reverse(_started))
         {
             component.Stop();
+            ReportComponent(component.Name, ComponentState.Stopped);
         }
 
         KillStrays();
+    }
+
+    /// <summary>
+    /// Records a component's state for <c>lkg status</c> (<see cref="ComponentLog"/>): where it
+    /// stands, its process (null: none now) and, when known, how often it has been restarted this
+    /// boot (null: as last reported). Safe from any thread and cheap: the event log's writer
+    /// writes it with the next batch. The name must have been reported with its entry first,
+    /// as the start path does; a name never reported is ignored.
+    /// </summary>
+    internal void ReportComponent(string name, ComponentState state, int? processId = null, int? restarts = null)
+    {
+        if (_componentTypes.TryGetValue(name, out var type))
+        {
+            Events.Report(name, TypeName(type), state, processId, restarts);
+        }
+    }
+
+    /// <summary>The first report of a component of the plan, which says its type.</summary>
+    private void ReportComponent(ServiceEntry entry, ComponentState state)
+    {
+        _componentTypes.TryAdd(entry.Name, entry.Type);
+        ReportComponent(entry.Name, state);
+    }
+
+    private static string TypeName(ServiceType type) => type switch
+    {
+        ServiceType.KernelDriver => "kernel-driver",
+        ServiceType.UserModeDriver => "user-mode-driver",
+        ServiceType.OwnProcess => "service",
+        _ => $"type-{(uint)type}",
+    };
+
+    private readonly ManualResetEventSlim _rebootRequested = new();
+
+    /// <summary>
+    /// A service's <c>FailureActions</c> said <c>reboot</c>: the boot ends as a shutdown does, every
+    /// component stopped, and the kernel exits with <see cref="KernelExitCodes.Reboot"/>, which the
+    /// boot manager records as its own outcome with <paramref name="reason"/> and then boots again.
+    /// </summary>
+    internal void RequestReboot(string reason)
+    {
+        Events.Write("kernel", $"{KernelExit.RebootMarker}{reason}");
+        _rebootRequested.Set();
     }
 
     /// <summary>The boot is ending: a service that dies from now on was ended by it, not by a fault of its own.</summary>

@@ -26,7 +26,7 @@ public sealed partial class Kernel : IDisposable
         _machine = machine;
         _options = options;
         _time = time;
-        Events = new EventLog(time);
+        Events = new EventLog(time, options.Boot);
         Pool = new KernelPool();
     }
 
@@ -36,7 +36,7 @@ public sealed partial class Kernel : IDisposable
 
     internal KernelPool Pool { get; }
 
-    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/>, then stops every component in reverse order.</summary>
+    /// <summary>Boots, prints <c>ready</c> on standard output, runs until <paramref name="stop"/> or <see cref="RequestReboot"/>, then stops every component in reverse order.</summary>
     /// <returns>A <see cref="KernelExitCodes"/> value; a bug check never returns.</returns>
     /// <remarks>
     /// An exception that escapes the kernel's own code (driver code is behind <see cref="Call"/>)
@@ -59,9 +59,9 @@ public sealed partial class Kernel : IDisposable
             MarkReady();
             Console.Out.WriteLine("ready");
             Console.Out.Flush();
-            stop.WaitHandle.WaitOne();
+            WaitHandle.WaitAny([stop.WaitHandle, _rebootRequested.WaitHandle]);
             StopComponents();
-            return KernelExitCodes.Shutdown;
+            return _rebootRequested.IsSet ? KernelExitCodes.Reboot : KernelExitCodes.Shutdown;
         }
         catch (Exception e)
         {
@@ -73,6 +73,7 @@ public sealed partial class Kernel : IDisposable
     public void Dispose()
     {
         StopWatchdog();
+        Events.Dispose();
         _kernelSocket?.Dispose();
         // Under the gate: a driver thread still calling in must find the hive gone, not closing.
         lock (_hiveGate)

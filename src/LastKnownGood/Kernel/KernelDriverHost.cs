@@ -16,6 +16,8 @@ internal sealed class KernelDriverHost(Kernel kernel) : IComponentHost
     {
         public string Name => driver.Name;
 
+        public int ProcessId => Environment.ProcessId;
+
         public void Stop() => kernel.Unload(driver);
     }
 }

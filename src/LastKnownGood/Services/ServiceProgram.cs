@@ -23,6 +23,12 @@ public sealed record ServiceProgram(string ImagePath)
 
     public TimeSpan StartTimeout { get; init; } = DefaultStartTimeout;
 
+    /// <summary><c>StopTimeout</c>: how long it has to exit after SIGTERM before SIGKILL; null: the kernel's <c>ServiceStopTimeout</c>.</summary>
+    public TimeSpan? StopTimeout { get; init; }
+
+    /// <summary><c>WatchdogTimeout</c>: how long it may go without sending <c>WATCHDOG=1</c> once started; null: no watchdog unless it sends <c>WATCHDOG_USEC=</c>.</summary>
+    public TimeSpan? WatchdogTimeout { get; init; }
+
     /// <summary><c>Critical</c> = 1: its death after it started is bug check 0xEF.</summary>
     public bool Critical { get; init; }
 
@@ -32,6 +38,9 @@ public sealed record ServiceProgram(string ImagePath)
     /// <summary>The health checks of its <c>Health\</c> key, in name order.</summary>
     public IReadOnlyList<HealthCheck> HealthChecks { get; init; } = [];
 
+    /// <summary>The FILE values of its <c>TrackedFiles\</c> key, by path in name order: written to disk before it starts.</summary>
+    public IReadOnlyList<TrackedFile> TrackedFiles { get; init; } = [];
+
     /// <summary>Reads the service's key; values of the wrong type are taken as absent, as <see cref="ServiceEntry.TryRead"/> does.</summary>
     public static ServiceProgram Read(ServiceEntry entry, KeyNode key, Func<string, KeyNode?> openSubkey) => new(entry.ImagePath)
     {
@@ -40,16 +49,22 @@ public sealed record ServiceProgram(string ImagePath)
         WorkingDirectory = key.TryGetValue("WorkingDirectory", out var directory) && directory.Kind == RegistryValueKind.Sz && directory.AsString().Length > 0
             ? directory.AsString() : "/",
         Notify = Dword(key, "Notify") == 1,
-        StartTimeout = Dword(key, "StartTimeout") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultStartTimeout,
+        StartTimeout = Seconds(key, "StartTimeout") ?? DefaultStartTimeout,
+        StopTimeout = Seconds(key, "StopTimeout"),
+        WatchdogTimeout = Seconds(key, "WatchdogTimeout"),
         Critical = Dword(key, "Critical") == 1,
         Failure = FailureActions.Read(key, FailureActions.ServiceDefault),
         HealthChecks = [.. openSubkey("Health") is { } health
             ? health.Subkeys.Select(s => s.Name).Order(RegistryNames.Comparer).Select(name => HealthCheck.Read(name, openSubkey($@"Health\{name}") ?? KeyNode.Empty))
             : []],
+        TrackedFiles = [.. (openSubkey("TrackedFiles")?.Values ?? []).Where(v => v.Value.Kind == RegistryValueKind.File)
+            .OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => new TrackedFile(v.Name, v.Value.AsFile()))],
     };
 
     private static uint? Dword(KeyNode key, string name) =>
         key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;
+
+    private static TimeSpan? Seconds(KeyNode key, string name) => Dword(key, name) is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
     private static IReadOnlyList<string> MultiString(KeyNode key, string name) =>
         key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.MultiSz ? value.AsMultiString() : [];

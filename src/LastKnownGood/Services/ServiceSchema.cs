@@ -8,7 +8,8 @@ namespace LastKnownGood.Services;
 /// and its <c>Content</c>, <c>TrackedFiles</c> and <c>Health</c> keys, <c>Control\Recovery</c>,
 /// <c>Control\CrashControl</c>, and <c>Control\CI</c> with its trusted <c>Keys</c>. Manifests and
 /// <c>lkg reg set</c> both check against it; keys it does not describe (<c>Parameters</c>, for
-/// instance) take any value.
+/// instance) take any value. The <c>TrackedFiles</c> rule is <see cref="TrackedFilePath.Refusal"/>,
+/// which also looks at the file system as it is (symbolic links, what is at the path).
 /// </summary>
 public static class ServiceSchema
 {
@@ -29,6 +30,8 @@ public static class ServiceSchema
             : $"\"{Quote.Short(v.AsString())}\" is not an absolute path; a service's WorkingDirectory is where its process starts."),
         new("Notify", RegistryValueKind.Dword, ValueRule.OneOf((0, "started once it stays up for StartTimeout"), (1, "started when it sends READY=1 on NOTIFY_SOCKET"))),
         new("StartTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("StopTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("WatchdogTimeout", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("FailureActions", RegistryValueKind.MultiSz, v => v.AsMultiString().FirstOrDefault(a => !FailureAction.TryParse(a, out _)) is { } bad
             ? $"\"{Quote.Short(bad)}\" is not a failure action; use restart/<seconds>, reboot, run/<command> or none." : null),
         new("ResetPeriod", RegistryValueKind.Dword),
@@ -91,7 +94,7 @@ public static class ServiceSchema
             _ when At("Services", null, "Content") => value.Kind == RegistryValueKind.File ? null : $"{Quote.Short(name)} must be FILE: Content holds content files.",
             _ when At("Services", null, "TrackedFiles") => value.Kind != RegistryValueKind.File
                 ? $"{Quote.Short(name)} must be FILE: TrackedFiles holds the files a service reads."
-                : Path.IsPathFullyQualified(name) ? null : $"\"{Quote.Short(name)}\" is not an absolute path; TrackedFiles values are named by the path the program reads.",
+                : TrackedFilePath.Refusal(name),
             _ when At("Services", null, "Health", null) => ByRule(HealthRules, name, value, "a health check"),
             _ when At("Control", "Recovery") => ByRule(RecoveryRules, name, value, @"Control\Recovery"),
             _ when At("Control", "CrashControl") => ByRule(CrashControlRules, name, value, @"Control\CrashControl"),

@@ -37,8 +37,11 @@ internal static partial class BootCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var hive = context.OpenHive();
             var reporter = new ConsoleBootReporter(context);
-            var manager = new BootManager(context.Machine, machineLock, hive, options, reporter, context.Time);
+            using var supervisor = SupervisorReporter.FromEnvironment(reporter, context.Time);
+            using var stopping = supervisor is null ? default : stop.Token.Register(supervisor.Stopping);
+            var manager = new BootManager(context.Machine, machineLock, hive, options, (IBootReporter?)supervisor ?? reporter, context.Time);
             var outcome = manager.RunAsync(stop.Token).GetAwaiter().GetResult();
+            supervisor?.Stopping();
             if (context.Json)
             {
                 var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n)));

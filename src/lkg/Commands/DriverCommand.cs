@@ -89,7 +89,7 @@ internal static class DriverCommand
     }
 
     /// <summary>Parses a name of <typeparamref name="T"/> or its number, as sc.exe and the registry spell them.</summary>
-    private static T? Choice<T>(string? text, string option, string allowed)
+    internal static T? Choice<T>(string? text, string option, string allowed)
         where T : struct, Enum
     {
         if (text is null)

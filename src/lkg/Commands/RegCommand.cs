@@ -124,7 +124,7 @@ internal static class RegCommand
         return command;
     }
 
-    private static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit)
+    internal static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit)
     {
         using var hive = context.OpenHive();
         var outcome = hive.Write(CommandContext.Author, reason, edit);
@@ -135,7 +135,7 @@ internal static class RegCommand
     }
 
     /// <summary>Reads the file before the write begins: the hive is never held while a user's file is read.</summary>
-    private static StagedContent StageLocalFile(CommandContext context, string path)
+    internal static StagedContent StageLocalFile(CommandContext context, string path)
     {
         using var hive = context.OpenHive();
         var maxSize = RecoveryOptions.Read(hive, hive.ReadSelect().Default).MaxContentSize;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
@@ -9,9 +10,16 @@ using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
 
-/// <summary><c>lkg status</c>: Select, the machine's state and boot, the last fallback, hive restores and test mode.</summary>
+/// <summary>
+/// <c>lkg status</c>, one screen as <c>systemctl status</c> is: the machine's state and newest boot, its
+/// components with their state, process and uptime, the boot's last event log lines, Select, the last
+/// crash and fallback, hive restores and test mode. Every read is bounded (docs/event-log.md).
+/// </summary>
 internal static class StatusCommand
 {
+    /// <summary>How many of the boot's newest event log lines the screen shows.</summary>
+    public const int LogLines = 10;
+
     public static Command Create(TimeProvider time)
     {
         var command = new Command("status", "Show Select and the machine's state.");
@@ -30,6 +38,7 @@ internal static class StatusCommand
             var damaged = damagedRows.Concat(hive.ReadControlSets().Damaged).Distinct().ToList();
             var recoveries = hive.ListRecoveries();
             var testSigning = CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(holder is not null)).TestSigning;
+            var components = latest is null ? [] : ComponentLog.ForBoot(hive, latest.Number);
             var json = new StatusDocument(
                 context.Machine.Root,
                 state,
@@ -41,13 +50,21 @@ internal static class StatusCommand
                 BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
                 [.. recoveries.Select(r => new HiveRestoreDocument(r.Time, r.Reason, r.Lost))],
                 testSigning,
-                [.. damaged.Select(d => new DamagedRowDocument(d.Table, d.Id, d.Problem))]);
+                [.. damaged.Select(d => new DamagedRowDocument(d.Table, d.Id, d.Problem))],
+                [.. components.Select(ComponentDocument.From)]);
             return context.Report(json, CliJson.Default.StatusDocument, () =>
             {
+                context.NeverWrapWhenPiped();
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
+                var now = context.Time.GetUtcNow();
                 if (latest is not null)
                 {
-                    context.Console.MarkupLineInterpolated($"Boot {latest.Number}: {BootFormat.Describe(latest)}, {BootNames.Name(latest.Outcome)}");
+                    context.Console.MarkupLineInterpolated($"Boot {latest.Number}: {BootFormat.Describe(latest)}, {BootNames.Name(latest.Outcome)}, {Since(latest, now)}");
+                    WriteComponents(context, components, now);
+                    foreach (var line in EventStore.Newest(hive, latest.Number, LogLines))
+                    {
+                        context.Console.MarkupLine(EventFormat.Markup(line));
+                    }
                 }
 
                 var table = new Table().AddColumns("Select", "Control set");
@@ -82,6 +99,51 @@ internal static class StatusCommand
         });
         return command;
     }
+
+    /// <summary>When the boot started, and for how long it has run or ran.</summary>
+    private static string Since(BootRecord boot, DateTimeOffset now) => boot.Ended is { } ended
+        ? $"from {boot.Started:yyyy-MM-dd HH:mm:ss}Z to {ended:HH:mm:ss}Z ({Duration(ended - boot.Started)})"
+        : $"since {boot.Started:yyyy-MM-dd HH:mm:ss}Z ({Duration(now - boot.Started)} ago)";
+
+    /// <summary>The boot's components as a table: state (coloured on a terminal), process, uptime when running, restarts.</summary>
+    private static void WriteComponents(CommandContext context, IReadOnlyList<ComponentRecord> components, DateTimeOffset now)
+    {
+        if (components.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().AddColumns("Component", "Type", "State", "PID", "Since", "Restarts");
+        foreach (var component in components)
+        {
+            var state = BootNames.Name(component.State);
+            table.AddRow(
+                Markup.Escape(component.Name),
+                component.Type,
+                component.State switch
+                {
+                    ComponentState.Running => $"[green]{state}[/]",
+                    ComponentState.Failed or ComponentState.Disabled => $"[red]{state}[/]",
+                    _ => state,
+                },
+                component.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "",
+                component.State == ComponentState.Running
+                    ? $"{component.Since:yyyy-MM-dd HH:mm:ss}Z ({Duration(now - component.Since)})"
+                    : $"{component.Since:yyyy-MM-dd HH:mm:ss}Z",
+                (component.Restarts ?? 0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        context.Console.Write(table);
+    }
+
+    /// <summary>A duration as systemd shows one: <c>3s</c>, <c>4min 12s</c>, <c>2h 5min</c>, <c>3d 4h</c>.</summary>
+    private static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0}s"),
+        { TotalHours: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}min {span.Seconds}s"),
+        { TotalDays: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{span.Hours}h {span.Minutes}min"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalDays}d {span.Hours}h"),
+    };
 
     /// <summary>
     /// DESIGN §14's states, and halted: a boot manager runs, but its safe-mode boot has ended and it

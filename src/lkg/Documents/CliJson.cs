@@ -29,6 +29,8 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(VerifierQueryDocument))]
 [JsonSerializable(typeof(VerifierWriteDocument))]
 [JsonSerializable(typeof(DriverInstallDocument))]
+[JsonSerializable(typeof(ServiceSummaryDocument[]))]
+[JsonSerializable(typeof(ServiceDocument))]
 [JsonSerializable(typeof(KeyCreatedDocument))]
 [JsonSerializable(typeof(KeyTrustedDocument))]
 [JsonSerializable(typeof(SignDocument))]
@@ -36,4 +38,7 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(CrashDocument[]))]
 [JsonSerializable(typeof(CrashAnalysis))]
 [JsonSerializable(typeof(NotMyFaultRow[]))]
+[JsonSerializable(typeof(EventDocument))]
+[JsonSerializable(typeof(EventDocument[]))]
+[JsonSerializable(typeof(ShutdownDocument))]
 internal sealed partial class CliJson : JsonSerializerContext;

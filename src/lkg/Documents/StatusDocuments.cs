@@ -2,7 +2,8 @@ namespace LastKnownGood.Cli.Documents;
 
 /// <summary>
 /// <c>lkg status --json</c> (DESIGN §14): Select, the machine's state, its newest boot and the
-/// report of its last fallback and its newest crash, besides who holds it, hive restores, test mode and damaged rows.
+/// report of its last fallback and its newest crash, besides who holds it, hive restores, test mode, damaged rows,
+/// and the components of its newest boot as their kernel last reported them.
 /// </summary>
 internal sealed record StatusDocument(
     string Machine,
@@ -15,7 +16,8 @@ internal sealed record StatusDocument(
     string LastKnownGood,
     IReadOnlyList<HiveRestoreDocument> HiveRestores,
     bool TestSigning,
-    IReadOnlyList<DamagedRowDocument> DamagedRows);
+    IReadOnlyList<DamagedRowDocument> DamagedRows,
+    IReadOnlyList<ComponentDocument> Components);
 
 /// <summary>The machine's newest crash record: its number, boot, time, stop code as a hex string, name and the component that failed.</summary>
 internal sealed record LastCrashDocument(long Crash, int? Boot, DateTimeOffset Time, string Code, string Name, string? Component);

@@ -54,13 +54,13 @@ public sealed class MachineDatabaseTests : IDisposable
     [InlineData(HiveAccess.ReadWrite)]
     public void OpenHive_OfANewerSchema_RefusesNamingBothVersions_AndNeitherChangesNorRestoresIt(HiveAccess access)
     {
-        MachineDatabaseFiles.SetSchema(_machine.HivePath, 6);
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 7);
         var before = MachineDatabaseFiles.HashFiles(_machine.Root);
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 6; it is newer than schema 5, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 7; it is newer than schema 6, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -71,7 +71,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("5", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("6", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         var boot = Assert.Single(BootLog.List(hive));
@@ -92,7 +92,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 5 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 6 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 

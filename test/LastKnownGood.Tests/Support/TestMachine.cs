@@ -122,6 +122,6 @@ public sealed class TestMachine : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Debug or Release, as the tests themselves were built.</summary>
-    private static string BuildConfiguration =>
+    internal static string BuildConfiguration =>
         Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using LastKnownGood.Services;
@@ -101,29 +100,7 @@ internal static class HealthProbe
 
     private static async Task<string?> RunCommandAsync(string command, CancellationToken deadline)
     {
-        using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(deadline);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            // The reads end with the pipes; a failed one must not surface later as an unobserved task, which is a bug check.
-            _ = Task.WhenAll(output, error).ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw;
-        }
-
-        var said = $"{await error}{await output}".Trim();
-        return process.ExitCode == 0 ? null : $"{command} exited with code {process.ExitCode}{(said.Length > 0 ? $": {Quote.Short(said)}" : "")}";
+        var (exitCode, said) = await ShellCommand.RunAsync(command, prepare: null, deadline);
+        return exitCode == 0 ? null : $"{command} exited with code {exitCode}{(said.Length > 0 ? $": {Quote.Short(said)}" : "")}";
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using LastKnownGood.Boot;
 using LastKnownGood.Tests.Support;
 using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
@@ -8,7 +7,7 @@ using static LastKnownGood.Tests.Kernel.ServiceControl.ServiceMachine;
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
 /// <summary>Services (Type 0x10) as real child processes of a real kernel: start order, readiness, start failures, death and shutdown.</summary>
-public sealed partial class ServiceProcessTests : IDisposable
+public sealed class ServiceProcessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -204,17 +203,37 @@ public sealed partial class ServiceProcessTests : IDisposable
         Assert.Contains("Web: Wanted health check Port passed", kernel.StandardError);
     }
 
+    [Fact]
+    public async Task ReadyFromAProgramFasterThanProcessStart_IsBelieved()
+    {
+        // A C program's READY=1 can arrive before Process.Start has returned its pid; it was once refused as forged.
+        var program = _temp.Combine("notify-now");
+        using (var cc = Process.Start("cc", ["-O2", "-o", program, Path.Combine(Machines.MachineManifestTests.RepositoryRoot(), "test", "Tools", "NotifyNow", "notify-now.c")])!)
+        {
+            await cc.WaitForExitAsync();
+            Assert.Equal(0, cc.ExitCode);
+        }
+
+        var services = Enumerable.Range(1, 5).ToDictionary(i => $"Fast{i}", _ =>
+            new Dictionary<string, object> { ["Type"] = 16, ["Start"] = 2, ["ErrorControl"] = 1, ["ImagePath"] = program, ["Notify"] = 1, ["StartTimeout"] = 10 });
+        using var machine = await CreateAsync(_temp, services);
+
+        using var kernel = machine.StartKernel();
+
+        await kernel.WaitForLineAsync(l => l == "ready", Timeout);
+        var log = kernel.StandardError;
+        Assert.DoesNotContain("is ignored", log);
+        Assert.All(services.Keys, name => Assert.Matches($@"started {name} \(pid \d+\): READY=1", log));
+        Terminate(kernel.Id);
+        Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
-
-    [GeneratedRegex(@"started \w+ \(pid (\d+)\)")]
-    private static partial Regex StartedPid();
 
     /// <summary>Waits for the kernel to exit with <paramref name="exit"/>, or, when that is null, to be ready.</summary>
     private static async Task ExitsOrIsReadyAsync(ChildProcess kernel, int? exit)
