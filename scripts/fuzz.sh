@@ -4,10 +4,10 @@
 # starts each target from its committed corpus, fuzz/corpus/TARGET. What a run finds lands in
 # OUT/TARGET/default/crashes (OUT is $LKG_FUZZ_OUT, default fuzz/out); once fixed, a reproducer
 # goes to fuzz/regressions/TARGET/, which the tests replay (docs/fuzzing.md).
-# Usage: scripts/fuzz.sh SECONDS TARGET...   (targets: manifest, channel, keypath, node)
+# Usage: scripts/fuzz.sh SECONDS TARGET...   (targets: manifest, channel, keypath, node, frame)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:?give the seconds to fuzz each target, then the targets: manifest, channel, keypath, node}"
+seconds="${1:?give the seconds to fuzz each target, then the targets: manifest, channel, keypath, node, frame}"
 shift
 out="${LKG_FUZZ_OUT:-fuzz/out}"
 for target in "$@"; do

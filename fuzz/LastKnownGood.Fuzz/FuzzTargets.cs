@@ -11,7 +11,7 @@ namespace LastKnownGood.Fuzz;
 /// <see cref="HiveCorruptException"/>, a parser's error string) is a correct answer; any other
 /// exception, or a broken property, escapes and is a crash for afl-fuzz.
 /// </summary>
-public static class FuzzTargets
+public static partial class FuzzTargets
 {
     /// <summary>The harnesses by name, as <c>scripts/fuzz.sh</c> and the corpus folders name them.</summary>
     public static IReadOnlyDictionary<string, Action<byte[]>> All { get; } = new Dictionary<string, Action<byte[]>>
@@ -20,6 +20,7 @@ public static class FuzzTargets
         ["channel"] = Channel,
         ["keypath"] = KeyPathText,
         ["node"] = Node,
+        ["frame"] = Frames,
     };
 
     private static readonly string NoFiles = Path.Combine(Path.GetTempPath(), "lkg-fuzz-no-files");

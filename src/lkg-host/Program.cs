@@ -1,11 +1,16 @@
 using LastKnownGood.Cli;
 using LastKnownGood.Host;
 
-// lkg-host ROLE [options]: the processes of a boot that run driver code. The boot manager starts
-// them; the only role today is the kernel.
+// lkg-host ROLE [options]: the processes of a boot that run driver code: the kernel, which the
+// boot manager starts, and each user-mode driver's host, which the kernel starts.
 if (args is [KernelCommand.Name, .. var kernelArgs])
 {
     return KernelCommand.Run(kernelArgs, TimeProvider.System);
+}
+
+if (args is [UmhostCommand.Name, .. var hostArgs])
+{
+    return UmhostCommand.Run(hostArgs);
 }
 
 Console.Error.WriteLine($"lkg-host runs a boot's kernel for lkg boot: lkg-host {KernelCommand.Name} [options]; run lkg-host {KernelCommand.Name} --help for them.");

@@ -15,21 +15,13 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public string DriverName => driver.Name;
 
     public IReadOnlyList<string> ContentNames => Gated(() =>
-        HiveCall(() => kernel.WithHive((hive, set) => kernel.Content!.Names(hive, set, driver.Name)), out var names).IsSuccess ? names! : []);
+        HiveCall.Try(() => kernel.WithHive((hive, set) => kernel.Content!.Names(hive, set, driver.Name)), out var names).IsSuccess ? names! : []);
 
     public NtStatus QueryParameter(string name, out object? value)
     {
         kernel.Gate();
-        var status = HiveCall(() => kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
-            ? found.Kind switch
-            {
-                RegistryValueKind.Dword => found.AsDword(),
-                RegistryValueKind.Qword => found.AsQword(),
-                RegistryValueKind.Sz => found.AsString(),
-                RegistryValueKind.MultiSz => found.AsMultiString().ToArray(),
-                RegistryValueKind.Binary => found.Data.ToArray(),
-                _ => (object?)null,
-            }
+        var status = HiveCall.Try(() => kernel.WithHive((hive, set) => hive.OpenKey(set, _key.Child("Parameters")) is { } key && key.TryGetValue(name, out var found)
+            ? ParameterValue.ToObject(found)
             : null), out value);
         kernel.Gate();
         return status.IsSuccess && value is null ? NtStatus.ObjectNameNotFound : status;
@@ -39,7 +31,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public NtStatus OpenContent(string name, out Stream? content)
     {
         kernel.Gate();
-        var status = HiveCall(() => kernel.WithHive((hive, set) =>
+        var status = HiveCall.Try(() => kernel.WithHive((hive, set) =>
         {
             using var stream = kernel.Content!.Open(hive, set, driver.Name, name);
             if (stream is null)
@@ -111,7 +103,7 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
 
     public NtStatus Subscribe(string eventType, Action<KernelEvent> handler) => Gated(() => kernel.Subscribe(driver, eventType, handler));
 
-    public NtStatus ReportBootOk() => Gated(() => kernel.ReportBootOk(driver));
+    public NtStatus ReportBootOk() => Gated(() => kernel.ReportBootOk(driver.Name));
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void BugCheck(BugCheckCode code, ulong parameter1 = 0, ulong parameter2 = 0, ulong parameter3 = 0, ulong parameter4 = 0) =>
@@ -123,21 +115,6 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
         var result = call();
         kernel.Gate();
         return result;
-    }
-
-    /// <summary>A hive the kernel cannot use right now (busy past its timeout) is the call's failure status, never an exception in the driver.</summary>
-    private static NtStatus HiveCall<T>(Func<T> read, out T? result)
-    {
-        try
-        {
-            result = read();
-            return NtStatus.Success;
-        }
-        catch (LkgException e)
-        {
-            result = default;
-            return e.Status;
-        }
     }
 
     /// <summary>A kernel service that finds corruption stops the machine here: the driver never sees the exception.</summary>

@@ -15,6 +15,28 @@ internal sealed class DriverLoadContext(string name, string packageDirectory) : 
     /// <summary>The driver this context loads: a crash frame in one of its assemblies is that driver's.</summary>
     public string DriverName => name;
 
+    /// <summary>
+    /// Loads a verified package's driver into a context of its own and creates its instance, the
+    /// same way in the kernel and in a user-mode host; null and a sentence when it cannot be loaded.
+    /// Its constructor runs here, so a caller calls this behind its boundary.
+    /// </summary>
+    public static IDriver? TryCreate(string name, string package, string assemblyFile, string typeName, out string reason)
+    {
+        reason = "";
+        try
+        {
+            var assembly = new DriverLoadContext(name, package).LoadFromAssemblyPath(Path.Combine(package, assemblyFile));
+            return assembly.GetType(typeName, throwOnError: true) is { } type && Activator.CreateInstance(type) is IDriver driver
+                ? driver
+                : throw new InvalidOperationException($"{typeName} does not implement {nameof(IDriver)}");
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or InvalidOperationException or MissingMethodException)
+        {
+            reason = $"the driver cannot be loaded: {e.Message}";
+            return null;
+        }
+    }
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         if (assemblyName.Name == SdkName)

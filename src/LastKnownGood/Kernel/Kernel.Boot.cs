@@ -109,26 +109,15 @@ public sealed partial class Kernel
     internal NtStatus StartDriver(ServiceEntry entry, out LoadedDriver? started, out string reason)
     {
         started = null;
-        var integrity = new DriverStore(_machine).Verify(entry.ImagePath, _codeIntegrity!);
-        if (!integrity.Succeeded || integrity.Manifest is not { } manifest)
+        var verified = VerifyPackage(entry, out var manifest, out var package, out reason);
+        if (!verified.IsSuccess)
         {
-            reason = integrity.Reason ?? "the package cannot be verified";
-            return integrity.Succeeded ? NtStatus.InvalidImageHash : integrity.Status;
+            return verified;
         }
 
-        var package = Path.Combine(_machine.DriversPath, entry.ImagePath);
-        IDriver instance;
-        try
+        if (DriverLoadContext.TryCreate(entry.Name, package, manifest.Assembly, manifest.Type, out var reasonNotLoaded) is not { } instance)
         {
-            var context = new DriverLoadContext(entry.Name, package);
-            var assembly = context.LoadFromAssemblyPath(Path.Combine(package, manifest.Assembly));
-            instance = assembly.GetType(manifest.Type, throwOnError: true) is { } type && Activator.CreateInstance(type) is IDriver driver
-                ? driver
-                : throw new InvalidOperationException($"{manifest.Type} does not implement {nameof(IDriver)}");
-        }
-        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or InvalidOperationException or MissingMethodException)
-        {
-            reason = $"the driver cannot be loaded: {e.Message}";
+            reason = reasonNotLoaded;
             return NtStatus.InvalidImageHash;
         }
 
@@ -147,6 +136,26 @@ public sealed partial class Kernel
         started = loaded;
         Events.Write("kernel", $"started {entry.Name} {manifest.Version}");
         reason = "";
+        return NtStatus.Success;
+    }
+
+    /// <summary>
+    /// Checks a driver's package before anything of it runs, in kernel mode or in a user-mode host
+    /// (<c>DriverStore.Verify</c>: digest, signature, a trusted key or TestSigning); on success
+    /// <paramref name="manifest"/> and <paramref name="package"/> (its directory) are set.
+    /// </summary>
+    internal NtStatus VerifyPackage(ServiceEntry entry, out DriverManifest manifest, out string package, out string reason)
+    {
+        var integrity = new DriverStore(_machine).Verify(entry.ImagePath, _codeIntegrity!);
+        package = Path.Combine(_machine.DriversPath, entry.ImagePath);
+        manifest = integrity.Manifest!;
+        reason = "";
+        if (!integrity.Succeeded || integrity.Manifest is null)
+        {
+            reason = integrity.Reason ?? "the package cannot be verified";
+            return integrity.Succeeded ? NtStatus.InvalidImageHash : integrity.Status;
+        }
+
         return NtStatus.Success;
     }
 

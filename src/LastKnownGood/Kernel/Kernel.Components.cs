@@ -14,6 +14,7 @@ public sealed partial class Kernel
     private readonly HashSet<string> _running = new(RegistryNames.Comparer);
     private readonly HashSet<string> _runningGroups = new(RegistryNames.Comparer);
     private ServiceHost? _services;
+    private UserModeDriverHost? _userModeDrivers;
 
     /// <summary>Each component's type, from its first report on, for the reports that name it only.</summary>
     private readonly ConcurrentDictionary<string, ServiceType> _componentTypes = new(RegistryNames.Comparer);
@@ -35,7 +36,7 @@ public sealed partial class Kernel
         IComponentHost? host = entry.Type switch
         {
             ServiceType.KernelDriver => new KernelDriverHost(this),
-            ServiceType.UserModeDriver => new UserModeDriverHost(),
+            ServiceType.UserModeDriver => _userModeDrivers ??= new UserModeDriverHost(this, Path.Combine(_machine.Root, "run"), _options.ServiceStopTimeout),
             ServiceType.OwnProcess => _services ??= StartServiceControl(),
             _ => null,
         };

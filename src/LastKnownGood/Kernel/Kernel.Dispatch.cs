@@ -46,6 +46,8 @@ public sealed partial class Kernel
                 return NtStatus.Success;
             });
         }
+
+        _userModeDrivers?.Dispatch(kernelEvent);
     }
 
     /// <summary>Records the shape of the loaded-driver list and the dispatch table as the kernel left them.</summary>

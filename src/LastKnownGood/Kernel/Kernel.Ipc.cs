@@ -20,14 +20,20 @@ public sealed partial class Kernel
     {
         File.Delete(SocketPath);
         _kernelSocket = UnixListener.Listen(SocketPath, Backlog);
-        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        Dispatch(new KernelEvent("ipc",
-        [
-            "unix", SocketPath, self, Environment.UserName, "", "lkg", Environment.ProcessPath ?? "", "", Environment.MachineName,
-            CurrentCgroup(), "listen", "stream", "0", "", Backlog.ToString(CultureInfo.InvariantCulture), "", _options.Boot?.ToString(CultureInfo.InvariantCulture) ?? "",
-            _controlSet.ToString(CultureInfo.InvariantCulture), "kernel", "1",
-        ]));
+        Dispatch(IpcEvent(SocketPath, Environment.ProcessId, "listen", "kernel", 1));
     }
+
+    /// <summary>
+    /// The <c>ipc</c> event of a Unix-domain stream endpoint of this boot (20 fields): the kernel's
+    /// own socket at boot, and each user-mode driver host's connection as it starts.
+    /// </summary>
+    internal KernelEvent IpcEvent(string path, int pid, string operation, string component, uint componentType) =>
+        new("ipc",
+        [
+            "unix", path, pid.ToString(CultureInfo.InvariantCulture), Environment.UserName, "", "lkg", Environment.ProcessPath ?? "", "", Environment.MachineName,
+            CurrentCgroup(), operation, "stream", "0", "", Backlog.ToString(CultureInfo.InvariantCulture), "", _options.Boot?.ToString(CultureInfo.InvariantCulture) ?? "",
+            _controlSet.ToString(CultureInfo.InvariantCulture), component, componentType.ToString(CultureInfo.InvariantCulture),
+        ]);
 
     private static string CurrentCgroup() =>
         File.Exists("/proc/self/cgroup") ? File.ReadAllText("/proc/self/cgroup").Trim().Split(':').LastOrDefault() ?? "" : "";

@@ -56,9 +56,9 @@ public sealed partial class Kernel
     }
 
     /// <summary>The SDK's <c>ReportBootOk()</c>: asks the boot manager to accept this boot now.</summary>
-    internal NtStatus ReportBootOk(LoadedDriver driver)
+    internal NtStatus ReportBootOk(string component)
     {
-        Events.Write(driver.Name, "reported the boot good");
+        Events.Write(component, "reported the boot good");
         if (_options.Boot is null)
         {
             return NtStatus.InvalidDeviceState;

@@ -1,14 +1,56 @@
+using LastKnownGood.Kernel.UserMode;
+using LastKnownGood.Registry;
 using LastKnownGood.Services;
 
 namespace LastKnownGood.Kernel;
 
-/// <summary>User-mode drivers (<c>Type</c> 2): <c>lkg umhost</c> is not built yet, so each one is a start failure that says so.</summary>
-internal sealed class UserModeDriverHost : IComponentHost
+/// <summary>
+/// User-mode drivers (<c>Type</c> 2): each runs in a <c>lkg-host umhost</c> process of its own,
+/// reached over a socket in <paramref name="runDirectory"/> (docs/user-mode-drivers.md). A
+/// driver has started once DriverEntry has returned success in its host; from then on its
+/// host's crashes take its failure actions (<see cref="UserModeDriver"/>).
+/// </summary>
+internal sealed class UserModeDriverHost(Kernel kernel, string runDirectory, TimeSpan stopTimeout) : IComponentHost
 {
+    private readonly List<UserModeDriver> _drivers = [];
+
+    /// <summary>The user-mode drivers started this boot, for status: each with its restarts and whether it was disabled.</summary>
+    public IReadOnlyList<UserModeDriver> Drivers
+    {
+        get
+        {
+            lock (_drivers)
+            {
+                return [.. _drivers];
+            }
+        }
+    }
+
     public NtStatus Start(ServiceEntry entry, out IStartedComponent? started, out string reason)
     {
         started = null;
-        reason = "user-mode drivers (Type 2) are not supported yet; install it as a kernel-mode driver (lkg driver install PACKAGE --mode kernel)";
-        return NtStatus.NotSupported;
+        var settings = kernel.WithHive((hive, set) => UserModeDriverSettings.Read(hive.OpenKey(set, KeyPath.Parse("Services").Child(entry.Name)) ?? KeyNode.Empty));
+        Directory.CreateDirectory(runDirectory);
+        var status = UserModeDriver.TryStart(kernel, entry, settings, Path.Combine(runDirectory, $"umhost-{entry.Name}.sock"), stopTimeout, out var driver, out reason);
+        if (driver is not null)
+        {
+            lock (_drivers)
+            {
+                _drivers.Add(driver);
+            }
+
+            started = driver;
+        }
+
+        return status;
+    }
+
+    /// <summary>Hands a kernel event to every host that subscribed to its type; never waits on a host.</summary>
+    public void Dispatch(KernelEvent kernelEvent)
+    {
+        foreach (var driver in Drivers)
+        {
+            driver.Forward(kernelEvent);
+        }
     }
 }

@@ -25,7 +25,7 @@ internal static class DriverCommand
     private static Command Install(TimeProvider time)
     {
         var package = new Argument<string>("package") { Description = "The signed driver package: the directory holding driver.json and signature.json." };
-        var mode = new Option<string?>("--mode") { Description = "kernel (in the kernel process; the default for a new driver) or user (a process of its own: not built yet, so such a driver fails to start, under its ErrorControl)." };
+        var mode = new Option<string?>("--mode") { Description = "kernel (in the kernel process; the default for a new driver) or user (a host process of its own, lkg-host umhost, whose crash is restarted by the driver's FailureActions instead of stopping the machine)." };
         mode.AcceptOnlyFromAmong("kernel", "user");
         var start = new Option<string?>("--start") { Description = "boot, system, auto, demand or disabled, or 0-4 (default: the existing entry's, else demand)." };
         var errorControl = new Option<string?>("--error-control") { Description = "ignore, normal, severe or critical, or 0-3 (default: the existing entry's, else normal)." };

@@ -127,22 +127,6 @@ public sealed class ServiceProcessTests : IDisposable
         Assert.DoesNotContain("grouped ran", log);
     }
 
-    [Theory]
-    [InlineData("severe", KernelExitCodes.RebootWithLastKnownGood)]
-    [InlineData("normal", null)]
-    public async Task UserModeDriver_IsAStartFailureThatSaysWhy_NotSkipped(string errorControl, int? exit)
-    {
-        using var machine = await TestMachine.CreateAsync();
-        await machine.InstallDriverAsync("samples/Drivers/Hello", "--mode", "user", "--start", "system", "--error-control", errorControl);
-
-        using var kernel = machine.StartKernel();
-
-        await ExitsOrIsReadyAsync(kernel, exit);
-
-        Assert.Contains("Hello failed to start: user-mode drivers (Type 2) are not supported yet; install it as a kernel-mode driver", kernel.StandardError);
-        Assert.DoesNotContain("Hello: Hello", kernel.StandardError);
-    }
-
     [Fact]
     public async Task CriticalService_KilledAfterItStarted_IsBugCheck0xEF()
     {

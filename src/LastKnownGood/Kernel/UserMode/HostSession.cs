@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+
+namespace LastKnownGood.Kernel.UserMode;
+
+/// <summary>
+/// The kernel's end of one host's connection: a thread answers each request with a
+/// <see cref="FrameType.Reply"/> (a status, then the request's data only on success), refusing what a user-mode driver may not
+/// do; another sends the kernel events the host subscribed to, so the dispatching thread never
+/// waits on a host. Any frame that breaks the protocol ends the session with its sentence.
+/// </summary>
+internal sealed partial class HostSession
+{
+    /// <summary>Events waiting for a host that does not read are dropped past this many, with a line in the event log.</summary>
+    private const int EventBacklog = 1024;
+
+    private readonly Kernel _kernel;
+    private readonly string _driver;
+    private readonly FrameChannel _channel;
+    private readonly Action<NtStatus> _onStarted;
+    private readonly Action<string> _onEnded;
+    private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
+    private readonly BlockingCollection<KernelEvent> _events = new(EventBacklog);
+    private readonly Thread _reader;
+    private readonly Thread _sender;
+    private bool _started;
+    private volatile bool _closed;
+
+    /// <summary>
+    /// A session for <paramref name="driver"/> on <paramref name="channel"/>, which it owns: it calls
+    /// <paramref name="onStarted"/> once with DriverEntry's status, and <paramref name="onEnded"/> once
+    /// when the connection ends, with why (end of stream, a socket error, a protocol violation).
+    /// </summary>
+    public HostSession(Kernel kernel, string driver, FrameChannel channel, Action<NtStatus> onStarted, Action<string> onEnded)
+    {
+        _kernel = kernel;
+        _driver = driver;
+        _channel = channel;
+        _onStarted = onStarted;
+        _onEnded = onEnded;
+        _reader = new Thread(Serve) { IsBackground = true, Name = $"umhost {driver}" };
+        _sender = new Thread(SendEvents) { IsBackground = true, Name = $"umhost {driver} events" };
+    }
+
+    public void Start()
+    {
+        _reader.Start();
+        _sender.Start();
+    }
+
+    /// <summary>Queues <paramref name="kernelEvent"/> for the host if it subscribed to its type; never blocks.</summary>
+    public void Forward(KernelEvent kernelEvent)
+    {
+        lock (_subscribed)
+        {
+            if (!_subscribed.Contains(kernelEvent.Type))
+            {
+                return;
+            }
+        }
+
+        if (!_events.IsAddingCompleted && !_events.TryAdd(kernelEvent))
+        {
+            _kernel.Events.Write("kernel", $"{_driver}'s host has {EventBacklog} kernel events it has not read; a {kernelEvent.Type} event is dropped");
+        }
+    }
+
+    /// <summary>Asks the host to unload its driver and exit.</summary>
+    public void RequestStop() => TrySend(new FrameWriter(FrameType.Stop));
+
+    /// <summary>Ends the connection; the threads finish on their own.</summary>
+    public void Close()
+    {
+        _events.CompleteAdding();
+        _channel.Shutdown();
+    }
+
+    private void Serve()
+    {
+        string ended;
+        try
+        {
+            while (_channel.Receive() is { } frame)
+            {
+                if (frame.Type == FrameType.Started)
+                {
+                    OnStarted(frame);
+                    continue;
+                }
+
+                _channel.Send(Answer(frame), frame.RequestId);
+            }
+
+            ended = "it closed its connection to the kernel";
+        }
+        catch (ProtocolViolationException e)
+        {
+            ended = $"protocol violation: {e.Message}";
+        }
+        catch (IOException e)
+        {
+            ended = $"its connection failed: {e.Message}";
+        }
+
+        _events.CompleteAdding();
+        _sender.Join();
+        _closed = true;
+        _channel.Dispose();
+        _onEnded(ended);
+    }
+
+    private void OnStarted(Frame frame)
+    {
+        var reader = new FrameReader(frame);
+        var status = new NtStatus(reader.U32());
+        reader.End();
+        if (_started)
+        {
+            throw new ProtocolViolationException("a second Started frame arrived; DriverEntry runs once per host");
+        }
+
+        _started = true;
+        _onStarted(status);
+    }
+
+    private FrameWriter Answer(Frame frame)
+    {
+        var reader = new FrameReader(frame);
+        var reply = new FrameWriter(FrameType.Reply);
+        switch (frame.Type)
+        {
+            case FrameType.QueryValue:
+                QueryValue(reader.String(), reader.String(), reply);
+                break;
+            case FrameType.SetValue:
+                SetValue(reader.String(), reader.String(), reader.U32(), reader.Bytes(), reply);
+                break;
+            case FrameType.ContentNames:
+                var listed = HiveCall.Try(() => _kernel.WithHive((hive, set) => _kernel.Content!.Names(hive, set, _driver)), out var names);
+                reply.U32(listed.Value);
+                if (listed.IsSuccess)
+                {
+                    reply.Strings(names!);
+                }
+
+                break;
+            case FrameType.ReadContent:
+                ContentReply.Write(_kernel, _driver, reader.String(), reader.U64(), reply);
+                break;
+            case FrameType.Log:
+                _kernel.Events.Write(_driver, reader.String());
+                reply.U32(NtStatus.Success.Value);
+                break;
+            case FrameType.Subscribe:
+                lock (_subscribed)
+                {
+                    _subscribed.Add(reader.String());
+                }
+
+                reply.U32(NtStatus.Success.Value);
+                break;
+            case FrameType.ReportBootOk:
+                reply.U32(_kernel.ReportBootOk(_driver).Value);
+                break;
+            case FrameType.BugCheck:
+                var code = reader.U32();
+                _ = (reader.U64(), reader.U64(), reader.U64(), reader.U64());
+                Refuse(NtStatus.PrivilegeNotHeld, $"bug check 0x{code:X}, since a user-mode driver may not stop the machine", reply);
+                break;
+            default:
+                throw new ProtocolViolationException($"the host sent a {frame.Type} frame, which only the kernel sends");
+        }
+
+        reader.End();
+        return reply;
+    }
+
+    private void SendEvents()
+    {
+        foreach (var kernelEvent in _events.GetConsumingEnumerable())
+        {
+            var frame = new FrameWriter(FrameType.Event).String(kernelEvent.Type).Strings(kernelEvent.Fields);
+            if (frame.PayloadLength > Frame.MaxPayload)
+            {
+                _kernel.Events.Write("kernel", $"a {kernelEvent.Type} event of {frame.PayloadLength} bytes does not fit one frame; {_driver}'s host does not get it");
+                continue;
+            }
+
+            TrySend(frame);
+        }
+    }
+
+    private void TrySend(FrameWriter frame)
+    {
+        try
+        {
+            if (!_closed)
+            {
+                _channel.Send(frame);
+            }
+        }
+        catch (IOException)
+        {
+            // The host is gone: the reading thread ends the session with the reason.
+        }
+    }
+}

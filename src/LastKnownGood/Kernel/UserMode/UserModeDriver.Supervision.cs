@@ -1,0 +1,127 @@
+using LastKnownGood.Services;
+
+namespace LastKnownGood.Kernel.UserMode;
+
+internal sealed partial class UserModeDriver
+{
+    /// <summary>
+    /// Takes connections to the driver's socket. Only the host the kernel started may connect, by
+    /// the pid the operating system recorded at connect(2) (SO_PEERCRED), and only once per host;
+    /// anyone else is refused and logged.
+    /// </summary>
+    private void Accept()
+    {
+        while (_listener.Accept() is { } connection)
+        {
+            var pid = connection.PeerProcessId;
+            HostProcess? host;
+            lock (_gate)
+            {
+                host = _host;
+            }
+
+            var channel = new FrameChannel(connection);
+            var session = host is null || host.Pid != pid ? null
+                : new HostSession(_kernel, Name, channel, status => host.Started.TrySetResult(status), why => OnSessionEnded(host, why));
+            if (session is null || !host!.TryAttach(session))
+            {
+                _kernel.Events.Write("kernel", $"{Name}: refused a connection to its host socket from pid {pid}, which is not its host{(host is null ? "" : $" (pid {host.Pid})")} or came after the host's own");
+                channel.Dispose();
+                continue;
+            }
+
+            session.Start();
+        }
+    }
+
+    /// <summary>A connection that ends while its host runs is a crash of the host, whatever the host does next: the kernel ends it.</summary>
+    private void OnSessionEnded(HostProcess host, string why)
+    {
+        if (_stop.IsCancellationRequested || _kernel.Ending || host.Exited.IsCompleted)
+        {
+            return;
+        }
+
+        host.Violation = why;
+        _kernel.Events.Write("kernel", $"{Name}'s host (pid {host.Pid}): {why}; the kernel ends it");
+        host.Kill();
+    }
+
+    private void OnExited(HostProcess host)
+    {
+        host.Session?.Close();
+        lock (_gate)
+        {
+            if (_running != host || _stop.IsCancellationRequested || _kernel.Ending)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _running, null);
+            _crashes++;
+        }
+
+        var why = host.Violation ?? ExitDescription(host.Exited.Result);
+        _kernel.Events.Write("kernel", $"{Name}'s host (pid {host.Pid}) crashed: {why}");
+        Failed(host.Pid, host.Exited.Result, why);
+    }
+
+    /// <summary>One more failure: a Critical driver's is bug check 0xEF; any other's takes its next failure action.</summary>
+    private void Failed(int pid, int exitCode, string why)
+    {
+        if (_settings.Critical)
+        {
+            throw _kernel.BugCheck(BugCheckCode.CriticalProcessDied, (ulong)pid, 0, (ulong)(uint)exitCode, 0, Name, null,
+                $"{Name}, a Critical user-mode driver, failed: {why}");
+        }
+
+        FailureAction action;
+        lock (_gate)
+        {
+            action = _counter.Fail(_kernel.Time.GetUtcNow());
+        }
+
+        if (action.Kind != FailureActionKind.Restart)
+        {
+            Disable(action);
+            return;
+        }
+
+        _kernel.Events.Write("kernel", $"restarting {Name}{(action.Delay > TimeSpan.Zero ? $" in {action.Delay.TotalSeconds:0.###} s" : "")} (failure {_counter.Count} of its FailureActions)");
+        _ = Task.Delay(action.Delay, _kernel.Time, _stop.Token)
+            .ContinueWith(_ => Restart(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private void Restart()
+    {
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested || _kernel.Ending)
+            {
+                return;
+            }
+
+            _restarts++;
+        }
+
+        var status = StartHost(out var reason);
+        if (!status.IsSuccess)
+        {
+            lock (_gate)
+            {
+                _crashes++;
+            }
+
+            _kernel.Events.Write("kernel", $"{Name} failed to restart: {reason} ({status})");
+            Failed(_host?.Pid ?? 0, _host?.Exited.IsCompleted == true ? _host.Exited.Result : 0, reason);
+        }
+    }
+
+    private void Disable(FailureAction action)
+    {
+        Disabled = true;
+        var unsupported = action.Kind is FailureActionKind.None ? ""
+            : $" (its FailureActions ask for {action.Kind.ToString().ToLowerInvariant()}, which user-mode drivers do not support yet)";
+        _kernel.Events.Write("kernel", $"{Name} disabled after {_crashes} crashes; it stays down for the rest of this boot{unsupported}");
+    }
+}
