@@ -1,3 +1,4 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Services;
 
 namespace LastKnownGood.Kernel.UserMode;
@@ -81,11 +82,20 @@ internal sealed partial class UserModeDriver
             action = _counter.Fail(_kernel.Time.GetUtcNow());
         }
 
+        if (action.Kind == FailureActionKind.Reboot)
+        {
+            _kernel.ReportComponent(Name, ComponentState.Failed, null, Restarts);
+            _kernel.RequestReboot($"{Name} failed, and its FailureActions say reboot");
+            return;
+        }
+
         if (action.Kind != FailureActionKind.Restart)
         {
             Disable(action);
             return;
         }
+
+        _kernel.ReportComponent(Name, ComponentState.Restarting, null, Restarts);
 
         _kernel.Events.Write("kernel", $"restarting {Name}{(action.Delay > TimeSpan.Zero ? $" in {action.Delay.TotalSeconds:0.###} s" : "")} (failure {_counter.Count} of its FailureActions)");
         _ = Task.Delay(action.Delay, _kernel.Time, _stop.Token)
@@ -114,12 +124,16 @@ internal sealed partial class UserModeDriver
 
             _kernel.Events.Write("kernel", $"{Name} failed to restart: {reason} ({status})");
             Failed(_host?.Pid ?? 0, _host?.Exited.IsCompleted == true ? _host.Exited.Result : 0, reason);
+            return;
         }
+
+        _kernel.ReportComponent(Name, ComponentState.Running, ProcessId, Restarts);
     }
 
     private void Disable(FailureAction action)
     {
         Disabled = true;
+        _kernel.ReportComponent(Name, ComponentState.Disabled, null, Restarts);
         var unsupported = action.Kind is FailureActionKind.None ? ""
             : $" (its FailureActions ask for {action.Kind.ToString().ToLowerInvariant()}, which user-mode drivers do not support yet)";
         _kernel.Events.Write("kernel", $"{Name} disabled after {_crashes} crashes; it stays down for the rest of this boot{unsupported}");

@@ -48,6 +48,20 @@ public sealed class UserModeDriverTests
     }
 
     [Fact]
+    public async Task DriverWhoseFailureActionsSayReboot_EndsTheBootWithTheRebootCode_NotABugCheck()
+    {
+        using var machine = await UserModeMachine.CreateAsync("throw-later");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\UserModeProbe", "FailureActions", "reboot", "--type", "multi_sz");
+
+        using var kernel = machine.StartKernel();
+
+        Assert.Equal(KernelExitCodes.Reboot, await kernel.WaitForExitAsync(Patience));
+        Assert.Contains("UserModeProbe failed, and its FailureActions say reboot", kernel.StandardError);
+        Assert.Equal(1, Count(kernel.StandardError, "crashed: it exited with code 70"));
+        Assert.Empty(machine.Crashes());
+    }
+
+    [Fact]
     public async Task CriticalDriverThatThrows_IsBugCheck0xEF()
     {
         using var machine = await UserModeMachine.CreateAsync("throw-later", ("Critical", 1));
