@@ -42,11 +42,16 @@ public sealed partial class Kernel
         lifeline.Start();
     }
 
+    /// <summary>How long marking the boot ready waits for the event log's writer to catch up.</summary>
+    private static readonly TimeSpan ReadyFlushTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Every component has started: the boot manager's acceptance clock starts now.</summary>
     private void MarkReady()
     {
         if (_options.Boot is { } number)
         {
+            // What lkg status shows once the boot is ready: every component's state as it is now, not a batch behind.
+            Events.Flush(ReadyFlushTimeout);
             WithHive((hive, _) =>
             {
                 BootLog.MarkReady(hive, number, _time.GetUtcNow());
