@@ -9,7 +9,11 @@ public sealed partial class Kernel
 
     private UnixListener? _kernelSocket;
 
-    /// <summary>The kernel's own Unix-domain socket, where user-mode hosts will reach it.</summary>
+    /// <summary>
+    /// The kernel's own Unix-domain socket, opened at boot as a real machine's IPC endpoints are,
+    /// for drivers that watch <c>ipc</c> events. It takes no requests: each user-mode driver's host
+    /// has a socket of its own (<c>run/umhost-NAME.sock</c>).
+    /// </summary>
     public string SocketPath => Path.Combine(_machine.Root, "kernel.sock");
 
     /// <summary>
