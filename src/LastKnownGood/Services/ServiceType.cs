@@ -5,7 +5,7 @@ public enum ServiceType
 {
     KernelDriver = 1,
 
-    /// <summary>A driver in a process of its own (not built yet: such a driver fails to start, saying so).</summary>
+    /// <summary>A driver in a process of its own, <c>lkg-host umhost</c> (docs/user-mode-drivers.md).</summary>
     UserModeDriver = 2,
 
     /// <summary>Any executable in its own process.</summary>

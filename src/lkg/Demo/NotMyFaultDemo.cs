@@ -19,7 +19,7 @@ internal sealed class NotMyFaultDemo(ThrowawayMachines machines, TimeProvider ti
 
     /// <summary>The one DESIGN §13 fault the demo cannot cause yet, and the sentence its row says instead.</summary>
     public static readonly NotMyFaultRow CriticalProcess = new("critical-process", false, null, null, null, null, null, [], 0,
-        "Not run: user-mode services, whose death is 0xEF, are not built yet.");
+        "Not run: the demo does not yet start a Critical service to kill; a Critical service's death is bug check 0xEF (docs/services.md).");
 
     /// <summary>A run that has not ended by then is shut down: the hang and the deadlock take the kernel's 10 s watchdog.</summary>
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);

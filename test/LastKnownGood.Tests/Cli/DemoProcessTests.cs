@@ -47,7 +47,7 @@ public sealed class DemoProcessTests : IDisposable
         Assert.Equal("0x1E_NotMyFault!NotMyFaultDriver.Recurse", stackOverflow.Bucket);
         var critical = Row(rows, "critical-process");
         Assert.Equal((null, 0.0), (critical.BugCheck, critical.Seconds));
-        Assert.Equal("Not run: user-mode services, whose death is 0xEF, are not built yet.", critical.Note);
+        Assert.Equal("Not run: the demo does not yet start a Critical service to kill; a Critical service's death is bug check 0xEF (docs/services.md).", critical.Note);
     }
 
     [Fact]
