@@ -17,7 +17,7 @@ internal sealed partial class HostSession
     private readonly string _driver;
     private readonly FrameChannel _channel;
     private readonly Action<NtStatus> _onStarted;
-    private readonly Action<string> _onEnded;
+    private readonly Action<string, bool> _onEnded;
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private readonly BlockingCollection<KernelEvent> _events = new(EventBacklog);
     private readonly Thread _reader;
@@ -28,9 +28,9 @@ internal sealed partial class HostSession
     /// <summary>
     /// A session for <paramref name="driver"/> on <paramref name="channel"/>, which it owns: it calls
     /// <paramref name="onStarted"/> once with DriverEntry's status, and <paramref name="onEnded"/> once
-    /// when the connection ends, with why (end of stream, a socket error, a protocol violation).
+    /// when the connection ends, with why (end of stream, a socket error, a protocol violation) and whether it was a violation.
     /// </summary>
-    public HostSession(Kernel kernel, string driver, FrameChannel channel, Action<NtStatus> onStarted, Action<string> onEnded)
+    public HostSession(Kernel kernel, string driver, FrameChannel channel, Action<NtStatus> onStarted, Action<string, bool> onEnded)
     {
         _kernel = kernel;
         _driver = driver;
@@ -77,6 +77,7 @@ internal sealed partial class HostSession
     private void Serve()
     {
         string ended;
+        var violation = false;
         try
         {
             while (_channel.Receive() is { } frame)
@@ -95,6 +96,7 @@ internal sealed partial class HostSession
         catch (ProtocolViolationException e)
         {
             ended = $"protocol violation: {e.Message}";
+            violation = true;
         }
         catch (IOException e)
         {
@@ -105,7 +107,7 @@ internal sealed partial class HostSession
         _sender.Join();
         _closed = true;
         _channel.Dispose();
-        _onEnded(ended);
+        _onEnded(ended, violation);
     }
 
     private void OnStarted(Frame frame)

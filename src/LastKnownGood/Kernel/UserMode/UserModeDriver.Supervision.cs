@@ -5,6 +5,9 @@ namespace LastKnownGood.Kernel.UserMode;
 
 internal sealed partial class UserModeDriver
 {
+    /// <summary>How long a host whose connection ended may take to exit on its own before the kernel kills it.</summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>
     /// Takes connections to the driver's socket. Only the host the kernel started may connect, by
     /// the pid the operating system recorded at connect(2) (SO_PEERCRED), and only once per host;
@@ -23,7 +26,7 @@ internal sealed partial class UserModeDriver
 
             var channel = new FrameChannel(connection);
             var session = host is null || host.Pid != pid ? null
-                : new HostSession(_kernel, Name, channel, status => host.Started.TrySetResult(status), why => OnSessionEnded(host, why));
+                : new HostSession(_kernel, Name, channel, status => host.Started.TrySetResult(status), (why, violation) => OnSessionEnded(host, why, violation));
             if (session is null || !host!.TryAttach(session))
             {
                 _kernel.Events.Write("kernel", $"{Name}: refused a connection to its host socket from pid {pid}, which is not its host{(host is null ? "" : $" (pid {host.Pid})")} or came after the host's own");
@@ -35,10 +38,15 @@ internal sealed partial class UserModeDriver
         }
     }
 
-    /// <summary>A connection that ends while its host runs is a crash of the host, whatever the host does next: the kernel ends it.</summary>
-    private void OnSessionEnded(HostProcess host, string why)
+    /// <summary>
+    /// A connection that ends while its host runs is a crash of the host, whatever the host does
+    /// next: the kernel ends it. A host that is dying closes its connection as it exits, so one
+    /// that closed it without a protocol violation is given <see cref="ExitGrace"/> to exit, and
+    /// its crash is then told by its exit code.
+    /// </summary>
+    private void OnSessionEnded(HostProcess host, string why, bool violation)
     {
-        if (_stop.IsCancellationRequested || _kernel.Ending || host.Exited.IsCompleted)
+        if (_stop.IsCancellationRequested || _kernel.Ending || host.Exited.IsCompleted || (!violation && host.Exited.Wait(ExitGrace)))
         {
             return;
         }
