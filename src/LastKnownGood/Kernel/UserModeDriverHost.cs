@@ -14,7 +14,7 @@ internal sealed class UserModeDriverHost(Kernel kernel, string runDirectory, Tim
 {
     private readonly List<UserModeDriver> _drivers = [];
 
-    /// <summary>The user-mode drivers started this boot, for status: each with its restarts and whether it was disabled.</summary>
+    /// <summary>The user-mode drivers started this boot, to hand kernel events to (their states go to the component table).</summary>
     public IReadOnlyList<UserModeDriver> Drivers
     {
         get

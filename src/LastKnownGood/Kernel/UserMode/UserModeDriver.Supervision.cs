@@ -140,7 +140,6 @@ internal sealed partial class UserModeDriver
 
     private void Disable(FailureAction action)
     {
-        Disabled = true;
         _kernel.ReportComponent(Name, ComponentState.Disabled, null, Restarts);
         var unsupported = action.Kind is FailureActionKind.None ? ""
             : $" (its FailureActions ask for {action.Kind.ToString().ToLowerInvariant()}, which user-mode drivers do not support yet)";

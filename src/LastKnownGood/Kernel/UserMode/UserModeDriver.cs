@@ -43,9 +43,6 @@ internal sealed partial class UserModeDriver : IStartedComponent
     /// <summary>How many times the kernel has restarted this driver's host this boot.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
-    /// <summary>True once its failure actions have run out: it stays down for the rest of the boot.</summary>
-    public bool Disabled { get; private set; }
-
     /// <summary>The running host's process id; 0 while none runs.</summary>
     public int ProcessId => Volatile.Read(ref _running)?.Pid ?? 0;
 
