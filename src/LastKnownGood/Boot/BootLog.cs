@@ -1,6 +1,7 @@
 using System.Globalization;
 using LastKnownGood.Internal;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Boot;
@@ -12,14 +13,21 @@ namespace LastKnownGood.Boot;
 /// </summary>
 public static partial class BootLog
 {
-    /// <summary>Records a new boot of <paramref name="plan"/> and makes its set <c>Current</c> (DESIGN §7's table).</summary>
+    /// <summary>
+    /// Records a new boot of <paramref name="plan"/> and makes its set <c>Current</c> (DESIGN §7's
+    /// table; a trial boot's set is the plan's, and <c>Default</c> stays), with the plan's recovery
+    /// report and quarantine, in one transaction.
+    /// </summary>
     public static BootRecord Begin(Hive hive, BootPlan plan, DateTimeOffset now)
     {
         var record = default(BootRecord);
         hive.UpdateSelect(
-            select => plan.Mode == BootMode.LastKnownGood
-                ? select with { Current = select.LastKnownGood, Default = select.LastKnownGood, Failed = select.Current }
-                : select with { Current = select.Default },
+            select => plan.Mode switch
+            {
+                BootMode.LastKnownGood => select with { Current = select.LastKnownGood, Default = select.LastKnownGood, Failed = select.Current },
+                BootMode.Trial => select with { Current = plan.ControlSet ?? throw new ArgumentException("A trial boot names its control set.", nameof(plan)) },
+                _ => select with { Current = select.Default },
+            },
             select =>
             {
                 var number = Convert.ToInt32(hive.Database.Scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM boots"), CultureInfo.InvariantCulture);
@@ -29,6 +37,10 @@ public static partial class BootLog
                     ("$n", number), ("$set", select.Current), ("$mode", BootNames.Name(plan.Mode)), ("$started", now),
                     ("$outcome", BootNames.Name(BootOutcome.Running)), ("$reason", plan.Reason));
                 RowCheck.Seal(hive.Database, Table, number);
+                if (plan.Recovery is { } report)
+                {
+                    RecoveryLog.Record(hive, number, report, now);
+                }
             });
         return record!;
     }

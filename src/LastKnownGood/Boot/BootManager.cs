@@ -1,6 +1,5 @@
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
-using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Boot;
@@ -89,8 +88,8 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
 
     private BootPlan Decide()
     {
-        var select = hive.ReadSelect();
-        return ClassicRecovery.Decide(BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
+        var context = RecoveryContext.Read(hive, machine);
+        return RecoveryPolicies.For(context.Options.Policy).Decide(context);
     }
 
     /// <summary>

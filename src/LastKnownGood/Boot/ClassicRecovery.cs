@@ -10,8 +10,26 @@ namespace LastKnownGood.Boot;
 /// it, Last Known Good; when that fails as well, safe mode (minimal). The decision is a pure
 /// function of the history, so a boot manager restarted at any moment decides the same way.
 /// </summary>
-public static class ClassicRecovery
+public sealed class ClassicRecovery : IRecoveryPolicy
 {
+    public static readonly ClassicRecovery Instance = new();
+
+    private ClassicRecovery()
+    {
+    }
+
+    /// <summary>The decision of <see cref="Decide(IReadOnlyList{BootRecord}, Select, RecoveryOptions)"/>, with the report of a fallback.</summary>
+    public BootPlan Decide(RecoveryContext context)
+    {
+        var plan = Decide(context.History, context.Select, context.Options);
+        return plan.Mode switch
+        {
+            BootMode.LastKnownGood => plan with { Recovery = context.Report(plan, context.Select.LastKnownGood) },
+            BootMode.SafeMinimal => plan with { Recovery = context.Report(plan, context.Select.Default) },
+            _ => plan,
+        };
+    }
+
     /// <summary>The next boot after <paramref name="history"/>: the machine's boots, newest first, none of them still running.</summary>
     public static BootPlan Decide(IReadOnlyList<BootRecord> history, Select select, RecoveryOptions options)
     {

@@ -26,13 +26,13 @@ internal sealed unsafe class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Whether a write transaction is open on this connection: SQLite's own answer, since outside one a connection is in autocommit mode.</summary>
+    public bool InTransaction => Sqlite.GetAutocommit(Connection) == 0;
+
     /// <summary>
     /// The open connection. SQLite as shipped does not check its arguments: a closed connection
     /// passed to it would crash the process rather than fail, so every use goes through here.
     /// </summary>
-    /// <summary>SQLite's own answer: outside a transaction a connection is in autocommit mode.</summary>
-    private bool InTransaction => Sqlite.GetAutocommit(Connection) == 0;
-
     private nint Connection => _db != 0 ? _db : throw new ObjectDisposedException(nameof(SqliteDatabase), $"The hive {Path} is closed.");
 
     /// <summary>Opens (or creates) a database in WAL mode with synchronous=FULL.</summary>

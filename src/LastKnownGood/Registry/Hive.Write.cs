@@ -15,7 +15,23 @@ public sealed partial class Hive
     public WriteResult Write(string author, string reason, Action<ControlSetEditor> edit) => InTransaction(() =>
     {
         var select = ReadSelect();
-        var parent = select.Default == 0 ? null : GetControlSet(select.Default);
+        var written = Derive(select.Default, author, reason, edit);
+        if (written.Changed)
+        {
+            StoreSelect(select with { Default = written.ControlSet });
+        }
+
+        return written;
+    });
+
+    /// <summary>
+    /// Derives a new control set from <paramref name="baseSet"/> (0: an empty registry) with
+    /// <paramref name="edit"/>'s changes, leaving <c>Select</c> alone: the sets of trial boots and
+    /// of a bisection's end state. An edit that changes nothing returns the base.
+    /// </summary>
+    public WriteResult Derive(int baseSet, string author, string reason, Action<ControlSetEditor> edit) => InTransaction(() =>
+    {
+        var parent = baseSet == 0 ? null : GetControlSet(baseSet);
         var root = parent is null ? new MutableKey(KeyNode.Empty, null) : new MutableKey(_nodes.Load(parent.Root), parent.Root);
         var editor = new ControlSetEditor(_nodes, _blobs, root);
         edit(editor);
@@ -33,7 +49,6 @@ public sealed partial class Hive
             """,
             ("$id", id), ("$root", hash.ToArray()), ("$parent", parent?.Id), ("$created", _time.GetUtcNow()), ("$author", author), ("$reason", reason));
         RowCheck.Seal(_database, ControlSetTable, id);
-        StoreSelect(select with { Default = id });
         return new WriteResult(id, Changed: true);
     });
 
@@ -87,15 +102,21 @@ public sealed partial class Hive
 
     private const int CollectAfterDroppedSets = 64;
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction, or in the caller's when one is open, so
+    /// that a part's records and the control sets and <c>Select</c> they go with commit together.
+    /// </summary>
+    public T Transaction<T>(Func<T> work) => InTransaction(work);
+
     private T InTransaction<T>(Func<T> work)
     {
         try
         {
-            return _database.Write(work);
+            return _database.InTransaction ? work() : _database.Write(work);
         }
         catch
         {
-            // Nodes read inside the rolled-back transaction may not exist any more.
+            // Nodes read inside the rolled-back transaction (this one, or the caller's it fails) may not exist any more.
             _nodes.Clear();
             throw;
         }

@@ -5,6 +5,7 @@ using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Drivers;
 using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
@@ -33,7 +34,7 @@ internal static class StatusCommand
             var latest = BootLog.Newest(hive, damagedRows);
             var running = holder is not null && latest is { Ended: null } ? latest : null;
             var state = State(holder, running, latest);
-            var recovery = LastRecovery(hive, damagedRows);
+            var recovery = RecoveryLog.Newest(hive, damagedRows);
             var lastCrash = CrashLog.Newest(hive, damagedRows);
             var damaged = damagedRows.Concat(hive.ReadControlSets().Damaged).Distinct().ToList();
             var recoveries = hive.ListRecoveries();
@@ -82,7 +83,7 @@ internal static class StatusCommand
 
                 if (recovery is not null)
                 {
-                    context.Console.Write(new Panel(new Markup(Markup.Escape(recovery.Summary))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
+                    context.Console.Write(new Panel(new Markup(Markup.Escape(string.Join('\n', recovery.Lines)))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
                 }
 
                 foreach (var row in damaged)
@@ -158,19 +159,4 @@ internal static class StatusCommand
         (_, { Ready: not null }) => "running",
         _ => "booting",
     };
-
-    /// <summary>The report of §8 for the newest fallback (a Last Known Good or safe-mode boot): which boots failed before it, and how.</summary>
-    private static RecoveryReport? LastRecovery(Hive hive, ICollection<DamagedRow> damaged)
-    {
-        if (BootLog.NewestFallback(hive, damaged) is not { } fallback)
-        {
-            return null;
-        }
-
-        var failed = ClassicRecovery.FailedBootsSince(BootLog.CountedBefore(hive, fallback.Number, damaged)).Reverse()
-            .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
-                CrashLog.FindForBoot(hive, b.Number, damaged) is { } crash ? $"{BootFormat.StopCode(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null))
-            .ToList();
-        return new RecoveryReport(fallback.Number, BootNames.Name(fallback.Mode), fallback.ControlSet, fallback.Reason, failed);
-    }
 }

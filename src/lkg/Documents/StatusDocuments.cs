@@ -1,3 +1,5 @@
+using LastKnownGood.Recovery;
+
 namespace LastKnownGood.Cli.Documents;
 
 /// <summary>

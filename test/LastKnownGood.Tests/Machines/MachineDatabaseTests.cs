@@ -54,13 +54,13 @@ public sealed class MachineDatabaseTests : IDisposable
     [InlineData(HiveAccess.ReadWrite)]
     public void OpenHive_OfANewerSchema_RefusesNamingBothVersions_AndNeitherChangesNorRestoresIt(HiveAccess access)
     {
-        MachineDatabaseFiles.SetSchema(_machine.HivePath, 7);
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 8);
         var before = MachineDatabaseFiles.HashFiles(_machine.Root);
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 7; it is newer than schema 6, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 8; it is newer than schema 7, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -92,7 +92,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 6 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 7 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 

@@ -1,5 +1,6 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Tests.Support;
@@ -38,7 +39,17 @@ public static class BootHistory
         var time = StartOf(number);
         var roll = random.Next(100);
         var mode = roll < 8 && hive.ReadSelect().LastKnownGood != 0 ? BootMode.LastKnownGood : roll is >= 8 and < 12 ? BootMode.SafeMinimal : BootMode.Normal;
-        var boot = BootLog.Begin(hive, new BootPlan(mode, $"test boot {number}"), time);
+        var plan = new BootPlan(mode, $"test boot {number}");
+        if (mode != BootMode.Normal)
+        {
+            // A fallback leaves its report, as a recovery policy writes it: the failed boots before it.
+            var select = hive.ReadSelect();
+            var failed = ClassicRecovery.FailedBootsSince(BootLog.ReadForDecision(hive)).Reverse()
+                .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason, null)).ToList();
+            plan = plan with { Recovery = new RecoveryReport("Classic", BootNames.Name(mode), mode == BootMode.LastKnownGood ? select.LastKnownGood : select.Default, plan.Reason, failed) };
+        }
+
+        var boot = BootLog.Begin(hive, plan, time);
         var accepting = number / 100 % 2 == 0;
         if (accepting && !boot.IsSafeMode && random.Next(100) < 40)
         {

@@ -53,12 +53,12 @@ public static class MachineDatabaseFiles
     }
 
     /// <summary>
-    /// What turns a current hive back into schema 2: no event log, no indexes on the history, crash records without
+    /// What turns a current hive back into schema 2: no recovery tables, no event log, no indexes on the history, crash records without
     /// frames, pool evidence and dump, rows without checks.
     /// </summary>
     public static readonly string[] ToSchema2 =
     [
-        "DROP TABLE events", "DROP TABLE components",
+        "DROP TABLE quarantine", "DROP TABLE recoveries", "DROP TABLE events", "DROP TABLE components",
         "DROP INDEX boots_counted", "DROP INDEX boots_fallbacks", "DROP INDEX crashes_boot",
         "ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
         "ALTER TABLE crashes DROP COLUMN row_check", "ALTER TABLE boots DROP COLUMN row_check", "ALTER TABLE control_sets DROP COLUMN row_check",

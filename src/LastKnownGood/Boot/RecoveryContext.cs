@@ -1,0 +1,36 @@
+using LastKnownGood.Diagnostics;
+using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Boot;
+
+/// <summary>
+/// What a recovery policy decides from: the boots <see cref="BootLog.ReadForDecision"/> reads
+/// (newest first, none still running), <c>Select</c>, the <c>Control\Recovery</c> knobs of
+/// <c>Default</c>, and the hive, read only, for the crash records and control sets of those boots.
+/// </summary>
+public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadOnlyList<BootRecord> History, Select Select, RecoveryOptions Options)
+{
+    /// <summary>The context the boot manager decides in now.</summary>
+    public static RecoveryContext Read(Hive hive, MachineDirectory machine)
+    {
+        var select = hive.ReadSelect();
+        return new RecoveryContext(hive, machine, BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
+    }
+
+    /// <summary>The run of failed boots at the head of the history, oldest first, as a report lists them.</summary>
+    public IReadOnlyList<FailedBoot> FailedBoots() =>
+    [
+        .. ClassicRecovery.FailedBootsSince(History).Reverse().Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
+            CrashLog.FindForBoot(Hive, b.Number) is { } crash ? $"{StopCodeJsonConverter.Format(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null)),
+    ];
+
+    /// <summary>The report of a fallback to <paramref name="plan"/>: the failed boots before it, and why.</summary>
+    public RecoveryReport Report(BootPlan plan, int controlSet) =>
+        new(Options.Policy.ToString(), BootNames.Name(plan.Mode), controlSet, plan.Reason, FailedBoots());
+
+    /// <summary>The analysis of a boot's crash record, or null for a boot that left none.</summary>
+    public CrashAnalysis? Analysis(BootRecord boot) =>
+        CrashLog.FindForBoot(Hive, boot.Number) is { } crash ? new Analyzer(Hive, Machine).Analyze(crash) : null;
+}

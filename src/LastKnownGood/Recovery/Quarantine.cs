@@ -1,0 +1,119 @@
+using LastKnownGood.Internal;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Recovery;
+
+/// <summary>
+/// The quarantine (DESIGN §8), the one owner of its table: culprits recorded outside the control
+/// sets by a fallback, a pre-flight or a user-mode driver disabled after repeated crashes, so that
+/// no rollback brings them back. <see cref="Write"/> is the write path that refuses them.
+/// </summary>
+public static class Quarantine
+{
+    /// <summary>Records <paramref name="entry"/>, inside the caller's transaction when there is one; one already held is not recorded twice.</summary>
+    public static QuarantineEntry Add(Hive hive, QuarantineEntry entry, DateTimeOffset now) => hive.Transaction(() =>
+    {
+        if (Held(hive, entry.Component).FirstOrDefault(e => e.Identity == entry.Identity && (e.Kind == "content" || e.Key.Equals(entry.Key, StringComparison.OrdinalIgnoreCase))) is { } held)
+        {
+            return held;
+        }
+
+        hive.Database.Execute(
+            "INSERT INTO quarantine (created, component, kind, key, name, identity, crash, boot, reason) VALUES ($t, $c, $k, $key, $name, $id, $crash, $boot, $reason)",
+            ("$t", now), ("$c", entry.Component), ("$k", entry.Kind), ("$key", entry.Key), ("$name", entry.Name), ("$id", entry.Identity),
+            ("$crash", entry.Crash), ("$boot", entry.Boot), ("$reason", entry.Reason));
+        var id = Convert.ToInt64(hive.Database.Scalar("SELECT last_insert_rowid()"), System.Globalization.CultureInfo.InvariantCulture);
+        RowCheck.Seal(hive.Database, Table, id);
+        return entry with { Id = id, Created = now };
+    });
+
+    /// <summary>Every entry, held or released, oldest first; the damaged rows go to <paramref name="damaged"/>.</summary>
+    public static IReadOnlyList<QuarantineEntry> List(Hive hive, ICollection<DamagedRow>? damaged = null) =>
+        Verified(hive.Database.Query($"{Columns} ORDER BY id", Read), damaged);
+
+    /// <summary>The entries held against <paramref name="component"/>.</summary>
+    public static IReadOnlyList<QuarantineEntry> Held(Hive hive, string component) =>
+        Verified(hive.Database.Query($"{Columns} INDEXED BY quarantine_held WHERE released IS NULL AND component = $c COLLATE NOCASE ORDER BY id", Read, ("$c", component)), null);
+
+    /// <summary>Lets entry <paramref name="id"/> be written again; returns it as released.</summary>
+    public static QuarantineEntry Release(Hive hive, long id, DateTimeOffset now) => hive.Transaction(() =>
+    {
+        var entry = List(hive).FirstOrDefault(e => e.Id == id)
+            ?? throw new LkgException(NtStatus.ObjectNameNotFound, $"No quarantine entry has the id {id}; list them with lkg quarantine list.");
+        if (entry.Released is not null)
+        {
+            throw new LkgException(NtStatus.InvalidDeviceState, $"Quarantine entry {id} was released already, at {entry.Released:u}.");
+        }
+
+        RowCheck.Update(hive.Database, Table, id, "UPDATE quarantine SET released = $t WHERE id = $id", ("$id", id), ("$t", now));
+        return entry with { Released = now };
+    });
+
+    /// <summary>
+    /// <see cref="Hive.Write"/>, refusing a change that writes a held culprit again, unless
+    /// <paramref name="force"/>: the refusal names the culprit, why it is held, and the crash that
+    /// convicted it. A refused write leaves the hive as it was.
+    /// </summary>
+    public static WriteResult Write(Hive hive, string author, string reason, Action<ControlSetEditor> edit, bool force = false) => hive.Transaction(() =>
+    {
+        var before = hive.ReadSelect().Default;
+        var written = hive.Write(author, reason, edit);
+        if (force || !written.Changed || before == 0)
+        {
+            return written;
+        }
+
+        foreach (var difference in hive.Diff(before, written.ControlSet))
+        {
+            if (difference is { New: { } value, Name: { } name } && ComponentOf(difference.Key) is { } component
+                && Held(hive, component).FirstOrDefault(e => e.Matches(component, difference.Key, name, value)) is { } culprit)
+            {
+                throw new LkgException(NtStatus.AccessDenied, Refusal(culprit));
+            }
+        }
+
+        return written;
+    });
+
+    /// <summary>The sentence that refuses a held culprit.</summary>
+    public static string Refusal(QuarantineEntry culprit) =>
+        $"{culprit.Component}'s {culprit.Name} ({culprit.Identity[..Math.Min(culprit.Identity.Length, 19)]}) is quarantined (entry {culprit.Id}"
+        + (culprit.Crash is { } crash ? $", crash {crash}" : "") + $"): {culprit.Reason}; "
+        + $"give --force to write it all the same, or release it with lkg quarantine release {culprit.Id}.";
+
+    /// <summary>The component whose <c>Services\&lt;Name&gt;</c> subtree holds <paramref name="key"/>, if any.</summary>
+    public static string? ComponentOf(KeyPath key) =>
+        key.Segments is [var services, var component, ..] && string.Equals(services, "Services", StringComparison.OrdinalIgnoreCase) ? component : null;
+
+    private const string Table = "quarantine";
+
+    private const string Columns = "SELECT id, created, component, kind, key, name, identity, crash, boot, reason, released, row_check FROM quarantine";
+
+    private static RowRead<QuarantineEntry> Read(SqliteRow row) => RowCheck.Read(row, Table, r =>
+        new QuarantineEntry(r.GetString(2), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(9))
+        {
+            Id = r.GetInt64(0),
+            Created = r.GetTime(1),
+            Crash = r.IsDBNull(7) ? null : r.GetInt64(7),
+            Boot = r.IsDBNull(8) ? null : r.GetInt32(8),
+            Released = r.IsDBNull(10) ? null : r.GetTime(10),
+        });
+
+    private static IReadOnlyList<QuarantineEntry> Verified(IEnumerable<RowRead<QuarantineEntry>> rows, ICollection<DamagedRow>? damaged)
+    {
+        var entries = new List<QuarantineEntry>();
+        foreach (var row in rows)
+        {
+            if (row.Value is { } entry)
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                damaged?.Add(row.Damage!);
+            }
+        }
+
+        return entries;
+    }
+}

@@ -1,0 +1,12 @@
+-- The recovery part's tables at the machine database's current schema (Internal/MachineSchema.cs):
+-- what Improved recovery records outside the control sets, so that no rollback undoes it (DESIGN §8, §10).
+-- Quarantine: a culprit found by a fallback or a pre-flight, by component and content hash (a content
+-- file) or by key, name and value (any other value). A write of it again is refused until released.
+CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, component TEXT NOT NULL, kind TEXT NOT NULL,
+    key TEXT NOT NULL, name TEXT NOT NULL, identity TEXT NOT NULL, crash INTEGER, boot INTEGER,
+    reason TEXT NOT NULL, released TEXT, row_check BLOB);
+CREATE INDEX quarantine_held ON quarantine (component) WHERE released IS NULL;
+-- Every fallback's report ("why was I rolled back?"), one per fallback boot, as JSON (RecoveryLog).
+CREATE TABLE recoveries (
+    id INTEGER PRIMARY KEY, boot INTEGER NOT NULL UNIQUE, created TEXT NOT NULL, report TEXT NOT NULL, row_check BLOB);
