@@ -38,6 +38,7 @@ public static class LkgCommand
             DriverCommand.Create(time),
             ServiceCommand.Create(time),
             ContentCommand.Create(time),
+            QuarantineCommand.Create(time),
             .. BootStatusCommands.Create(time),
             ShutdownCommand.Create(time),
             LastKnownGoodCommand.Create(time),

@@ -67,9 +67,9 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
     /// file in place (atomically: a temporary file renamed over the old one); Improved writes a
     /// new control set. Either way the source must be a regular file within
     /// <c>Control\Recovery\MaxContentSize</c>, and it is read and staged before anything is
-    /// written. Returns where it went, in words.
+    /// written. Under Improved a quarantined file is refused unless <paramref name="force"/>. Returns where it went, in words.
     /// </summary>
-    public string Push(Hive hive, string component, string source, string name, string author)
+    public string Push(Hive hive, string component, string source, string name, string author, bool force = false)
     {
         var set = hive.ReadSelect().Default;
         var canonical = RequireComponent(hive, set, component);
@@ -78,8 +78,8 @@ public sealed class ContentStore(MachineDirectory machine, RecoveryPolicy policy
         if (policy == RecoveryPolicy.Improved)
         {
             using var staged = StagedContent.Stage(source, machine.NewStagingPath(), maxSize);
-            var written = hive.Write(author, $"content push {canonical} {name}", editor =>
-                editor.SetValue(ContentKey(canonical), name, RegistryValue.File(editor.StoreFile(staged, name))));
+            var written = Quarantine.Write(hive, author, $"content push {canonical} {name}", editor =>
+                editor.SetValue(ContentKey(canonical), name, RegistryValue.File(editor.StoreFile(staged, name))), force);
             return ControlSetInfo.FormatName(written.ControlSet);
         }
 

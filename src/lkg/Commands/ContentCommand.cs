@@ -27,7 +27,8 @@ internal static class ContentCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The content file to push." };
         var name = new Option<string?>("--name") { Description = "The name it takes (default: the file's own)." };
-        var command = new Command("push", "Add or replace a content file of a component.") { Component, file, name };
+        var force = RegCommand.ForceOption();
+        var command = new Command("push", "Add or replace a content file of a component.") { Component, file, name, force };
         command.SetHandler(time, (context, result) =>
         {
             var source = result.GetValue(file)!;
@@ -40,7 +41,7 @@ internal static class ContentCommand
             using var hive = context.OpenHive();
             var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
             var fileName = result.GetValue(name) ?? source.Name;
-            var where = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author);
+            var where = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force));
             return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), where), CliJson.Default.ContentPushDocument, () =>
                 context.Console.MarkupLine(store.Policy == RecoveryPolicy.Classic
                     ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it.[/]"

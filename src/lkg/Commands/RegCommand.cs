@@ -59,7 +59,8 @@ internal static class RegCommand
         var value = new Argument<string>("value") { Description = "The data; for --type file, the path of a local file." };
         var type = new Option<string>("--type") { Description = $"The value type: {RegistryValueKinds.AllNames} (default sz).", DefaultValueFactory = _ => "sz" };
         var reason = ReasonOption();
-        var command = new Command("set", "Set a value: derives a new control set from Default.") { path, name, value, type, reason };
+        var force = ForceOption();
+        var command = new Command("set", "Set a value: derives a new control set from Default.") { path, name, value, type, reason, force };
         command.SetHandler(time, (context, result) =>
         {
             var key = WritableKey(ParsePath(result.GetValue(path)!));
@@ -93,7 +94,7 @@ internal static class RegCommand
                 }
 
                 editor.SetValue(key, valueName, final);
-            });
+            }, result.GetValue(force));
         });
         return command;
     }
@@ -124,10 +125,11 @@ internal static class RegCommand
         return command;
     }
 
-    internal static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit)
+    /// <summary>Writes a new set through the quarantine: a held culprit is refused unless <paramref name="force"/>.</summary>
+    internal static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit, bool force = false)
     {
         using var hive = context.OpenHive();
-        var outcome = hive.Write(CommandContext.Author, reason, edit);
+        var outcome = Quarantine.Write(hive, CommandContext.Author, reason, edit, force);
         return context.Report(WriteDocument.From(outcome), CliJson.Default.WriteDocument, () =>
             context.Console.MarkupLine(outcome.Changed
                 ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now."
@@ -178,6 +180,9 @@ internal static class RegCommand
         key.Segments.Count == 2 && RegistryNames.Comparer.Equals(key.Segments[0], "Services");
 
     private static Argument<string> PathArgument() => new("path") { Description = @"A key, such as SYSTEM\CurrentControlSet\Services\Sensor." };
+
+    /// <summary><c>--force</c>: write a value or content file that is quarantined all the same.</summary>
+    internal static Option<bool> ForceOption() => new("--force") { Description = "Write it even if it is quarantined (lkg quarantine list shows why it is)." };
 
     private static Option<string?> ReasonOption() => new("--reason") { Description = "The one-line reason recorded with the new control set." };
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery;
 
 namespace LastKnownGood.Cli.Documents;
 
@@ -41,4 +42,6 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(EventDocument))]
 [JsonSerializable(typeof(EventDocument[]))]
 [JsonSerializable(typeof(ShutdownDocument))]
+[JsonSerializable(typeof(QuarantineEntry))]
+[JsonSerializable(typeof(QuarantineEntry[]))]
 internal sealed partial class CliJson : JsonSerializerContext;
