@@ -97,6 +97,9 @@ public sealed partial class Kernel
     /// writes it with the next batch. The name must have been reported with its entry first,
     /// as the start path does; a name never reported is ignored.
     /// </summary>
+    /// <summary>The number of the boot this kernel runs, when a boot manager started it.</summary>
+    internal int? BootNumber => _options.Boot;
+
     internal void ReportComponent(string name, ComponentState state, int? processId = null, int? restarts = null)
     {
         if (_componentTypes.TryGetValue(name, out var type))

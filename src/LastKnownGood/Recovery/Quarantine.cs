@@ -50,6 +50,47 @@ public static class Quarantine
     });
 
     /// <summary>
+    /// What a user-mode driver disabled after repeated crashes does with its content (DESIGN §10):
+    /// its newest content, the content files that the newest change to its <c>Content</c> key in
+    /// the ancestry of the set it ran on added or replaced, is quarantined and put back as that
+    /// change's parent had it, in a new <c>Default</c> whose reason names it, in one transaction;
+    /// the running boot goes on as it is. The ancestry, not Last Known Good, tells what is newest:
+    /// a boot may have been accepted before the driver's crashes began. Nothing is quarantined when
+    /// no set that is kept changed the component's content.
+    /// </summary>
+    public static IReadOnlyList<QuarantineEntry> HoldNewestContent(Hive hive, string component, int ranOn, int? boot, string reason, string author, DateTimeOffset now) => hive.Transaction(() =>
+    {
+        var content = KeyPath.Parse($@"Services\{component}\Content");
+        for (var set = hive.FindControlSet(ranOn); set?.Parent is { } parent && hive.FindControlSet(parent) is { } older; set = older)
+        {
+            var newer = hive.Diff(older.Id, set.Id).Where(d => d is { Name: not null, New.Kind: RegistryValueKind.File } && d.Key.Equals(content)).ToList();
+            if (newer.Count == 0)
+            {
+                continue;
+            }
+
+            var held = newer.Select(d => Add(hive, new QuarantineEntry(component, d.Key.ToString(), d.Name!, QuarantineEntry.IdentityOf(d.New!), reason) { Boot = boot }, now)).ToList();
+            hive.Write(author, $"revert {component}'s {string.Join(", ", newer.Select(d => d.Name))}: quarantined ({reason})", editor =>
+            {
+                foreach (var d in newer)
+                {
+                    if (d.Old is { } old)
+                    {
+                        editor.SetValue(d.Key, d.Name!, old);
+                    }
+                    else
+                    {
+                        editor.DeleteValue(d.Key, d.Name!);
+                    }
+                }
+            });
+            return (IReadOnlyList<QuarantineEntry>)held;
+        }
+
+        return [];
+    });
+
+    /// <summary>
     /// <see cref="Hive.Write"/>, refusing a change that writes a held culprit again, unless
     /// <paramref name="force"/>: the refusal names the culprit, why it is held, and the crash that
     /// convicted it. A refused write leaves the hive as it was.

@@ -2,6 +2,7 @@ using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Internal;
 using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 
@@ -71,7 +72,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("6", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("7", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         var boot = Assert.Single(BootLog.List(hive));
@@ -82,6 +83,32 @@ public sealed class MachineDatabaseTests : IDisposable
         using var copy = SqliteDatabase.OpenUnchanged(MachineDatabase.BackupPath(_machine.HivePath, 2), readOnly: true);
         Assert.Equal("2", copy.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(1L, copy.Scalar("SELECT COUNT(*) FROM crashes"));
+    }
+
+    [Fact]
+    public void OpenHive_OfThePreviousSchema_MigratesToTheRecoveryPart_AndLosesNothing()
+    {
+        using (var before = _machine.OpenHive(TimeProvider.System))
+        {
+            EventStore.AppendStandardError(before.Database, 1, "a line before the migration", MachineDatabaseFiles.Now, 100);
+        }
+
+        MachineDatabaseFiles.DowngradeToSchema6(_machine.HivePath);
+
+        using var hive = _machine.OpenHive(TimeProvider.System);
+
+        Assert.Equal("7", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
+        Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
+        Assert.Equal(BootOutcome.Bugcheck, Assert.Single(BootLog.List(hive)).Outcome);
+        Assert.Equal("old", Assert.Single(CrashLog.List(hive)).Message);
+        Assert.Equal(1L, hive.Database.Scalar("SELECT COUNT(*) FROM events WHERE message = 'a line before the migration'"));
+        Assert.Empty(Quarantine.List(hive));
+        Assert.Null(RecoveryLog.Newest(hive));
+        var entry = Quarantine.Add(hive, new QuarantineEntry("Sensor", @"Services\Sensor\Content", "c.sys", "sha256:00", "a test"), MachineDatabaseFiles.Now);
+        Assert.Equal(entry, Assert.Single(Quarantine.List(hive)));
+        using var copy = SqliteDatabase.OpenUnchanged(MachineDatabase.BackupPath(_machine.HivePath, 6), readOnly: true);
+        Assert.Equal("6", copy.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
     }
 
     [Fact]

@@ -64,6 +64,46 @@ public sealed class ImprovedRecoveryProcessTests
     }
 
     [Fact]
+    public async Task SensorIsolatedInUserMode_IsDisabledAfterItsCrashes_ItsNewContentQuarantinedAndPutBack_AndNoBootIsLost()
+    {
+        using var machine = await SensorMachineAsync("--mode", "user");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        var good = machine.Select().LastKnownGood;
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile);
+        var bad = machine.Select().Default;
+
+        using (var boot = machine.StartBoot())
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (JsonDocument.Parse((await machine.LkgAsync("quarantine", "list", "--json")).Output).RootElement.GetArrayLength() == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the Sensor was not disabled and quarantined in time");
+                await Task.Delay(250);
+            }
+
+            await machine.LkgAsync("shutdown");
+            await boot.WaitForExitAsync(Timeout);
+        }
+
+        var reverted = machine.Select().Default;
+        Assert.NotEqual(bad, reverted);
+        using (var hive = Open(machine))
+        {
+            var entry = Assert.Single(Quarantine.List(hive));
+            Assert.Equal(("Sensor", ChannelFile, "sha256:" + ContentHash(machine, bad), 2), (entry.Component, entry.Name, entry.Identity, entry.Boot));
+            Assert.DoesNotContain(hive.Diff(good, reverted), d => d.Key.ToString().StartsWith(@"Services\Sensor\Content", StringComparison.OrdinalIgnoreCase));
+            Assert.Contains("quarantined", hive.FindControlSet(reverted)!.Reason);
+        }
+
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        Assert.Equal(
+            [(good, BootOutcome.Accepted), (bad, BootOutcome.Accepted), (reverted, BootOutcome.Accepted)],
+            machine.History().Select(b => (b.ControlSet, b.Outcome)));
+        Assert.Empty(machine.Crashes());
+        Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
+    }
+
+    [Fact]
     public async Task QuarantineRelease_LetsTheFileBeWrittenAgain_AndListSaysSo()
     {
         using var machine = await SensorMachineAsync();
@@ -102,12 +142,12 @@ public sealed class ImprovedRecoveryProcessTests
         return hive.OpenKey(set, KeyPath.Parse(@"Services\Sensor\Content"))!.Values.Single(v => v.Name == ChannelFile).Value.AsFile().Hash.ToString();
     }
 
-    /// <summary>An Improved machine with the Sensor driver and its good channel file, accepting at once.</summary>
-    private static async Task<TestMachine> SensorMachineAsync()
+    /// <summary>An Improved machine with the Sensor driver (installed with <paramref name="install"/>) and its good channel file, accepting at once.</summary>
+    private static async Task<TestMachine> SensorMachineAsync(params string[] install)
     {
         var machine = await TestMachine.CreateAsync();
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
-        await machine.InstallDriverAsync("samples/Drivers/Sensor", "--start", "boot", "--error-control", "critical", "--group", "Early-Launch");
+        await machine.InstallDriverAsync("samples/Drivers/Sensor", [.. install, "--start", "boot", "--error-control", "critical", "--group", "Early-Launch"]);
         await machine.LkgAsync("content", "push", "Sensor", Sensor(ChannelFile));
         return machine;
     }

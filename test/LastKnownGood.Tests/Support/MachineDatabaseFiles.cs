@@ -65,6 +65,13 @@ public static class MachineDatabaseFiles
         "UPDATE meta SET value = '2' WHERE key = 'schema'",
     ];
 
+    /// <summary>Turns a current hive back into schema 6, the one before the recovery part: no quarantine, no recovery reports.</summary>
+    public static void DowngradeToSchema6(string path)
+    {
+        using var database = SqliteDatabase.Open(path, create: false);
+        database.Write(() => database.Execute("DROP TABLE quarantine; DROP TABLE recoveries; UPDATE meta SET value = '6' WHERE key = 'schema'"));
+    }
+
     /// <summary>Turns a current hive back into schema 2 (<see cref="ToSchema2"/>).</summary>
     public static void DowngradeToSchema2(string path)
     {

@@ -26,7 +26,7 @@ internal static class ContentReply
                 return (length, 0);
             }
 
-            stream.Seek((long)offset, SeekOrigin.Begin);
+            Skip(stream, (long)offset, chunk);
             return (length, stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false));
         }), out var result);
         status = status.IsSuccess && result is null ? NtStatus.ObjectNameNotFound : status;
@@ -34,6 +34,32 @@ internal static class ContentReply
         if (status.IsSuccess)
         {
             reply.U64(result!.Value.Length).Bytes(chunk.AsSpan(0, result.Value.Read));
+        }
+    }
+
+    /// <summary>
+    /// Moves to <paramref name="offset"/>: a file of the plain content directory (Classic) seeks; a
+    /// content blob of the hive (Improved) verifies its hash as it is read from its start, so it is
+    /// read up to the offset. A host reads a file front to back, so a file of n chunks costs n²/2
+    /// chunk reads: small for channel files, and the reason content files have a size cap.
+    /// </summary>
+    private static void Skip(Stream stream, long offset, byte[] buffer)
+    {
+        if (stream.CanSeek)
+        {
+            stream.Seek(offset, SeekOrigin.Begin);
+            return;
+        }
+
+        for (var left = offset; left > 0;)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                return;
+            }
+
+            left -= read;
         }
     }
 }

@@ -1,4 +1,5 @@
 using LastKnownGood.Boot;
+using LastKnownGood.Recovery;
 using LastKnownGood.Services;
 
 namespace LastKnownGood.Kernel.UserMode;
@@ -144,5 +145,9 @@ internal sealed partial class UserModeDriver
         var unsupported = action.Kind is FailureActionKind.None ? ""
             : $" (its FailureActions ask for {action.Kind.ToString().ToLowerInvariant()}, which user-mode drivers do not support yet)";
         _kernel.Events.Write("kernel", $"{Name} disabled after {_crashes} crashes; it stays down for the rest of this boot{unsupported}");
+        var held = _kernel.WithHive((hive, set) => Quarantine.HoldNewestContent(hive, Name, set, _kernel.BootNumber, $"{Name}'s host crashed {_crashes} times on boot {_kernel.BootNumber}", "kernel", _kernel.Time.GetUtcNow()));
+        _kernel.Events.Write("kernel", held.Count == 0
+            ? $"{Name}: no change to its content in the control sets kept, so nothing to quarantine"
+            : $"{Name}: quarantined {string.Join(", ", held.Select(h => $"{h.Name} (entry {h.Id})"))} and put back the content before it for the next boot");
     }
 }
