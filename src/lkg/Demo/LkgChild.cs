@@ -8,6 +8,17 @@ internal static class LkgChild
     /// <summary>Runs <c>lkg <paramref name="args"/></c>; a failure is an <see cref="LkgException"/> carrying the child's own sentence.</summary>
     public static async Task RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancel)
     {
+        var (exitCode, error) = await TryRunAsync(args, environment, cancel);
+        if (exitCode != ExitCodes.Success)
+        {
+            throw new LkgException(NtStatus.Unsuccessful,
+                $"The demo's throwaway machine could not be set up: lkg {string.Join(' ', args)} failed ({exitCode}): {error}");
+        }
+    }
+
+    /// <summary>Runs <c>lkg <paramref name="args"/></c>; returns its exit code and what it said on standard error, trimmed.</summary>
+    public static async Task<(int ExitCode, string Error)> TryRunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancel)
+    {
         var program = LkgProgram.Self();
         var info = new ProcessStartInfo(program.FileName)
         {
@@ -32,10 +43,6 @@ internal static class LkgChild
         var error = process.StandardError.ReadToEndAsync(cancel);
         await process.WaitForExitAsync(cancel);
         await output;
-        if (process.ExitCode != ExitCodes.Success)
-        {
-            throw new LkgException(NtStatus.Unsuccessful,
-                $"The demo's throwaway machine could not be set up: lkg {string.Join(' ', args)} failed ({process.ExitCode}): {(await error).Trim()}");
-        }
+        return (process.ExitCode, (await error).Trim());
     }
 }

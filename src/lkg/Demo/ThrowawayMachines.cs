@@ -74,6 +74,10 @@ internal sealed class ThrowawayMachines : IDisposable
     /// <summary>Runs <c>lkg --machine M <paramref name="args"/></c> on one of these machines.</summary>
     public Task LkgAsync(MachineDirectory machine, CancellationToken cancel, params string[] args) => LkgAsync(machine.Root, cancel, args);
 
+    /// <summary>Runs <c>lkg --machine M <paramref name="args"/></c>, which may fail: its exit code and its sentence on standard error.</summary>
+    public Task<(int ExitCode, string Error)> TryLkgAsync(MachineDirectory machine, CancellationToken cancel, params string[] args) =>
+        LkgChild.TryRunAsync(["--machine", machine.Root, .. args], Environment, cancel);
+
     private Task LkgAsync(string machine, CancellationToken cancel, params string[] args) =>
         LkgChild.RunAsync(["--machine", machine, .. args], Environment, cancel);
 

@@ -39,6 +39,7 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(CrashDocument[]))]
 [JsonSerializable(typeof(CrashAnalysis))]
 [JsonSerializable(typeof(NotMyFaultRow[]))]
+[JsonSerializable(typeof(Dictionary<string, CrowdStrikeRun>))]
 [JsonSerializable(typeof(EventDocument))]
 [JsonSerializable(typeof(EventDocument[]))]
 [JsonSerializable(typeof(ShutdownDocument))]

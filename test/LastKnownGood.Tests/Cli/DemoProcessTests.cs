@@ -7,7 +7,7 @@ using LastKnownGood.Tests.Support;
 namespace LastKnownGood.Tests.Cli;
 
 /// <summary>
-/// <c>lkg demo notmyfault</c>, run as users run it: real machines, real boots, real analyses,
+/// <c>lkg demo notmyfault</c> and <c>lkg demo crowdstrike</c>, run as users run them: real machines, real boots, real analyses,
 /// checked against DESIGN §13. The demo's temporary directory and key directory are the test's,
 /// so the test sees that the demo deletes its machines and never writes a key of the user's.
 /// </summary>
@@ -63,20 +63,58 @@ public sealed class DemoProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task DemoCrowdStrike_IsRefusedAsNotBuiltYet_AndNotAdvertised()
+    public async Task CrowdStrike_All_ClassicNeedsAPerson_ImprovedLosesOneBoot_IsolatedNeverGoesDown()
     {
-        var refused = await Lkg.RunAsync(["demo", "crowdstrike", "--mode", "all"], Environment);
-        var help = await Lkg.RunAsync(["demo", "--help"], Environment);
+        var runs = JsonSerializer.Deserialize(await RunDemoAsync("demo", "crowdstrike", "--mode", "all", "--json"), CliJson.Default.DictionaryStringCrowdStrikeRun)!;
 
-        Assert.Equal((ExitCodes.Usage, "", "lkg demo crowdstrike is not built yet; lkg demo notmyfault is."), (refused.ExitCode, refused.Output, refused.Error));
-        Assert.Contains("notmyfault", help.Output);
-        Assert.DoesNotContain("crowdstrike", help.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["classic", "improved", "isolated"], runs.Keys);
+        var classic = runs["classic"];
+        Assert.True(classic.FailedBoots >= 3, $"Classic lost {classic.FailedBoots} boots");
+        Assert.True(classic.ManualSteps > 0);
+        Assert.Equal((true, true, "Sensor"), (classic.MachineDown, classic.Recovered, classic.Blamed));
+        Assert.Empty(classic.Quarantined);
+        Assert.Contains(classic.Timeline, e => e.What.Contains("last-known-good", StringComparison.Ordinal) && e.What.Contains("0x00000050", StringComparison.Ordinal));
+
+        var improved = runs["improved"];
+        Assert.Equal((1, 0, true, true, "Sensor"), (improved.FailedBoots, improved.ManualSteps, improved.MachineDown, improved.Recovered, improved.Blamed));
+        Assert.Equal(["Sensor C-00000291-00000000-00000001.sys"], improved.Quarantined);
+
+        var isolated = runs["isolated"];
+        Assert.Equal((0, 0, false, true, "Sensor"), (isolated.FailedBoots, isolated.ManualSteps, isolated.MachineDown, isolated.Recovered, isolated.Blamed));
+        Assert.Equal(["Sensor C-00000291-00000000-00000001.sys"], isolated.Quarantined);
+        Assert.All(runs.Values, r => Assert.True(r.Seconds > 0));
+    }
+
+    [Fact]
+    public async Task CrowdStrike_OneMode_RunsOnlyThatMachine_AndPrintsItsTimelineAndSummary()
+    {
+        var output = await RunDemoAsync("demo", "crowdstrike", "--mode", "improved");
+
+        Assert.Contains("boot 3, last-known-good on ControlSet", output);
+        Assert.Contains("quarantined", output);
+        Assert.Matches(@"improved\s+│\s+1\s+│\s+0\s+│\s+yes", output);
+        Assert.DoesNotContain("classic", output);
+    }
+
+    [Theory]
+    [InlineData("preflight", "lkg demo crowdstrike --mode preflight is not built yet (content pre-flight is not); the classic, improved and isolated modes are.")]
+    [InlineData("sometimes", "Argument 'sometimes' not recognized. Must be one of:")]
+    public async Task CrowdStrike_AModeNotBuiltOrUnknown_IsAUsageErrorInOneSentence(string mode, string sentence)
+    {
+        var refused = await Lkg.RunAsync(["demo", "crowdstrike", "--mode", mode], Environment);
+
+        Assert.Equal((ExitCodes.Usage, ""), (refused.ExitCode, refused.Output));
+        Assert.StartsWith(sentence, refused.Error);
     }
 
     /// <summary>A run that ends by a bug check in NotMyFault takes a boot's start and the fault's delay: seconds, not minutes.</summary>
     private const double NotMyFaultSeconds = 30;
 
-    private async Task<NotMyFaultRow[]> DemoAsync(params string[] args)
+    private async Task<NotMyFaultRow[]> DemoAsync(params string[] args) =>
+        JsonSerializer.Deserialize(await RunDemoAsync(args), CliJson.Default.NotMyFaultRowArray)!;
+
+    /// <summary>Runs a demo that must succeed, and checks it left no machine and no key of the user's behind; returns its output.</summary>
+    private async Task<string> RunDemoAsync(params string[] args)
     {
         Directory.CreateDirectory(DemoTemp);
         var result = await Lkg.RunAsync(args, Environment);
@@ -85,7 +123,7 @@ public sealed class DemoProcessTests : IDisposable
         // The runtime's debug pipes and diagnostic sockets of the kernels a bug check killed stay behind; the demo's directory may not.
         Assert.Empty(Directory.EnumerateDirectories(DemoTemp, "lkg-demo-*"));
         Assert.False(Directory.Exists(UserKeys), "the demo wrote into the user's key directory");
-        return JsonSerializer.Deserialize(result.Output, CliJson.Default.NotMyFaultRowArray)!;
+        return result.Output;
     }
 
     private static NotMyFaultRow Row(IEnumerable<NotMyFaultRow> rows, string fault) => Assert.Single(rows, r => r.Fault == fault);
