@@ -40,9 +40,9 @@ public static class RecoveryLog
         return null;
     }
 
-    /// <summary>The report of fallback boot <paramref name="boot"/>, if it left one that verifies.</summary>
-    public static RecoveryReport? ForBoot(Hive hive, int boot) =>
-        hive.Database.Query($"{Columns} WHERE boot = $b", Read, ("$b", boot)).Select(r => r.Value).FirstOrDefault();
+    /// <summary>The reports of the fallback boots numbered <paramref name="first"/> to <paramref name="last"/>, by boot: those that verify, and those set aside as damaged.</summary>
+    public static IReadOnlyList<RowRead<RecoveryReport>> ReadForBoots(Hive hive, int first, int last) =>
+        hive.Database.Query($"{Columns} WHERE boot BETWEEN $first AND $last ORDER BY boot", Read, ("$first", first), ("$last", last));
 
     private const string Table = "recoveries";
 

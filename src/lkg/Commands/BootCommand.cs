@@ -6,6 +6,7 @@ using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
+using LastKnownGood.Recovery;
 
 namespace LastKnownGood.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static partial class BootCommand
             supervisor?.Stopping();
             if (context.Json)
             {
-                var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n)));
+                var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n), RecoveryLog.ReadForBoots(hive, n, n).FirstOrDefault().Value));
                 CommandContext.WriteJson(new BootRunDocument(BootNames.Name(outcome), [.. boots], SelectDocument.From(hive.ReadSelect())), CliJson.Default.BootRunDocument);
             }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
@@ -43,7 +44,7 @@ internal static class HistoryCommand
             if (context.Json)
             {
                 // The JSON stays an array of boots; damaged rows are said on standard error, one line each.
-                CommandContext.WriteJsonArray(lines.Where(l => l.Boot is not null || Warn(l.Damage!)).Select(l => BootDocument.From(l.Boot!, l.Crash)), CliJson.Default.BootDocument);
+                CommandContext.WriteJsonArray(lines.Where(l => l.Boot is not null || Warn(l.Damage!)).Select(l => BootDocument.From(l.Boot!, l.Crash, l.Recovery)), CliJson.Default.BootDocument);
                 return ExitCodes.Success;
             }
 
@@ -63,8 +64,8 @@ internal static class HistoryCommand
         return command;
     }
 
-    /// <summary>A boot with its crash record, or a damaged row (of a boot, or of a crash record of the boots read).</summary>
-    private readonly record struct Line(BootRecord? Boot, CrashRecord? Crash, DamagedRow? Damage);
+    /// <summary>A boot with its crash record and, for a fallback, its recovery report; or a damaged row (of a boot, a crash record or a report of the boots read).</summary>
+    private readonly record struct Line(BootRecord? Boot, CrashRecord? Crash, DamagedRow? Damage, RecoveryReport? Recovery = null);
 
     /// <summary>The boots numbered <paramref name="first"/> to <paramref name="last"/> that started at or after <paramref name="since"/>, a page at a time.</summary>
     private static IEnumerable<Line> Read(Hive hive, int first, int last, DateTimeOffset? since)
@@ -73,12 +74,16 @@ internal static class HistoryCommand
         {
             var crashes = CrashLog.ReadForBoots(hive, BootLog.Number(page[0]), BootLog.Number(page[^1]));
             var byId = crashes.Select(c => c.Value).OfType<CrashRecord>().ToDictionary(c => c.Id);
+            var reports = RecoveryLog.ReadForBoots(hive, BootLog.Number(page[0]), BootLog.Number(page[^1]));
+            var byBoot = reports.Select(r => r.Value).OfType<RecoveryReport>().ToDictionary(r => r.Boot);
             foreach (var row in page)
             {
-                yield return row.Value is { } boot ? new(boot, boot.CrashId is { } id ? byId.GetValueOrDefault(id) : null, null) : new(null, null, row.Damage);
+                yield return row.Value is { } boot
+                    ? new(boot, boot.CrashId is { } id ? byId.GetValueOrDefault(id) : null, null, byBoot.GetValueOrDefault(boot.Number))
+                    : new(null, null, row.Damage);
             }
 
-            foreach (var damaged in crashes.Select(c => c.Damage).OfType<DamagedRow>())
+            foreach (var damaged in crashes.Select(c => c.Damage).Concat(reports.Select(r => r.Damage)).OfType<DamagedRow>())
             {
                 yield return new(null, null, damaged);
             }
@@ -105,6 +110,11 @@ internal static class HistoryCommand
 
             write(Row(width, $"{boot.Number}", $"{boot.Started:yyyy-MM-dd HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
                 BootNames.Name(boot.Outcome), line.Crash is { } crash ? $"0x{(uint)crash.Code:X} {crash.Component}" : "", boot.Reason), Colour(boot.Outcome));
+            if (line.Recovery is { Blamed: not null } or { Quarantined.Count: > 0 })
+            {
+                var report = line.Recovery;
+                write([$"{"".PadLeft(width)}  blamed {report.Blamed ?? "nothing"}; quarantined {(report.Quarantined.Count == 0 ? "nothing" : string.Join(", ", report.Quarantined.Select(q => $"{q.Component} {q.Name} (entry {q.Id})")))}"], null);
+            }
         }
 
         if (!any)

@@ -1,12 +1,14 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Cli.Documents;
 
 /// <summary>
 /// A boot as every command that shows boots writes it: <c>lkg history --json</c> is an array of
-/// these, and <c>lkg boot --json</c> lists the boots it started (DESIGN §14).
+/// these, and <c>lkg boot --json</c> lists the boots it started (DESIGN §14). A fallback boot carries
+/// its recovery report ("why was I rolled back?") in <c>history</c>.
 /// </summary>
 internal sealed record BootDocument(
     int Number,
@@ -20,9 +22,10 @@ internal sealed record BootDocument(
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? Ended,
     string Reason,
-    string? EndReason)
+    string? EndReason,
+    RecoveryReport? Recovery)
 {
-    public static BootDocument From(BootRecord boot, CrashRecord? crash) => new(
+    public static BootDocument From(BootRecord boot, CrashRecord? crash, RecoveryReport? recovery) => new(
         boot.Number,
         boot.ControlSet,
         BootNames.Name(boot.Mode),
@@ -34,7 +37,8 @@ internal sealed record BootDocument(
         boot.Accepted,
         boot.Ended,
         boot.Reason,
-        boot.EndReason);
+        boot.EndReason,
+        recovery);
 }
 
 /// <summary>A boot's bug check: the stop code as a hex string, its name, the component that failed and the crash record's number.</summary>

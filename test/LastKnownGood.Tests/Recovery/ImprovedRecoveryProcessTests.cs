@@ -50,6 +50,11 @@ public sealed class ImprovedRecoveryProcessTests
         Assert.Equal(entry.Id, recovery.GetProperty("quarantined").EnumerateArray().Single().GetProperty("id").GetInt64());
         Assert.Contains(ChannelFile, recovery.GetProperty("changes").EnumerateArray().Single().GetString());
 
+        var history = JsonDocument.Parse((await machine.LkgAsync("history", "--json")).Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Object], history.Select(b => b.GetProperty("recovery").ValueKind));
+        Assert.Equal("Sensor", history[2].GetProperty("recovery").GetProperty("blamed").GetString());
+        Assert.Contains($"blamed Sensor; quarantined Sensor {ChannelFile} (entry {entry.Id})", (await machine.LkgAsync("history")).Output);
+
         // Under another name too: the file is held by its hash.
         var again = await machine.TryLkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", "C-00000291-00000000-00000002.sys");
         Assert.Equal(1, again.ExitCode);
