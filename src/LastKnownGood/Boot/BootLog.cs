@@ -45,6 +45,15 @@ public static partial class BootLog
         return record!;
     }
 
+    /// <summary>
+    /// The running boot goes on on <paramref name="set"/>, a tentative set derived from its own
+    /// (DESIGN §7: a change applied to the running boot makes it <c>Current</c> and <c>Default</c>):
+    /// the boot's record names it, so a failure from here on is a failure of that set, in one transaction.
+    /// </summary>
+    public static void RunOn(Hive hive, int number, int set) => hive.UpdateSelect(
+        select => select with { Current = set, Default = set },
+        _ => Update(hive, number, "UPDATE boots SET control_set = $set WHERE number = $n AND ended IS NULL", ("$n", number), ("$set", set)));
+
     public static void SetKernel(Hive hive, int number, int processId) => hive.Database.Write(() =>
         Update(hive, number, "UPDATE boots SET kernel_pid = $pid WHERE number = $n", ("$n", number), ("$pid", processId)));
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using LastKnownGood.Internal;
-using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using Microsoft.Win32.SafeHandles;
 
@@ -16,10 +15,15 @@ namespace LastKnownGood.Services;
 /// the one it replaces, else gets 0644.
 /// </summary>
 /// <param name="machineRoot">The machine directory: lkg's own, never a service's.</param>
-/// <param name="policy">Under Improved, a file that differed on disk is logged as not captured (capture is not built yet).</param>
+/// <param name="capture">
+/// What becomes of a file that a person changed on disk behind the runtime's back: null, it is
+/// replaced by the control set's (Classic, and every boot but a normal one); else it is kept, and
+/// captured into a tentative set by this (Improved: <c>Kernel.TrackedFileCapture</c>), which
+/// returns the set's number, so that a rollback can undo it.
+/// </param>
 /// <param name="withHive">Reads the hive, under its lock, as of the running control set (the kernel's <c>WithHive</c>).</param>
 /// <param name="log">Writes one event-log line.</param>
-public sealed class TrackedFileWriter(string machineRoot, RecoveryPolicy policy, Func<Func<Hive, int, long>, long> withHive, Action<string> log)
+public sealed class TrackedFileWriter(string machineRoot, Func<string, TrackedFile, Stream, int>? capture, Func<Func<Hive, int, long>, long> withHive, Action<string> log)
 {
     private const string TemporarySuffix = ".lkg-new";
     private const int PermissionBits = 0x1FF;
@@ -75,6 +79,15 @@ public sealed class TrackedFileWriter(string machineRoot, RecoveryPolicy policy,
             return NtStatus.Success;
         }
 
+        if (existing is not null && capture is not null)
+        {
+            using var onDisk = File.OpenRead(target);
+            var set = capture(service, file, onDisk);
+            log($"{service}: the file on disk at {file.Path} differed from the running control set; captured as ControlSet{set:000}, which the boot now runs on, tentative until accepted");
+            reason = "";
+            return NtStatus.Success;
+        }
+
         try
         {
             Replace(directory, name, file.Content, existing is { } old ? (UnixFileMode)(old.Mode & PermissionBits) : NewFileMode);
@@ -88,10 +101,6 @@ public sealed class TrackedFileWriter(string machineRoot, RecoveryPolicy policy,
         }
 
         log($"{service}: wrote tracked file {file.Path} ({file.Content.Size} bytes)");
-        if (existing is not null && policy == RecoveryPolicy.Improved)
-        {
-            log($"{service}: the file on disk at {file.Path} differed from the running control set and was replaced; capturing a change made on disk as a tentative control set (Improved) is not built yet, so such a change is lost");
-        }
 
         reason = "";
         return NtStatus.Success;

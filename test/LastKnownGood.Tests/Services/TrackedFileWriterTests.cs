@@ -1,7 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text;
 using LastKnownGood.Internal;
-using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
 using LastKnownGood.Tests.Support;
@@ -63,7 +62,7 @@ public sealed class TrackedFileWriterTests : IDisposable
     }
 
     [Fact]
-    public void WriteAll_ChangedFile_IsReplacedByARename_KeepingItsMode_AndUnderImprovedSaysCaptureIsNotBuilt()
+    public void WriteAll_ChangedFile_IsReplacedByARename_KeepingItsMode()
     {
         var path = Path.Combine(Site, "app.conf");
         File.WriteAllText(path, "old, and longer than the new one\n");
@@ -71,7 +70,7 @@ public sealed class TrackedFileWriterTests : IDisposable
         var inode = Inode(path);
         using var opened = File.OpenRead(path);
 
-        var status = Write(Tracked(path, "new\n"), out _, RecoveryPolicy.Improved);
+        var status = Write(Tracked(path, "new\n"), out _);
 
         Assert.Equal(NtStatus.Success, status);
         Assert.Equal("new\n", File.ReadAllText(path));
@@ -79,7 +78,25 @@ public sealed class TrackedFileWriterTests : IDisposable
         // A reader that had the old file open keeps reading the old file whole: never a mix of the two.
         Assert.Equal("old, and longer than the new one\n", new StreamReader(opened).ReadToEnd());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Contains(_log, l => l.Contains("capturing a change made on disk as a tentative control set (Improved) is not built yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WriteAll_ChangedFile_WithACapture_IsKeptAndHandedToIt_NotReplaced()
+    {
+        var path = Path.Combine(Site, "app.conf");
+        File.WriteAllText(path, "edited by hand\n");
+        var captured = new List<(string Service, string Path, string Bytes)>();
+
+        var status = Write(Tracked(path, "from the control set\n"), out _, (service, file, onDisk) =>
+        {
+            captured.Add((service, file.Path, new StreamReader(onDisk).ReadToEnd()));
+            return 7;
+        });
+
+        Assert.Equal(NtStatus.Success, status);
+        Assert.Equal([("Web", path, "edited by hand\n")], captured);
+        Assert.Equal("edited by hand\n", File.ReadAllText(path));
+        Assert.Contains(_log, l => l.Contains("captured as ControlSet007, which the boot now runs on", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -162,8 +179,8 @@ public sealed class TrackedFileWriterTests : IDisposable
         return new TrackedFile(path, _hive.OpenKey(written.ControlSet, TrackedKey)!.Values.Single(v => v.Name == path).Value.AsFile());
     }
 
-    private NtStatus Write(TrackedFile file, out string reason, RecoveryPolicy policy = RecoveryPolicy.Classic) =>
-        new TrackedFileWriter(_temp.Combine("machine"), policy, read => read(_hive, 1), _log.Add).WriteAll("Web", [file], out reason);
+    private NtStatus Write(TrackedFile file, out string reason, Func<string, TrackedFile, Stream, int>? capture = null) =>
+        new TrackedFileWriter(_temp.Combine("machine"), capture, read => read(_hive, 1), _log.Add).WriteAll("Web", [file], out reason);
 
     private static FileIdentity? Inode(string path) => FileIdentity.Of(path);
 }

@@ -23,7 +23,7 @@ internal sealed class ServiceHost(Kernel kernel, string runDirectory, TimeSpan s
         var program = kernel.WithHive((hive, set) =>
             ServiceProgram.Read(entry, hive.OpenKey(set, key) ?? KeyNode.Empty, subkey => hive.OpenKey(set, KeyPath.Parse($@"{key}\{subkey}"))));
         // The program reads its tracked files as it starts. runDirectory is the machine's run/: the machine is lkg's, never a service's.
-        var trackedFiles = new TrackedFileWriter(Path.GetDirectoryName(runDirectory)!, kernel.Content!.Policy, kernel.WithHive<long>, line => kernel.Events.Write("kernel", line));
+        var trackedFiles = new TrackedFileWriter(Path.GetDirectoryName(runDirectory)!, kernel.TrackedFileCapture, kernel.WithHive<long>, line => kernel.Events.Write("kernel", line));
         if (trackedFiles.WriteAll(entry.Name, program.TrackedFiles, out reason) is { IsSuccess: false } failed)
         {
             started = null;

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using LastKnownGood.Boot;
+using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 
 namespace LastKnownGood.Tests.Kernel.ServiceControl;
 
 /// <summary>
 /// Debian's nginx (<c>nginx-light</c>, which <c>.ci/run</c> installs) supervised as a service whose
-/// nginx.conf is a tracked file: a bad edit made through <c>lkg reg set --type file</c> fails its
-/// start, ErrorControl Severe boots Last Known Good, and that boot puts the good file back.
+/// nginx.conf is a tracked file: a bad edit made through <c>lkg reg set --type file</c>, or by hand on
+/// disk under Improved (captured as a tentative set), fails its start, ErrorControl Severe boots
+/// Last Known Good, and that boot puts the good file back.
 /// </summary>
 public sealed class NginxStoryTests : IDisposable
 {
@@ -24,6 +27,59 @@ public sealed class NginxStoryTests : IDisposable
     [Fact]
     public async Task BadNginxConf_WrittenThroughLkg_FailsItsStart_AndLastKnownGoodRestoresTheFile_AndNginxAnswers()
     {
+        var (machine, port, config) = await NginxMachineAsync("Classic");
+        using (machine)
+        {
+            await RunUntilAcceptedAsync(machine, 1, port, "good");
+            var goodSet = machine.Select().LastKnownGood;
+
+            await machine.LkgAsync("reg", "set", ConfigKey, config, _temp.Combine("bad.conf"), "--type", "file");
+            var badSet = machine.Select().Default;
+            await RunUntilAcceptedAsync(machine, 3, port, "good");
+
+            Assert.Equal(File.ReadAllBytes(_temp.Combine("good.conf")), File.ReadAllBytes(config));
+            Assert.Equal(
+                [(goodSet, BootMode.Normal, BootOutcome.Accepted), (badSet, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
+                machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
+            Assert.Contains("Web failed to start: it exited with code 1 before it was ready", machine.History()[1].EndReason);
+            Assert.Empty(await ServiceMachine.WaitForNoneAsync(Path.GetDirectoryName(config)!, TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task BadNginxConf_EditedOnDiskBehindTheRuntimesBack_IsCapturedAsATentativeSet_AndRolledBack()
+    {
+        var (machine, port, config) = await NginxMachineAsync("Improved");
+        using (machine)
+        {
+            await RunUntilAcceptedAsync(machine, 1, port, "good");
+            var goodSet = machine.Select().LastKnownGood;
+
+            // A person edits nginx.conf by hand: no control set knows of it.
+            File.Copy(_temp.Combine("bad.conf"), config, overwrite: true);
+            Assert.Equal(goodSet, machine.Select().Default);
+            await RunUntilAcceptedAsync(machine, 3, port, "good");
+
+            var history = machine.History();
+            var captured = history[1].ControlSet;
+            Assert.Equal(
+                [(goodSet, BootMode.Normal, BootOutcome.Accepted), (captured, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
+                history.Select(b => (b.ControlSet, b.Mode, b.Outcome)));
+            Assert.NotEqual(goodSet, captured);
+            Assert.Equal(File.ReadAllBytes(_temp.Combine("good.conf")), File.ReadAllBytes(config));
+            Assert.Equal(new Select(Current: goodSet, Default: goodSet, Failed: captured, LastKnownGood: goodSet), machine.Select());
+            // The hand edit is not lost: the captured set holds it, as a rollback can be undone.
+            var diff = JsonDocument.Parse((await machine.LkgAsync("controlset", "diff", $"{goodSet}", $"{captured}", "--json")).Output).RootElement;
+            Assert.Equal(config, diff.EnumerateArray().Single().GetProperty("name").GetString());
+            var sets = JsonDocument.Parse((await machine.LkgAsync("controlset", "list", "--json")).Output).RootElement.EnumerateArray();
+            Assert.Contains("changed on disk; captured by boot 2", sets.Single(c => c.GetProperty("id").GetInt32() == captured).GetProperty("reason").GetString());
+            Assert.Empty(await ServiceMachine.WaitForNoneAsync(Path.GetDirectoryName(config)!, TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    /// <summary>A machine of <paramref name="policy"/> whose Web service is nginx, ErrorControl Severe, with the good nginx.conf tracked; bad.conf beside it.</summary>
+    private async Task<(TestMachine Machine, int Port, string Config)> NginxMachineAsync(string policy)
+    {
         Assert.True(File.Exists(Nginx), $"{Nginx} is missing; install Debian's nginx-light (apt-get install nginx-light), as .ci/run does.");
         var port = FreePort();
         var site = _temp.Combine("nginx");
@@ -31,7 +87,7 @@ public sealed class NginxStoryTests : IDisposable
         var config = Path.Combine(site, "nginx.conf");
         File.WriteAllText(_temp.Combine("good.conf"), Config(site, port, "good"));
         File.WriteAllText(_temp.Combine("bad.conf"), Config(site, port, "bad").Replace("events {", "events { no_such_directive on;", StringComparison.Ordinal));
-        using var machine = await ServiceMachine.CreateAsync(_temp, new()
+        var machine = await ServiceMachine.CreateAsync(_temp, new()
         {
             ["Web"] = new()
             {
@@ -43,22 +99,9 @@ public sealed class NginxStoryTests : IDisposable
                 ["Health"] = new Dictionary<string, object> { ["Http"] = new Dictionary<string, object> { ["Http"] = $"http://127.0.0.1:{port}/", ["Timeout"] = 5 } },
             },
         });
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "Policy", "Classic");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "Policy", policy);
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "1", "--type", "dword");
-
-        await RunUntilAcceptedAsync(machine, 1, port, "good");
-        var goodSet = machine.Select().LastKnownGood;
-
-        await machine.LkgAsync("reg", "set", ConfigKey, config, _temp.Combine("bad.conf"), "--type", "file");
-        var badSet = machine.Select().Default;
-        await RunUntilAcceptedAsync(machine, 3, port, "good");
-
-        Assert.Equal(File.ReadAllBytes(_temp.Combine("good.conf")), File.ReadAllBytes(config));
-        Assert.Equal(
-            [(goodSet, BootMode.Normal, BootOutcome.Accepted), (badSet, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
-            machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
-        Assert.Contains("Web failed to start: it exited with code 1 before it was ready", machine.History()[1].EndReason);
-        Assert.Empty(await ServiceMachine.WaitForNoneAsync(site, TimeSpan.FromSeconds(10)));
+        return (machine, port, config);
     }
 
     /// <summary>Runs the boot manager until boot <paramref name="boot"/> is accepted, asks nginx for its page, then shuts the boot down with SIGTERM.</summary>
