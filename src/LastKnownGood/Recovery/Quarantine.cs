@@ -118,7 +118,8 @@ public static class Quarantine
 
     /// <summary>The sentence that refuses a held culprit.</summary>
     public static string Refusal(QuarantineEntry culprit) =>
-        $"{culprit.Component}'s {culprit.Name} ({culprit.Identity[..Math.Min(culprit.Identity.Length, 19)]}) is quarantined (entry {culprit.Id}"
+        (culprit.Kind == "content" ? $"{culprit.Component}'s {culprit.Name} ({culprit.Identity[..Math.Min(culprit.Identity.Length, 19)]}…)" : $@"{culprit.Key}\{culprit.Name} with this value")
+        + $" is quarantined (entry {culprit.Id}"
         + (culprit.Crash is { } crash ? $", crash {crash}" : "") + $"): {culprit.Reason}; "
         + $"give --force to write it all the same, or release it with lkg quarantine release {culprit.Id}.";
 
