@@ -41,7 +41,7 @@ internal static class InitCommand
                         editor.SetValue(KeyPath.Parse(@"Control\CI"), "TestSigning", RegistryValue.Dword(1));
                     }
                 });
-                var content = new ContentStore(context.Machine, RecoveryPolicy.Classic);
+                var content = ContentStore.For(context.Machine, RecoveryPolicy.Classic);
                 foreach (var (component, name, source) in classic ? manifest.ContentFiles : [])
                 {
                     content.Push(hive, component, source, name, CommandContext.Author);
