@@ -63,6 +63,12 @@ public static class CodeIntegrity
         }
 
         var publicKey = Convert.FromBase64String(signature.PublicKey);
+        if (policy.IsRevoked(publicKey, out var revoked))
+        {
+            return CodeIntegrityResult.Refused(
+                $"The package {packageDirectory} is signed by a revoked key ({revoked}); a Last Known Good set that still lists it does not bring it back, so sign the package with a trusted key.");
+        }
+
         var trusted = policy.TryFindTrustedKey(publicKey, out var trustedName);
         if (!trusted && !policy.TestSigning)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Drivers;
@@ -25,9 +26,13 @@ public sealed class CodeIntegrityPolicy
     /// <summary>Imported public keys by their base64 SubjectPublicKeyInfo; also the lock of every verification with them.</summary>
     private readonly Dictionary<string, ECDsa> _importedKeys = new(StringComparer.Ordinal);
 
-    /// <summary>A policy from trusted keys (name, DER SubjectPublicKeyInfo) and the TestSigning switch.</summary>
-    public CodeIntegrityPolicy(IEnumerable<KeyValuePair<string, byte[]>> trustedKeys, bool testSigning)
+    /// <summary>The machine's revoked keys (base64 SubjectPublicKeyInfo) with why, in words: never trusted, whatever the set says.</summary>
+    private readonly IReadOnlyDictionary<string, string> _revoked;
+
+    /// <summary>A policy from trusted keys (name, DER SubjectPublicKeyInfo), the TestSigning switch, and the machine's revoked keys.</summary>
+    public CodeIntegrityPolicy(IEnumerable<KeyValuePair<string, byte[]>> trustedKeys, bool testSigning, IReadOnlyDictionary<string, string>? revoked = null)
     {
+        _revoked = revoked ?? new Dictionary<string, string>();
         _namesByKey = new(StringComparer.Ordinal);
         foreach (var (name, key) in trustedKeys)
         {
@@ -50,7 +55,7 @@ public sealed class CodeIntegrityPolicy
     /// either may be null (absent). A key node holds only its subkeys' hashes, which is why
     /// <c>Keys</c> is passed separately; <see cref="Read"/> opens both.
     /// </summary>
-    public static CodeIntegrityPolicy From(KeyNode? ci, KeyNode? keys)
+    public static CodeIntegrityPolicy From(KeyNode? ci, KeyNode? keys, IReadOnlyDictionary<string, string>? revoked = null)
     {
         // A loop, not LINQ: every boot reads the policy, and LINQ's generic code over these types is compiled at run time.
         var trusted = new List<KeyValuePair<string, byte[]>>();
@@ -62,17 +67,24 @@ public sealed class CodeIntegrityPolicy
             }
         }
 
-        return new(trusted, ci is not null && ci.TryGetValue(TestSigningValue, out var testSigning) && testSigning.Kind == RegistryValueKind.Dword && testSigning.AsDword() == 1);
+        return new(trusted, ci is not null && ci.TryGetValue(TestSigningValue, out var testSigning) && testSigning.Kind == RegistryValueKind.Dword && testSigning.AsDword() == 1, revoked);
     }
 
-    /// <summary>The policy of control set <paramref name="controlSet"/>; <see cref="Empty"/> for 0 (a hive with no set yet).</summary>
+    /// <summary>
+    /// The policy of control set <paramref name="controlSet"/>, less the machine's revoked keys
+    /// (<see cref="Revocations"/>: no fallback re-trusts one); <see cref="Empty"/> for 0 (a hive with no set yet).
+    /// </summary>
     public static CodeIntegrityPolicy Read(Hive hive, int controlSet) => controlSet == 0
         ? Empty
-        : From(hive.OpenKey(controlSet, KeyPath), hive.OpenKey(controlSet, KeysPath));
+        : From(hive.OpenKey(controlSet, KeyPath), hive.OpenKey(controlSet, KeysPath), Revocations.Read(hive));
+
+    /// <summary>True, with when and why, when <paramref name="subjectPublicKeyInfo"/> was revoked on this machine.</summary>
+    public bool IsRevoked(ReadOnlySpan<byte> subjectPublicKeyInfo, [NotNullWhen(true)] out string? why) =>
+        _revoked.TryGetValue(Convert.ToBase64String(subjectPublicKeyInfo), out why);
 
     /// <summary>True, with the name it is trusted under, when <paramref name="subjectPublicKeyInfo"/> is one of the trusted keys.</summary>
     public bool TryFindTrustedKey(ReadOnlySpan<byte> subjectPublicKeyInfo, [NotNullWhen(true)] out string? name) =>
-        _namesByKey.TryGetValue(Convert.ToBase64String(subjectPublicKeyInfo), out name);
+        _namesByKey.TryGetValue(Convert.ToBase64String(subjectPublicKeyInfo), out name) && !IsRevoked(subjectPublicKeyInfo, out _);
 
     /// <summary>
     /// Verifies an ECDSA P-256 signature (IEEE P1363) over SHA-256 of <paramref name="data"/> with

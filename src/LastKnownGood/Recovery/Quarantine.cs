@@ -6,7 +6,7 @@ namespace LastKnownGood.Recovery;
 /// <summary>
 /// The quarantine (DESIGN §8), the one owner of its table: culprits recorded outside the control
 /// sets by a fallback, a pre-flight or a user-mode driver disabled after repeated crashes, so that
-/// no rollback brings them back. <see cref="Write"/> is the write path that refuses them.
+/// no rollback brings them back. <see cref="GuardedWrite"/> is the write path that refuses them.
 /// </summary>
 public static class Quarantine
 {
@@ -90,31 +90,15 @@ public static class Quarantine
         return [];
     });
 
-    /// <summary>
-    /// <see cref="Hive.Write"/>, refusing a change that writes a held culprit again, unless
-    /// <paramref name="force"/>: the refusal names the culprit, why it is held, and the crash that
-    /// convicted it. A refused write leaves the hive as it was.
-    /// </summary>
-    public static WriteResult Write(Hive hive, string author, string reason, Action<ControlSetEditor> edit, bool force = false) => hive.Transaction(() =>
+    /// <summary>Refuses <paramref name="difference"/> when what it writes is a held culprit: the sentence names it, why it is held, and the crash that convicted it.</summary>
+    public static void Check(Hive hive, RegistryDifference difference)
     {
-        var before = hive.ReadSelect().Default;
-        var written = hive.Write(author, reason, edit);
-        if (force || !written.Changed || before == 0)
+        if (difference is { New: { } value, Name: { } name } && ComponentOf(difference.Key) is { } component
+            && Held(hive, component).FirstOrDefault(e => e.Matches(component, difference.Key, name, value)) is { } culprit)
         {
-            return written;
+            throw new LkgException(NtStatus.AccessDenied, Refusal(culprit));
         }
-
-        foreach (var difference in hive.Diff(before, written.ControlSet))
-        {
-            if (difference is { New: { } value, Name: { } name } && ComponentOf(difference.Key) is { } component
-                && Held(hive, component).FirstOrDefault(e => e.Matches(component, difference.Key, name, value)) is { } culprit)
-            {
-                throw new LkgException(NtStatus.AccessDenied, Refusal(culprit));
-            }
-        }
-
-        return written;
-    });
+    }
 
     /// <summary>The sentence that refuses a held culprit.</summary>
     public static string Refusal(QuarantineEntry culprit) =>

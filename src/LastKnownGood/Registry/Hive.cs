@@ -28,6 +28,9 @@ public sealed partial class Hive : IDisposable
 
     public string Path => _database.Path;
 
+    /// <summary>The clock the hive's records are dated by.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>The hive file's connection, for the other machine records kept in the same file.</summary>
     internal SqliteDatabase Database => _database;
 

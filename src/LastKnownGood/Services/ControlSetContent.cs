@@ -23,7 +23,7 @@ public sealed class ControlSetContent(MachineDirectory machine) : ContentStore
     protected override string PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force)
     {
         using var staged = StagedContent.Stage(source, machine.NewStagingPath(), maxSize);
-        var written = Quarantine.Write(hive, author, $"content push {component} {name}", editor =>
+        var written = GuardedWrite.Write(hive, author, $"content push {component} {name}", editor =>
             editor.SetValue(Key(component), name, RegistryValue.File(editor.StoreFile(staged, name))), force);
         return ControlSetInfo.FormatName(written.ControlSet);
     }

@@ -129,7 +129,7 @@ internal static class RegCommand
     internal static int Write(CommandContext context, string reason, Action<ControlSetEditor> edit, bool force = false)
     {
         using var hive = context.OpenHive();
-        var outcome = Quarantine.Write(hive, CommandContext.Author, reason, edit, force);
+        var outcome = GuardedWrite.Write(hive, CommandContext.Author, reason, edit, force);
         return context.Report(WriteDocument.From(outcome), CliJson.Default.WriteDocument, () =>
             context.Console.MarkupLine(outcome.Changed
                 ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now."

@@ -97,11 +97,11 @@ public sealed class ImprovedRecoveryTests : IDisposable
         var report = RecoveryLog.Newest(_hive)!;
         Assert.Equal((fallback.Number, 1), (report.Boot, report.Quarantined.Count));
         Assert.Equal(report.Quarantined[0], Assert.Single(Quarantine.List(_hive)));
-        var refused = Assert.Throws<LkgException>(() => Quarantine.Write(_hive, "test", "budget 21 again", e => e.SetValue(Parameters, "Budget", RegistryValue.Dword(21))));
+        var refused = Assert.Throws<LkgException>(() => GuardedWrite.Write(_hive, "test", "budget 21 again", e => e.SetValue(Parameters, "Budget", RegistryValue.Dword(21))));
         Assert.StartsWith(@"Services\Sensor\Parameters\Budget with this value is quarantined", refused.Message);
         Assert.Contains($"is quarantined (entry {report.Quarantined[0].Id}, crash", refused.Message);
         Assert.Equal(fallback.ControlSet, _hive.ReadSelect().Default);
-        Assert.True(Quarantine.Write(_hive, "test", "budget 22", e => e.SetValue(Parameters, "Budget", RegistryValue.Dword(22))).Changed);
+        Assert.True(GuardedWrite.Write(_hive, "test", "budget 22", e => e.SetValue(Parameters, "Budget", RegistryValue.Dword(22))).Changed);
     }
 
     private BootPlan Decide() => ImprovedRecovery.Instance.Decide(RecoveryContext.Read(_hive, _machine));

@@ -49,7 +49,10 @@ public sealed class TestMachine : IDisposable
     }
 
     /// <summary>Builds the package of a driver project (its build output), signs it with the trusted key and installs it.</summary>
-    public async Task InstallDriverAsync(string project, params string[] options)
+    public Task InstallDriverAsync(string project, params string[] options) => InstallDriverSignedByAsync(project, "test", options);
+
+    /// <summary>Installs <paramref name="project"/>'s build output as a package signed by the key <paramref name="key"/>.</summary>
+    public async Task InstallDriverSignedByAsync(string project, string key, params string[] options)
     {
         var package = _temp.Combine("packages", Path.GetFileName(project));
         var output = Path.Combine(MachineManifestTests.RepositoryRoot(), project, "bin", BuildConfiguration, "net10.0");
@@ -59,7 +62,7 @@ public sealed class TestMachine : IDisposable
             File.Copy(file, Path.Combine(package, Path.GetFileName(file)), overwrite: true);
         }
 
-        await LkgAsync("sign", package, "--key", "test");
+        await LkgAsync("sign", package, "--key", key);
         await LkgAsync(["driver", "install", package, .. options]);
     }
 

@@ -10,3 +10,6 @@ CREATE INDEX quarantine_held ON quarantine (component) WHERE released IS NULL;
 -- Every fallback's report ("why was I rolled back?"), one per fallback boot, as JSON (RecoveryLog).
 CREATE TABLE recoveries (
     id INTEGER PRIMARY KEY, boot INTEGER NOT NULL UNIQUE, created TEXT NOT NULL, report TEXT NOT NULL, row_check BLOB);
+-- Signing keys removed from Control\CI\Keys by a write: a fallback to a set that still lists one never trusts it again (DESIGN §10).
+CREATE TABLE revoked_keys (
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, name TEXT NOT NULL, public_key TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, row_check BLOB);

@@ -1,0 +1,34 @@
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Recovery;
+
+/// <summary>
+/// The write path of what a person or a program writes (<c>lkg reg</c>, <c>lkg content push</c>,
+/// <c>lkg service create</c>): <see cref="Hive.Write"/>, and in the same transaction what recovery
+/// must know of the change and no rollback may undo (DESIGN §8, §10). A change that writes a
+/// quarantined culprit again is refused, unless forced; a signing key it removes from
+/// <c>Control\CI\Keys</c> is recorded as revoked. A refused write leaves the hive as it was.
+/// </summary>
+public static class GuardedWrite
+{
+    public static WriteResult Write(Hive hive, string author, string reason, Action<ControlSetEditor> edit, bool force = false) => hive.Transaction(() =>
+    {
+        var before = hive.ReadSelect().Default;
+        var written = hive.Write(author, reason, edit);
+        if (!written.Changed || before == 0)
+        {
+            return written;
+        }
+
+        foreach (var difference in hive.Diff(before, written.ControlSet))
+        {
+            if (!force)
+            {
+                Quarantine.Check(hive, difference);
+            }
+        }
+
+        Revocations.RecordRemoved(hive, before, written.ControlSet, reason, hive.Time.GetUtcNow());
+        return written;
+    });
+}
