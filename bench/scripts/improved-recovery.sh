@@ -28,7 +28,7 @@ lkg content push Sensor "$content/C-00000291-00000000-00000001.sys" >/dev/null
 lkg boot --until accepted --timeout 60s >/dev/null
 
 bad_push_to_accepted() {
-  lkg content push Sensor "$content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys
+  lkg content push Sensor "$content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys --no-preflight
   lkg boot --until accepted --timeout 60s
 }
 plain_boot() { lkg boot --until accepted --timeout 60s; }

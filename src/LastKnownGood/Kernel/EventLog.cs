@@ -1,4 +1,5 @@
 using LastKnownGood.Boot;
+using LastKnownGood.Recovery;
 
 namespace LastKnownGood.Kernel;
 
@@ -42,8 +43,15 @@ public sealed class EventLog(TimeProvider time, int? boot = null, int capacity =
         }
     }
 
-    /// <summary>Starts keeping the lines, those written so far first, in the database at <paramref name="hivePath"/>; its newest <paramref name="keep"/> lines are kept.</summary>
-    internal void StartKeeping(string hivePath, int keep) => _writer?.Start(hivePath, keep);
+    /// <summary>
+    /// Starts keeping the lines, those written so far first, in the database at <paramref name="hivePath"/>;
+    /// its newest <paramref name="keep"/> lines are kept, and each component's newest <paramref name="keepRecorded"/> recorded events.
+    /// </summary>
+    internal void StartKeeping(string hivePath, int keep, int keepRecorded) => _writer?.Start(hivePath, keep, keepRecorded);
+
+    /// <summary>Records that <paramref name="component"/> evaluates <paramref name="kernelEvent"/>, for a content pre-flight to replay (<see cref="RecordedEvents"/>).</summary>
+    internal void Record(string component, KernelEvent kernelEvent) =>
+        _writer?.Add(new RecordedEvent(component, _writer.Boot, time.GetUtcNow(), kernelEvent));
 
     /// <summary>Records a component's state, by the same writer as the lines.</summary>
     internal void Report(string name, string type, ComponentState state, int? processId, int? restarts) =>

@@ -1,12 +1,19 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Internal;
+using LastKnownGood.Recovery;
 
 namespace LastKnownGood.Kernel;
 
 /// <summary>The writer's thread: it takes a batch each interval and writes it in one transaction.</summary>
 internal sealed partial class EventLogWriter
 {
-    private void Run(string hivePath, int capacity)
+    /// <summary>What one interval brought, written in one transaction.</summary>
+    private sealed record Batch(List<EventEntry> Lines, List<ComponentRecord> Components, List<RecordedEvent> Recorded)
+    {
+        public bool IsEmpty => Lines.Count + Components.Count + Recorded.Count == 0;
+    }
+
+    private void Run(string hivePath, int capacity, int recordedCapacity)
     {
         SqliteDatabase? database = null;
         var failed = false;
@@ -16,20 +23,21 @@ internal sealed partial class EventLogWriter
             Try(() => database = Open(hivePath));
             while (true)
             {
-                var more = Take(out var lines, out var components, out var upTo);
-                if (lines.Count + components.Count > 0)
+                var more = Take(out var batch, out var upTo);
+                if (!batch.IsEmpty)
                 {
                     Try(() =>
                     {
                         var open = database ??= Open(hivePath);
                         open.Write(() =>
                         {
-                            EventStore.Append(open, capacity > 0 ? lines : [], capacity);
-                            foreach (var component in components)
+                            EventStore.Append(open, capacity > 0 ? batch.Lines : [], capacity);
+                            foreach (var component in batch.Components)
                             {
                                 ComponentLog.Report(open, component);
                             }
 
+                            RecordedEvents.Append(open, recordedCapacity > 0 ? batch.Recorded : [], recordedCapacity);
                             return 0;
                         });
                     });
@@ -96,7 +104,7 @@ internal sealed partial class EventLogWriter
     /// once stopping, with the last batch taken. Waiting even when lines are there keeps the writer
     /// off the core while the kernel starts, and makes batches of what an interval brings.
     /// </summary>
-    private bool Take(out List<EventEntry> lines, out List<ComponentRecord> components, out long upTo)
+    private bool Take(out Batch batch, out long upTo)
     {
         lock (_gate)
         {
@@ -108,16 +116,16 @@ internal sealed partial class EventLogWriter
             _flushing = false;
             if (_halted)
             {
-                (lines, components, upTo) = ([], [], _written);
+                (batch, upTo) = (new([], [], []), _written);
                 return false;
             }
 
-            (lines, _lines) = (_lines, []);
-            (components, _components) = (_components, []);
+            batch = new(_lines, _components, _recorded);
+            (_lines, _components, _recorded) = ([], [], []);
             upTo = _added;
-            if (_lost > 0 && lines.Count < MaxPending)
+            if (_lost > 0 && batch.Lines.Count < MaxPending)
             {
-                lines.Add(new EventEntry(boot, time.GetUtcNow(), "kernel", EventLevel.Warning, $"{_lost} lines were lost: the event log was not written fast enough"));
+                batch.Lines.Add(new EventEntry(boot, time.GetUtcNow(), "kernel", EventLevel.Warning, $"{_lost} lines were lost: the event log was not written fast enough"));
                 _lost = 0;
             }
 

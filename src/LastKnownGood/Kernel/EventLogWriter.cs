@@ -1,9 +1,10 @@
 using LastKnownGood.Boot;
+using LastKnownGood.Recovery;
 
 namespace LastKnownGood.Kernel;
 
 /// <summary>
-/// Writes a boot's event log lines and component states to the machine database on a thread of
+/// Writes a boot's event log lines, component states and recorded events to the machine database on a thread of
 /// its own, so that no caller waits for SQLite: adding one is a lock and a list append. A batch is
 /// one transaction on the writer's own connection, written at least every <see cref="Interval"/>
 /// and whenever <see cref="Flush"/> asks (the boot's end, a bug check). Lines added before
@@ -19,6 +20,7 @@ internal sealed partial class EventLogWriter(int boot, TimeProvider time) : IDis
     private readonly object _gate = new();
     private List<EventEntry> _lines = [];
     private List<ComponentRecord> _components = [];
+    private List<RecordedEvent> _recorded = [];
     private long _added;
     private long _written;
     private long _lost;
@@ -30,8 +32,12 @@ internal sealed partial class EventLogWriter(int boot, TimeProvider time) : IDis
     /// <summary>The boot the lines belong to.</summary>
     public int Boot => boot;
 
-    /// <summary>Starts writing to the database at <paramref name="hivePath"/>, keeping its newest <paramref name="capacity"/> lines; 0 keeps none.</summary>
-    public void Start(string hivePath, int capacity)
+    /// <summary>
+    /// Starts writing to the database at <paramref name="hivePath"/>, keeping its newest
+    /// <paramref name="capacity"/> lines and each component's newest <paramref name="recordedCapacity"/>
+    /// recorded events; 0 keeps none.
+    /// </summary>
+    public void Start(string hivePath, int capacity, int recordedCapacity)
     {
         lock (_gate)
         {
@@ -40,7 +46,7 @@ internal sealed partial class EventLogWriter(int boot, TimeProvider time) : IDis
                 return;
             }
 
-            _thread = new Thread(() => Run(hivePath, capacity)) { IsBackground = true, Name = "event log writer" };
+            _thread = new Thread(() => Run(hivePath, capacity, recordedCapacity)) { IsBackground = true, Name = "event log writer" };
             _thread.Start();
         }
     }
@@ -66,6 +72,19 @@ internal sealed partial class EventLogWriter(int boot, TimeProvider time) : IDis
         {
             _components.Add(component);
             _added++;
+        }
+    }
+
+    /// <summary>An event a component evaluated; past <see cref="MaxPending"/> unwritten ones, it is not recorded.</summary>
+    public void Add(RecordedEvent recorded)
+    {
+        lock (_gate)
+        {
+            if (_recorded.Count < MaxPending)
+            {
+                _recorded.Add(recorded);
+                _added++;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Drivers;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
 
@@ -31,7 +32,7 @@ public sealed partial class Kernel
             if (_options.Boot is not null)
             {
                 // Only a boot of the history has an event log; a kernel run by hand reads nothing for it.
-                Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet));
+                Events.StartKeeping(_machine.HivePath, EventStore.ReadCapacity(_hive, _controlSet), RecoveryOptions.Read(_hive, _controlSet).PreflightEvents);
             }
         }
         catch (LkgException e)

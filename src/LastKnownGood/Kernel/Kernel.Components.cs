@@ -36,7 +36,7 @@ public sealed partial class Kernel
         IComponentHost? host = entry.Type switch
         {
             ServiceType.KernelDriver => new KernelDriverHost(this),
-            ServiceType.UserModeDriver => _userModeDrivers ??= new UserModeDriverHost(this, Path.Combine(_machine.Root, "run"), _options.ServiceStopTimeout),
+            ServiceType.UserModeDriver => _userModeDrivers ??= new UserModeDriverHost(this, _machine.RunPath, _options.ServiceStopTimeout),
             ServiceType.OwnProcess => _services ??= StartServiceControl(),
             _ => null,
         };
@@ -74,7 +74,7 @@ public sealed partial class Kernel
     private ServiceHost StartServiceControl()
     {
         _ = Libc.Prctl(Libc.SetChildSubreaper, 1);
-        return new ServiceHost(this, Path.Combine(_machine.Root, "run"), _options.ServiceStopTimeout);
+        return new ServiceHost(this, _machine.RunPath, _options.ServiceStopTimeout);
     }
 
     /// <summary>Stops every started component in reverse start order, then ends whatever the services left behind.</summary>

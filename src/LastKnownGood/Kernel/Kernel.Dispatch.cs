@@ -28,7 +28,11 @@ public sealed partial class Kernel
         return NtStatus.Success;
     }
 
-    /// <summary>Delivers an event to every subscribed driver, each through the exception boundary.</summary>
+    /// <summary>
+    /// Delivers an event to every subscribed driver, each through the exception boundary, and
+    /// records it for each driver before its handler runs, so the event a driver fails on is one a
+    /// pre-flight of its next content replays.
+    /// </summary>
     public void Dispatch(KernelEvent kernelEvent)
     {
         List<(LoadedDriver Driver, Action<KernelEvent> Handler)> handlers;
@@ -38,8 +42,14 @@ public sealed partial class Kernel
             handlers = _dispatch.TryGetValue(kernelEvent.Type, out var list) ? [.. list] : [];
         }
 
-        foreach (var (driver, handler) in handlers)
+        for (var i = 0; i < handlers.Count; i++)
         {
+            var (driver, handler) = handlers[i];
+            if (handlers.FindIndex(h => h.Driver == driver) == i)
+            {
+                Events.Record(driver.Name, kernelEvent);
+            }
+
             Call(driver, CallSite.EventHandler, () =>
             {
                 handler(kernelEvent);

@@ -1,5 +1,6 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Kernel.Pool;
+using LastKnownGood.Kernel.UserMode;
 using LastKnownGood.Machines;
 using LastKnownGood.Registry;
 
@@ -11,7 +12,7 @@ namespace LastKnownGood.Kernel;
 /// into a bug check, watches every call with a watchdog, and ends with exit code 66 on a bug
 /// check, after writing the crash record. Use <see cref="Run"/> once per process.
 /// </summary>
-public sealed partial class Kernel : IDisposable
+public sealed partial class Kernel : IDisposable, IHostServices
 {
     private readonly MachineDirectory _machine;
     private readonly KernelOptions _options;
@@ -93,6 +94,14 @@ public sealed partial class Kernel : IDisposable
             return read(_hive ?? throw new ObjectDisposedException(nameof(Kernel), "The kernel has shut down; its hive is closed."), _controlSet);
         }
     }
+
+    T IHostServices.WithHive<T>(Func<Hive, int, T> read) => WithHive(read);
+
+    Services.ContentStore IHostServices.Content => Content!;
+
+    void IHostServices.Log(string source, string message) => Events.Write(source, message);
+
+    NtStatus IHostServices.ReportBootOk(string component) => ReportBootOk(component);
 
     /// <summary>Unloads one driver; the pool must hold none of its blocks afterwards when pool tracking is on.</summary>
     internal void Unload(LoadedDriver driver)

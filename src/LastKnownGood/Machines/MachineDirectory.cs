@@ -30,6 +30,9 @@ public sealed class MachineDirectory
 
     public string LockPath => System.IO.Path.Combine(Root, "machine.lock");
 
+    /// <summary>Sockets of the running machine: each user-mode driver host's, and a content pre-flight's.</summary>
+    public string RunPath => System.IO.Path.Combine(Root, "run");
+
     /// <summary>
     /// The kernel's start-up profile: the methods the last cleanly shut down kernel compiled, which
     /// the next one compiles on another core while it boots (.NET's multicore JIT).

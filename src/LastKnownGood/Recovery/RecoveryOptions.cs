@@ -32,6 +32,11 @@ public sealed record RecoveryOptions
 
     public const long DefaultMaxContentSize = 256 * 1024 * 1024;
 
+    /// <summary>Improved: how many of its newest real events the kernel keeps per component for a content pre-flight to replay (0 keeps none).</summary>
+    public int PreflightEvents { get; init; } = 1000;
+
+    public const int MaxPreflightEvents = 100_000;
+
     public static RecoveryOptions Read(Hive hive, int controlSet) =>
         From(controlSet == 0 ? null : hive.OpenKey(controlSet, KeyPath));
 
@@ -51,6 +56,7 @@ public sealed record RecoveryOptions
             FailedBootsBeforeRecovery = Dword(nameof(FailedBootsBeforeRecovery)) is { } failed ? (int)Math.Clamp(failed, 1, 100) : options.FailedBootsBeforeRecovery,
             History = Dword(nameof(History)) is { } history ? (int)Math.Min(history, 999) : options.History,
             MaxContentSize = Dword(nameof(MaxContentSize)) is { } max and > 0 ? max : options.MaxContentSize,
+            PreflightEvents = Dword(nameof(PreflightEvents)) is { } events ? (int)Math.Min(events, MaxPreflightEvents) : options.PreflightEvents,
         };
 
         uint? Dword(string name) => recovery.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;

@@ -47,15 +47,16 @@ public abstract class ContentStore
     /// <summary>
     /// Adds or replaces a content file of a component that <c>Default</c> has. The source must be a
     /// regular file within <c>Control\Recovery\MaxContentSize</c>, and it is read and staged before
-    /// anything is written. A quarantined file is refused unless <paramref name="force"/> (where the
-    /// store can tell). Returns where it went, in words.
+    /// anything is written. A quarantined file is refused unless <paramref name="force"/>, and a
+    /// file the component fails on in <paramref name="preflight"/> is refused and quarantined, where
+    /// the store can tell (Improved). Returns where it went, in words, and the pre-flight's result.
     /// </summary>
-    public string Push(Hive hive, string component, string source, string name, string author, bool force = false)
+    public ContentPushed Push(Hive hive, string component, string source, string name, string author, bool force = false, Preflight? preflight = null)
     {
         var set = hive.ReadSelect().Default;
         var canonical = RequireComponent(hive, set, component);
         RequirePlainName(name);
-        return PushOf(hive, canonical, source, name, author, RecoveryOptions.Read(hive, set).MaxContentSize, force);
+        return PushOf(hive, canonical, source, name, author, RecoveryOptions.Read(hive, set).MaxContentSize, force, preflight);
     }
 
     /// <summary>Deletes the component's content files whose names match <paramref name="pattern"/> (<c>*</c> and <c>?</c>); returns their names.</summary>
@@ -81,7 +82,7 @@ public abstract class ContentStore
 
     protected abstract Stream? OpenOf(Hive hive, int controlSet, string component, string name);
 
-    protected abstract string PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force);
+    protected abstract ContentPushed PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force, Preflight? preflight);
 
     protected abstract void DeleteOf(Hive hive, string component, string pattern, IReadOnlyList<string> doomed, string author);
 
@@ -107,3 +108,6 @@ public abstract class ContentStore
         }
     }
 }
+
+/// <summary>Where a pushed file went, in words, and its pre-flight's result (null where the store runs none).</summary>
+public sealed record ContentPushed(string Where, PreflightResult? Preflight);

@@ -20,13 +20,36 @@ public sealed class ControlSetContent(MachineDirectory machine) : ContentStore
             ? hive.OpenFile(value.AsFile())
             : null;
 
-    protected override string PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force)
+    /// <summary>
+    /// The write and its pre-flight are one transaction: the throwaway host reads the set being
+    /// written, and a failed pre-flight rolls it back, then quarantines the file in a transaction of its own.
+    /// </summary>
+    protected override ContentPushed PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force, Preflight? preflight)
     {
         using var staged = StagedContent.Stage(source, machine.NewStagingPath(), maxSize);
-        var written = GuardedWrite.Write(hive, author, $"content push {component} {name}", editor =>
-            editor.SetValue(Key(component), name, RegistryValue.File(editor.StoreFile(staged, name))), force);
-        return ControlSetInfo.FormatName(written.ControlSet);
+        RegistryValue? file = null;
+        PreflightResult? result = null;
+        try
+        {
+            var written = hive.Transaction(() =>
+            {
+                var write = GuardedWrite.Write(hive, author, $"content push {component} {name}", editor =>
+                    editor.SetValue(Key(component), name, file = RegistryValue.File(editor.StoreFile(staged, name))), force);
+                result = write.Changed ? preflight?.Run(machine, hive, write.ControlSet, component) : null;
+                return result?.Outcome == PreflightOutcome.Failed ? throw new PreflightFailed() : write;
+            });
+            return new(ControlSetInfo.FormatName(written.ControlSet), result);
+        }
+        catch (PreflightFailed)
+        {
+            var held = Quarantine.Add(hive, new QuarantineEntry(component, Key(component).ToString(), name, QuarantineEntry.IdentityOf(file!), $"pre-flight: {result!.Detail}"), hive.Time.GetUtcNow());
+            throw new LkgException(NtStatus.DataError,
+                $"The pre-flight of {component}'s {name} failed: {result.Detail}. Nothing was pushed, and the file is quarantined (entry {held.Id}); fix the content, or give --force --no-preflight to push it all the same.");
+        }
     }
+
+    /// <summary>Rolls the push's transaction back when its pre-flight failed.</summary>
+    private sealed class PreflightFailed : Exception;
 
     protected override void DeleteOf(Hive hive, string component, string pattern, IReadOnlyList<string> doomed, string author) =>
         hive.Write(author, $"content delete {component} {pattern}", editor =>

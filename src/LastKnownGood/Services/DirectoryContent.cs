@@ -36,7 +36,8 @@ public sealed class DirectoryContent(MachineDirectory machine) : ContentStore
         return IsPlainName(name) && File.Exists(path) ? File.OpenRead(path) : null;
     }
 
-    protected override string PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force)
+    /// <summary>Classic keeps Windows' limits: no quarantine and no pre-flight, so <paramref name="force"/> and <paramref name="preflight"/> change nothing.</summary>
+    protected override ContentPushed PushOf(Hive hive, string component, string source, string name, string author, long maxSize, bool force, Preflight? preflight)
     {
         var directory = Directory(component);
         StorageError.Translate(directory, () => System.IO.Directory.CreateDirectory(directory));
@@ -47,7 +48,7 @@ public sealed class DirectoryContent(MachineDirectory machine) : ContentStore
         }
 
         DurableDirectory.Flush(directory);
-        return target;
+        return new(target, null);
     }
 
     protected override void DeleteOf(Hive hive, string component, string pattern, IReadOnlyList<string> doomed, string author)

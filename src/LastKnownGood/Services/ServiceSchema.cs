@@ -1,4 +1,5 @@
 using LastKnownGood.Drivers;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Services;
@@ -64,6 +65,7 @@ public static class ServiceSchema
         new("RemediationSource", RegistryValueKind.Sz),
         new("RemediationRetry", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("MaxContentSize", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
+        new("PreflightEvents", RegistryValueKind.Dword, v => v.AsDword() <= RecoveryOptions.MaxPreflightEvents ? null : $"{v.AsDword():N0} is over 100,000, the most events a component's pre-flight replays."),
     ];
 
     private static readonly ValueRule[] CodeIntegrityRules =

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Recovery;
 using LastKnownGood.Services;
@@ -28,7 +29,8 @@ internal static class ContentCommand
         var file = new Argument<FileInfo>("file") { Description = "The content file to push." };
         var name = new Option<string?>("--name") { Description = "The name it takes (default: the file's own)." };
         var force = RegCommand.ForceOption();
-        var command = new Command("push", "Add or replace a content file of a component.") { Component, file, name, force };
+        var noPreflight = new Option<bool>("--no-preflight") { Description = "Improved: push without running the component on the file first in a throwaway host." };
+        var command = new Command("push", "Add or replace a content file of a component.") { Component, file, name, force, noPreflight };
         command.SetHandler(time, (context, result) =>
         {
             var source = result.GetValue(file)!;
@@ -41,11 +43,22 @@ internal static class ContentCommand
             using var hive = context.OpenHive();
             var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
             var fileName = result.GetValue(name) ?? source.Name;
-            var where = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force));
-            return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), where), CliJson.Default.ContentPushDocument, () =>
-                context.Console.MarkupLine(store.Policy == RecoveryPolicy.Classic
-                    ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it.[/]"
-                    : $"Pushed {Markup.Escape(fileName)}: {where} is Default."));
+            var skipped = result.GetValue(noPreflight);
+            var pushed = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force), skipped ? null : new Preflight(LkgProgram.Host()));
+            var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail)
+                : store.Policy == RecoveryPolicy.Classic ? null
+                : new PreflightDocument("skipped", 0, 0, "--no-preflight: the file reaches the next boot untried");
+            return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight), CliJson.Default.ContentPushDocument, () =>
+            {
+                context.NeverWrapWhenPiped();
+                context.Console.MarkupLine(preflight is null
+                    ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(pushed.Where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it, and no pre-flight tries it.[/]"
+                    : $"Pushed {Markup.Escape(fileName)}: {pushed.Where} is Default.");
+                if (preflight is not null)
+                {
+                    context.Console.MarkupLine($"Pre-flight {Markup.Escape(preflight.Outcome.Replace('-', ' '))}: {Markup.Escape(preflight.Detail)}{(pushed.Preflight is null ? "" : $" ({preflight.Seconds:0.00} s)")}.");
+                }
+            });
         });
         return command;
     }

@@ -116,28 +116,24 @@ internal static class DemoCommand
     private static Command CrowdStrike(TimeProvider time)
     {
         var mode = new Option<string>("--mode") { Description = "Which machine to run: classic, improved, isolated, preflight or all (default).", DefaultValueFactory = _ => "all" };
-        mode.AcceptOnlyFromAmong([.. CrowdStrikeDemo.Modes, "preflight", "all"]);
+        mode.AcceptOnlyFromAmong([.. CrowdStrikeDemo.Modes, "all"]);
         var command = new Command("crowdstrike",
             "Replay the CrowdStrike update of 19 July 2024 on one throwaway machine per recovery mode, side by side, and sum up what each lost.") { mode };
         command.SetHandler(time, (context, result) =>
         {
             var chosen = result.GetValue(mode)!;
-            if (chosen == "preflight")
-            {
-                throw new UsageException("lkg demo crowdstrike --mode preflight is not built yet (content pre-flight is not); the classic, improved and isolated modes are.");
-            }
-
             var modes = chosen == "all" ? CrowdStrikeDemo.Modes : [chosen];
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             if (!context.Json)
             {
+                context.NeverWrapWhenPiped();
                 context.Console.MarkupLineInterpolated($"[grey]Replaying the bad channel file 291 on {modes.Length} throwaway machine{(modes.Length == 1 ? "" : "s")} ({string.Join(", ", modes)}), side by side...[/]");
             }
 
             var runs = RunCrowdStrikeAsync(modes, context.Time, stop.Token).GetAwaiter().GetResult();
-            return context.Report(runs, CliJson.Default.DictionaryStringCrowdStrikeRun, () => PrintCrowdStrike(context, runs, chosen == "all"));
+            return context.Report(runs, CliJson.Default.DictionaryStringCrowdStrikeRun, () => PrintCrowdStrike(context, runs));
 
             void Stop(PosixSignalContext signal)
             {
@@ -164,7 +160,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void PrintCrowdStrike(CommandContext context, IReadOnlyDictionary<string, CrowdStrikeRun> runs, bool all)
+    private static void PrintCrowdStrike(CommandContext context, IReadOnlyDictionary<string, CrowdStrikeRun> runs)
     {
         context.NeverWrapWhenPiped();
         var timeline = new Table();
@@ -186,9 +182,5 @@ internal static class DemoCommand
 
         context.Console.Write(summary);
         context.Console.MarkupLine("Times are seconds from the bad file's arrival; every machine was a throwaway copy, all deleted now.");
-        if (all)
-        {
-            context.Console.MarkupLine("The preflight machine is not run: content pre-flight is not built yet.");
-        }
     }
 }

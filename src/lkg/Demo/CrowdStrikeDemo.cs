@@ -11,12 +11,14 @@ namespace LastKnownGood.Cli.Demo;
 /// DESIGN §13's CrowdStrike scenario on one throwaway machine per mode, through the real lkg
 /// command line and boot manager: the Sensor (boot start, Critical, kernel mode unless isolated)
 /// boots with a good channel file and is accepted; the bad channel file 291 arrives; what follows
-/// is each mode's recovery. The summary is read from each machine's database afterwards.
+/// is each mode's recovery. Only the preflight machine pushes it with its pre-flight; the others
+/// give <c>--no-preflight</c>, to show what recovery does once a bad file is in. The summary is
+/// read from each machine's database afterwards.
 /// </summary>
 internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider time)
 {
     /// <summary>The modes built, in the order of DESIGN §13.</summary>
-    public static readonly string[] Modes = ["classic", "improved", "isolated"];
+    public static readonly string[] Modes = ["classic", "improved", "isolated", "preflight"];
 
     public static readonly IReadOnlyList<(string Driver, string[] InstallOptions)> Drivers =
     [
@@ -55,8 +57,19 @@ internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider t
         var firstBad = BootCount(machine) + 1;
 
         var arrived = time.GetUtcNow();
-        await machines.LkgAsync(machine, stop, "content", "push", "Sensor", Channel("C-00000291-00000000-00000032.sys"), "--name", ChannelFile);
-        notes.Add((arrived, mode == "classic" ? "the bad channel file 291 arrives, outside the control sets" : "the bad channel file 291 arrives as a new control set"));
+        string[] push = ["content", "push", "Sensor", Channel("C-00000291-00000000-00000032.sys"), "--name", ChannelFile];
+        if (mode == "preflight")
+        {
+            var refused = await machines.TryLkgAsync(machine, stop, push);
+            notes.Add((arrived, "the bad channel file 291 arrives; the Sensor runs it first in a throwaway host, against the events it recorded"));
+            notes.Add((time.GetUtcNow(), refused.ExitCode == 0 ? "the pre-flight passed it, and it was pushed" : "the push is refused by its pre-flight: no control set has the file"));
+        }
+        else
+        {
+            await machines.LkgAsync(machine, stop, [.. push, "--no-preflight"]);
+            notes.Add((arrived, mode == "classic" ? "the bad channel file 291 arrives, outside the control sets" : "the bad channel file 291 arrives as a new control set"));
+        }
+
         var manualSteps = 0;
         switch (mode)
         {
@@ -68,7 +81,7 @@ internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider t
                 manualSteps = 2;
                 await BootAsync(machine, "accepted", stop);
                 break;
-            case "improved":
+            case "improved" or "preflight":
                 await BootAsync(machine, "accepted", stop);
                 break;
             case "isolated":

@@ -1,7 +1,16 @@
 namespace LastKnownGood.Cli.Documents;
 
-/// <summary><c>lkg content push --json</c>: the file pushed, the machine's recovery policy and where the file went.</summary>
-internal sealed record ContentPushDocument(string Component, string Name, string Policy, string Where);
+/// <summary>
+/// <c>lkg content push --json</c>: the file pushed, the machine's recovery policy, where the file
+/// went, and its pre-flight (null under Classic, which runs none).
+/// </summary>
+internal sealed record ContentPushDocument(string Component, string Name, string Policy, string Where, PreflightDocument? Preflight);
+
+/// <summary>
+/// A content pre-flight: <c>passed</c>, <c>not-run</c> (with why) or <c>skipped</c>
+/// (<c>--no-preflight</c>); the recorded events it replayed and its time in seconds.
+/// </summary>
+internal sealed record PreflightDocument(string Outcome, int Events, double Seconds, string Detail);
 
 /// <summary>A content file, as <c>lkg content list --json</c> lists them: its name, size in bytes and SHA-256 (hex).</summary>
 internal sealed record ContentFileDocument(string Name, long Size, string Sha256);

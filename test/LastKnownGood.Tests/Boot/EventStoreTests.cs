@@ -1,6 +1,7 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Kernel;
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 
@@ -65,7 +66,7 @@ public sealed class EventStoreTests : IDisposable
     {
         using var log = new EventLog(TimeProvider.System, boot: 3);
         log.Write("kernel", "before the writer starts");
-        log.StartKeeping(_hive.Path, EventStore.DefaultCapacity);
+        log.StartKeeping(_hive.Path, EventStore.DefaultCapacity, keepRecorded: 2);
         log.Write("Talker", "oops", EventLevel.Warning);
         log.Report("Talker", "service", ComponentState.Running, 4242, restarts: null);
         log.Report("Talker", "service", ComponentState.Restarting, null, restarts: 1);
@@ -79,11 +80,32 @@ public sealed class EventStoreTests : IDisposable
     }
 
     [Fact]
+    public void RecordedEvents_KeepEachComponentsNewest_InOrder_WithTheirFieldsAsTheyWere()
+    {
+        using (var log = new EventLog(TimeProvider.System, boot: 3))
+        {
+            log.StartKeeping(_hive.Path, EventStore.DefaultCapacity, keepRecorded: 2);
+            foreach (var n in new[] { "1", "2", "3" })
+            {
+                log.Record("Sensor", new KernelEvent("ipc", ["unix", n, "a \"quoted\" field", ""]));
+            }
+
+            log.Record("Other", new KernelEvent("ipc", ["only"]));
+            log.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        var sensor = RecordedEvents.Read(_hive, "sensor");
+        Assert.Equal([["unix", "2", "a \"quoted\" field", ""], ["unix", "3", "a \"quoted\" field", ""]], sensor.Select(e => e.Event.Fields));
+        Assert.All(sensor, e => Assert.Equal(("Sensor", 3, "ipc"), (e.Component, e.Boot, e.Event.Type)));
+        Assert.Equal(["only"], Assert.Single(RecordedEvents.Read(_hive, "Other")).Event.Fields);
+    }
+
+    [Fact]
     public void Writer_WithoutABootManager_KeepsNothing()
     {
         using (var log = new EventLog(TimeProvider.System))
         {
-            log.StartKeeping(_hive.Path, EventStore.DefaultCapacity);
+            log.StartKeeping(_hive.Path, EventStore.DefaultCapacity, 0);
             log.Write("kernel", "a kernel run by hand");
             log.Flush(TimeSpan.FromSeconds(1));
         }

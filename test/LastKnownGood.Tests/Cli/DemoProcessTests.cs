@@ -63,11 +63,11 @@ public sealed class DemoProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task CrowdStrike_All_ClassicNeedsAPerson_ImprovedLosesOneBoot_IsolatedNeverGoesDown()
+    public async Task CrowdStrike_All_ClassicNeedsAPerson_ImprovedLosesOneBoot_IsolatedNeverGoesDown_PreflightNeverBootsTheFile()
     {
         var runs = JsonSerializer.Deserialize(await RunDemoAsync("demo", "crowdstrike", "--mode", "all", "--json"), CliJson.Default.DictionaryStringCrowdStrikeRun)!;
 
-        Assert.Equal(["classic", "improved", "isolated"], runs.Keys);
+        Assert.Equal(["classic", "improved", "isolated", "preflight"], runs.Keys);
         var classic = runs["classic"];
         Assert.True(classic.FailedBoots >= 3, $"Classic lost {classic.FailedBoots} boots");
         Assert.True(classic.ManualSteps > 0);
@@ -82,6 +82,16 @@ public sealed class DemoProcessTests : IDisposable
         var isolated = runs["isolated"];
         Assert.Equal((0, 0, false, true, "Sensor"), (isolated.FailedBoots, isolated.ManualSteps, isolated.MachineDown, isolated.Recovered, isolated.Blamed));
         Assert.Equal(["Sensor C-00000291-00000000-00000001.sys"], isolated.Quarantined);
+
+        // The bad file never reaches a boot: the push is refused, and the one boot after it is accepted on the good file.
+        var preflight = runs["preflight"];
+        Assert.Equal((0, 0, false, true, "Sensor"), (preflight.FailedBoots, preflight.ManualSteps, preflight.MachineDown, preflight.Recovered, preflight.Blamed));
+        Assert.Equal(["Sensor C-00000291-00000000-00000001.sys"], preflight.Quarantined);
+        Assert.Contains(preflight.Timeline, e => e.What == "the push is refused by its pre-flight: no control set has the file");
+        Assert.Contains(preflight.Timeline, e => e.What.StartsWith("Sensor's C-00000291-00000000-00000001.sys quarantined: pre-flight: its host crashed replaying", StringComparison.Ordinal)
+            && e.What.Contains("IndexOutOfRangeException", StringComparison.Ordinal));
+        Assert.Single(preflight.Timeline, e => e.What.StartsWith("boot ", StringComparison.Ordinal) && e.What.EndsWith(": accepted", StringComparison.Ordinal));
+        Assert.DoesNotContain(preflight.Timeline, e => e.What.Contains("bug check", StringComparison.Ordinal));
         Assert.All(runs.Values, r => Assert.True(r.Seconds > 0));
     }
 
@@ -96,15 +106,13 @@ public sealed class DemoProcessTests : IDisposable
         Assert.DoesNotContain("classic", output);
     }
 
-    [Theory]
-    [InlineData("preflight", "lkg demo crowdstrike --mode preflight is not built yet (content pre-flight is not); the classic, improved and isolated modes are.")]
-    [InlineData("sometimes", "Argument 'sometimes' not recognized. Must be one of:")]
-    public async Task CrowdStrike_AModeNotBuiltOrUnknown_IsAUsageErrorInOneSentence(string mode, string sentence)
+    [Fact]
+    public async Task CrowdStrike_AnUnknownMode_IsAUsageErrorInOneSentence()
     {
-        var refused = await Lkg.RunAsync(["demo", "crowdstrike", "--mode", mode], Environment);
+        var refused = await Lkg.RunAsync(["demo", "crowdstrike", "--mode", "sometimes"], Environment);
 
         Assert.Equal((ExitCodes.Usage, ""), (refused.ExitCode, refused.Output));
-        Assert.StartsWith(sentence, refused.Error);
+        Assert.StartsWith("Argument 'sometimes' not recognized. Must be one of:", refused.Error);
     }
 
     /// <summary>A run that ends by a bug check in NotMyFault takes a boot's start and the fault's delay: seconds, not minutes.</summary>

@@ -23,7 +23,8 @@ public sealed class ImprovedRecoveryProcessTests
         await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
         var good = machine.Select().LastKnownGood;
 
-        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile);
+        // Without its pre-flight, which would refuse it (PreflightProcessTests): this is recovery's test.
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile, "--no-preflight");
         var bad = machine.Select().Default;
         Assert.NotEqual(good, bad);
         await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
@@ -63,7 +64,7 @@ public sealed class ImprovedRecoveryProcessTests
         Assert.Contains("--force", again.Error);
         Assert.Equal(good, machine.Select().Default);
 
-        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile, "--force");
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile, "--force", "--no-preflight");
         Assert.NotEqual(good, machine.Select().Default);
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
@@ -74,7 +75,8 @@ public sealed class ImprovedRecoveryProcessTests
         using var machine = await SensorMachineAsync("--mode", "user");
         await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
         var good = machine.Select().LastKnownGood;
-        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile);
+        // Without its pre-flight, which would refuse it (PreflightProcessTests): this is recovery's test.
+        await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile, "--no-preflight");
         var bad = machine.Select().Default;
 
         using (var boot = machine.StartBoot())

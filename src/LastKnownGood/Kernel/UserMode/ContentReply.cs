@@ -9,12 +9,12 @@ internal static class ContentReply
 {
     public const int ChunkSize = Frame.MaxPayload - 64;
 
-    public static void Write(Kernel kernel, string driver, string name, ulong offset, FrameWriter reply)
+    public static void Write(IHostServices kernel, string driver, string name, ulong offset, FrameWriter reply)
     {
         var chunk = new byte[ChunkSize];
         var status = HiveCall.Try(() => kernel.WithHive((hive, set) =>
         {
-            using var stream = kernel.Content!.Open(hive, set, driver, name);
+            using var stream = kernel.Content.Open(hive, set, driver, name);
             if (stream is null)
             {
                 return ((ulong Length, int Read)?)null;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using LastKnownGood.Boot;
 
 namespace LastKnownGood.Kernel.UserMode;
 
@@ -30,17 +31,16 @@ internal sealed class HostProcess
     public HostSession? Session => Volatile.Read(ref _session);
 
     /// <summary>Starts the host for one verified package; null and a sentence when the program cannot be run.</summary>
-    public static HostProcess? TryStart(Kernel kernel, string driver, IReadOnlyList<string> arguments, out string reason)
+    public static HostProcess? TryStart(IHostServices kernel, KernelCommandLine program, string driver, IReadOnlyList<string> arguments, out string reason)
     {
-        var (program, prefix) = ProgramOfThisKernel();
-        var info = new ProcessStartInfo(program)
+        var info = new ProcessStartInfo(program.FileName)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (IEnumerable<string>)[.. prefix, UserModeHost.Role, .. arguments])
+        foreach (var argument in (IEnumerable<string>)[.. program.Arguments, UserModeHost.Role, .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -56,7 +56,7 @@ internal sealed class HostProcess
         }
         catch (Win32Exception e)
         {
-            reason = $"the user-mode driver host {program} cannot be run: {e.Message}";
+            reason = $"the user-mode driver host {program.FileName} cannot be run: {e.Message}";
             return null;
         }
 
@@ -71,6 +71,15 @@ internal sealed class HostProcess
     /// <summary>Takes the host's connection; false when it already has one.</summary>
     public bool TryAttach(HostSession session) => Interlocked.CompareExchange(ref _session, session, null) is null;
 
+    /// <summary>Once the host has exited, waits until every line it printed has been handed on.</summary>
+    public void DrainOutput()
+    {
+        if (_exited.Task.IsCompleted)
+        {
+            _process.WaitForExit();
+        }
+    }
+
     /// <summary>SIGKILL: the host has broken the protocol or is past its stop timeout.</summary>
     public void Kill()
     {
@@ -81,19 +90,19 @@ internal sealed class HostProcess
     }
 
     /// <summary>lkg-host, the program this kernel runs in: the same executable, or <c>dotnet lkg-host.dll</c>.</summary>
-    private static (string Program, string[] Prefix) ProgramOfThisKernel()
+    public static KernelCommandLine ProgramOfThisKernel()
     {
         var path = Environment.ProcessPath!;
         return Path.GetFileNameWithoutExtension(path) == "dotnet"
-            ? (path, [Path.Combine(AppContext.BaseDirectory, "lkg-host.dll")])
-            : (path, []);
+            ? new(path, [Path.Combine(AppContext.BaseDirectory, "lkg-host.dll")])
+            : new(path, []);
     }
 
-    private static void Forward(Kernel kernel, string driver, string? line)
+    private static void Forward(IHostServices kernel, string driver, string? line)
     {
         if (line is not null)
         {
-            kernel.Events.Write(driver, line);
+            kernel.Log(driver, line);
         }
     }
 }

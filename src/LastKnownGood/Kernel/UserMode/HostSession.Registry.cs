@@ -36,7 +36,7 @@ internal sealed partial class HostSession
 
     private void Refuse(NtStatus status, string what, FrameWriter reply)
     {
-        _kernel.Events.Write("kernel", $"{_driver}: refused {what}: {status}");
+        _kernel.Log("kernel", $"{_driver}: refused {what}: {status}");
         reply.U32(status.Value);
     }
 }

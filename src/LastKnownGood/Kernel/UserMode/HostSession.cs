@@ -13,7 +13,7 @@ internal sealed partial class HostSession
     /// <summary>Events waiting for a host that does not read are dropped past this many, with a line in the event log.</summary>
     private const int EventBacklog = 1024;
 
-    private readonly Kernel _kernel;
+    private readonly IHostServices _kernel;
     private readonly string _driver;
     private readonly FrameChannel _channel;
     private readonly Action<NtStatus> _onStarted;
@@ -23,6 +23,7 @@ internal sealed partial class HostSession
     private readonly Thread _reader;
     private readonly Thread _sender;
     private bool _started;
+    private volatile bool _stopRequested;
     private volatile bool _closed;
 
     /// <summary>
@@ -30,7 +31,7 @@ internal sealed partial class HostSession
     /// <paramref name="onStarted"/> once with DriverEntry's status, and <paramref name="onEnded"/> once
     /// when the connection ends, with why (end of stream, a socket error, a protocol violation) and whether it was a violation.
     /// </summary>
-    public HostSession(Kernel kernel, string driver, FrameChannel channel, Action<NtStatus> onStarted, Action<string, bool> onEnded)
+    public HostSession(IHostServices kernel, string driver, FrameChannel channel, Action<NtStatus> onStarted, Action<string, bool> onEnded)
     {
         _kernel = kernel;
         _driver = driver;
@@ -47,25 +48,46 @@ internal sealed partial class HostSession
         _sender.Start();
     }
 
-    /// <summary>Queues <paramref name="kernelEvent"/> for the host if it subscribed to its type; never blocks.</summary>
-    public void Forward(KernelEvent kernelEvent)
+    /// <summary>
+    /// Queues <paramref name="kernelEvent"/> for the host if it subscribed to its type; true when it
+    /// did. It never blocks: past <see cref="EventBacklog"/> unread events, the event is dropped,
+    /// with a line; unless <paramref name="wait"/> (a pre-flight's replay), which waits for room.
+    /// </summary>
+    public bool Forward(KernelEvent kernelEvent, bool wait = false)
     {
         lock (_subscribed)
         {
             if (!_subscribed.Contains(kernelEvent.Type))
             {
-                return;
+                return false;
             }
         }
 
-        if (!_events.IsAddingCompleted && !_events.TryAdd(kernelEvent))
+        try
         {
-            _kernel.Events.Write("kernel", $"{_driver}'s host has {EventBacklog} kernel events it has not read; a {kernelEvent.Type} event is dropped");
+            if (wait)
+            {
+                _events.Add(kernelEvent);
+            }
+            else if (!_events.IsAddingCompleted && !_events.TryAdd(kernelEvent))
+            {
+                _kernel.Log("kernel", $"{_driver}'s host has {EventBacklog} kernel events it has not read; a {kernelEvent.Type} event is dropped");
+            }
         }
+        catch (InvalidOperationException)
+        {
+            // The session ended while the event was queued: the host is gone.
+        }
+
+        return true;
     }
 
-    /// <summary>Asks the host to unload its driver and exit.</summary>
-    public void RequestStop() => TrySend(new FrameWriter(FrameType.Stop));
+    /// <summary>Asks the host to unload its driver and exit, after the events queued before the request.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        _events.CompleteAdding();
+    }
 
     /// <summary>Ends the connection; the threads finish on their own.</summary>
     public void Close()
@@ -137,7 +159,7 @@ internal sealed partial class HostSession
                 SetValue(reader.String(), reader.String(), reader.U32(), reader.Bytes(), reply);
                 break;
             case FrameType.ContentNames:
-                var listed = HiveCall.Try(() => _kernel.WithHive((hive, set) => _kernel.Content!.Names(hive, set, _driver)), out var names);
+                var listed = HiveCall.Try(() => _kernel.WithHive((hive, set) => _kernel.Content.Names(hive, set, _driver)), out var names);
                 reply.U32(listed.Value);
                 if (listed.IsSuccess)
                 {
@@ -149,7 +171,7 @@ internal sealed partial class HostSession
                 ContentReply.Write(_kernel, _driver, reader.String(), reader.U64(), reply);
                 break;
             case FrameType.Log:
-                _kernel.Events.Write(_driver, reader.String());
+                _kernel.Log(_driver, reader.String());
                 reply.U32(NtStatus.Success.Value);
                 break;
             case FrameType.Subscribe:
@@ -183,11 +205,16 @@ internal sealed partial class HostSession
             var frame = new FrameWriter(FrameType.Event).String(kernelEvent.Type).Strings(kernelEvent.Fields);
             if (frame.PayloadLength > Frame.MaxPayload)
             {
-                _kernel.Events.Write("kernel", $"a {kernelEvent.Type} event of {frame.PayloadLength} bytes does not fit one frame; {_driver}'s host does not get it");
+                _kernel.Log("kernel", $"a {kernelEvent.Type} event of {frame.PayloadLength} bytes does not fit one frame; {_driver}'s host does not get it");
                 continue;
             }
 
             TrySend(frame);
+        }
+
+        if (_stopRequested)
+        {
+            TrySend(new FrameWriter(FrameType.Stop));
         }
     }
 

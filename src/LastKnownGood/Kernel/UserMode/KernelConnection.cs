@@ -6,7 +6,7 @@ namespace LastKnownGood.Kernel.UserMode;
 /// A host's end of its connection to the kernel. One call at a time is outstanding: a caller
 /// sends its request and waits for the reply with the same id, which the reading thread hands
 /// over; kernel events go to a thread of their own, in order; <see cref="FrameType.Stop"/> calls
-/// <paramref name="onStop"/>. A frame that breaks the protocol, or the kernel closing the
+/// <paramref name="onStop"/> on that thread once the events that came before it are handled. A frame that breaks the protocol, or the kernel closing the
 /// connection, calls <paramref name="onBroken"/>, which ends the host.
 /// </summary>
 internal sealed class KernelConnection(FrameChannel channel, Action<KernelEvent> onEvent, Action onStop, Action<string> onBroken)
@@ -28,6 +28,8 @@ internal sealed class KernelConnection(FrameChannel channel, Action<KernelEvent>
             {
                 onEvent(kernelEvent);
             }
+
+            onStop();
         })
         { IsBackground = true, Name = "kernel events" }.Start();
     }
@@ -82,10 +84,15 @@ internal sealed class KernelConnection(FrameChannel channel, Action<KernelEvent>
                         var reader = new FrameReader(frame);
                         var kernelEvent = new KernelEvent(reader.String(), reader.Strings());
                         reader.End();
+                        if (_events.IsAddingCompleted)
+                        {
+                            throw new ProtocolViolationException("the kernel sent an event after Stop");
+                        }
+
                         _events.Add(kernelEvent);
                         break;
                     case FrameType.Stop:
-                        new Thread(() => onStop()) { IsBackground = true, Name = "stop" }.Start();
+                        _events.CompleteAdding();
                         break;
                     default:
                         throw new ProtocolViolationException($"the kernel sent a {frame.Type} frame, which only a host sends");

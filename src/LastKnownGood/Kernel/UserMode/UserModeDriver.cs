@@ -76,8 +76,14 @@ internal sealed partial class UserModeDriver : IStartedComponent
         return status;
     }
 
-    /// <summary>Hands a kernel event to the running host, if it subscribed to its type.</summary>
-    public void Forward(KernelEvent kernelEvent) => Volatile.Read(ref _running)?.Session?.Forward(kernelEvent);
+    /// <summary>Hands a kernel event to the running host, if it subscribed to its type, and records it for a pre-flight then.</summary>
+    public void Forward(KernelEvent kernelEvent)
+    {
+        if (Volatile.Read(ref _running)?.Session?.Forward(kernelEvent) == true)
+        {
+            _kernel.Events.Record(Name, kernelEvent);
+        }
+    }
 
     public void Stop()
     {
@@ -98,7 +104,7 @@ internal sealed partial class UserModeDriver : IStartedComponent
         // Under the gate: the host may connect before TryStart returns, and Accept must find it.
         lock (_gate)
         {
-            host = HostProcess.TryStart(_kernel, Name,
+            host = HostProcess.TryStart(_kernel, HostProcess.ProgramOfThisKernel(), Name,
                 ["--driver", Name, "--package", package, "--assembly", manifest.Assembly, "--type", manifest.Type, "--socket", _listener.Path], out reason);
             _host = host ?? _host;
         }

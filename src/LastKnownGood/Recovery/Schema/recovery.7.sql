@@ -13,3 +13,9 @@ CREATE TABLE recoveries (
 -- Signing keys removed from Control\CI\Keys by a write: a fallback to a set that still lists one never trusts it again (DESIGN §10).
 CREATE TABLE revoked_keys (
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, name TEXT NOT NULL, public_key TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, row_check BLOB);
+-- The recent real events each component evaluated, as the kernel dispatched them (the fields a JSON array of
+-- strings): the newest Control\Recovery\PreflightEvents per component, what a content pre-flight replays (DESIGN §8).
+CREATE TABLE recorded_events (
+    id INTEGER PRIMARY KEY, component TEXT NOT NULL COLLATE NOCASE, boot INTEGER NOT NULL, time TEXT NOT NULL,
+    type TEXT NOT NULL, fields TEXT NOT NULL);
+CREATE INDEX recorded_events_component ON recorded_events (component, id);
