@@ -25,8 +25,9 @@ internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporte
 
     public void Ready(BootRecord boot) => Line($"Boot {boot.Number}: every component has started");
 
-    public void Accepted(BootRecord boot) =>
-        Line($"[green]Boot {boot.Number} accepted[/]: {ControlSetInfo.FormatName(boot.ControlSet)} is Last Known Good; the hive is backed up.");
+    public void Accepted(BootRecord boot) => Line(boot.Mode == BootMode.Trial
+        ? $"[green]Boot {boot.Number} accepted[/], a trial: {ControlSetInfo.FormatName(boot.ControlSet)} is Last Known Good; the bisection goes on with the next boot."
+        : $"[green]Boot {boot.Number} accepted[/]: {ControlSetInfo.FormatName(boot.ControlSet)} is Last Known Good; the hive is backed up.");
 
     public void Ended(BootRecord boot, CrashRecord? crash)
     {

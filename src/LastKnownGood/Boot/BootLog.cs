@@ -16,16 +16,22 @@ public static partial class BootLog
     /// <summary>
     /// Records a new boot of <paramref name="plan"/> and makes its set <c>Current</c> (DESIGN §7's
     /// table; a trial boot's set is the plan's, and <c>Default</c> stays), with the plan's recovery
-    /// report and quarantine, in one transaction.
+    /// report and quarantine, in one transaction. A plan that derives its set
+    /// (<see cref="BootPlan.Derive"/>) writes it in the same transaction: a trial's set, or a
+    /// normal boot's new <c>Default</c>.
     /// </summary>
-    public static BootRecord Begin(Hive hive, BootPlan plan, DateTimeOffset now)
+    public static BootRecord Begin(Hive hive, BootPlan plan, DateTimeOffset now) => hive.Transaction(() =>
     {
         var record = default(BootRecord);
+        var derived = plan.Derive is { } derive
+            ? hive.Derive(derive.Base, "boot manager", derive.Reason, editor => ChangeUnit.Apply(editor, derive.Units)).ControlSet
+            : plan.ControlSet;
         hive.UpdateSelect(
             select => plan.Mode switch
             {
                 BootMode.LastKnownGood => select with { Current = select.LastKnownGood, Default = select.LastKnownGood, Failed = select.Current },
-                BootMode.Trial => select with { Current = plan.ControlSet ?? throw new ArgumentException("A trial boot names its control set.", nameof(plan)) },
+                BootMode.Trial => select with { Current = derived ?? throw new ArgumentException("A trial boot names its control set.", nameof(plan)) },
+                _ when derived is { } set => select with { Current = set, Default = set },
                 _ => select with { Current = select.Default },
             },
             select =>
@@ -39,11 +45,11 @@ public static partial class BootLog
                 RowCheck.Seal(hive.Database, Table, number);
                 if (plan.Recovery is { } report)
                 {
-                    RecoveryLog.Record(hive, number, report, now);
+                    RecoveryLog.Record(hive, number, report with { ControlSet = select.Current }, now);
                 }
             });
         return record!;
-    }
+    });
 
     /// <summary>
     /// The running boot goes on on <paramref name="set"/>, a tentative set derived from its own

@@ -10,13 +10,13 @@ public sealed partial class BootManager
     /// <c>lkg boot-bad</c>) and the run goes on; otherwise the run is over and the kernel has
     /// been shut down.
     /// </summary>
-    private async Task<BootRunResult?> WatchAsync(BootRecord boot, int count, CancellationToken end)
+    private async Task<BootRunResult?> WatchAsync(BootRecord boot, BootPlan plan, int count, CancellationToken end)
     {
         var dumpType = CrashControl.ReadDumpType(hive, boot.ControlSet);
         var kernel = KernelProcess.Start(options.Kernel, machine, boot, dumpType);
         try
         {
-            return await WatchKernelAsync(boot, kernel, dumpType, count, end);
+            return await WatchKernelAsync(boot, plan, kernel, dumpType, count, end);
         }
         finally
         {
@@ -28,12 +28,17 @@ public sealed partial class BootManager
         }
     }
 
-    private async Task<BootRunResult?> WatchKernelAsync(BootRecord boot, KernelProcess kernel, DumpType dumpType, int count, CancellationToken end)
+    private async Task<BootRunResult?> WatchKernelAsync(BootRecord boot, BootPlan plan, KernelProcess kernel, DumpType dumpType, int count, CancellationToken end)
     {
         // Only for lkg status: a kernel is found by its command line, recorded or not.
         TryWrite(() => BootLog.SetKernel(hive, boot.Number, kernel.Id), $"Boot {boot.Number}'s kernel process id is not recorded.");
         reporter.Starting(boot with { KernelProcessId = kernel.Id });
         var recovery = RecoveryOptions.Read(hive, boot.ControlSet);
+        if (plan.AcceptAfter is { } hold && hold > recovery.AcceptAfter)
+        {
+            recovery = recovery with { AcceptAfter = hold };
+        }
+
         var ready = false;
         while (true)
         {
@@ -100,6 +105,12 @@ public sealed partial class BootManager
             {
                 reporter.Accepted(accepted);
                 BackUpHive();
+                if (boot.Mode == BootMode.Trial)
+                {
+                    // A trial tests changes; it is not the machine to run. Accepted, it is Last Known Good, and the bisection goes on at once.
+                    return await ShutdownAsync(boot, kernel, null, end);
+                }
+
                 if (options.Until == BootUntil.Accepted)
                 {
                     return await ShutdownAsync(boot, kernel, BootRunResult.Reached, end);
@@ -145,9 +156,9 @@ public sealed partial class BootManager
     /// <summary>
     /// SIGTERM, then the whole group killed if the kernel has not gone within the shutdown timeout.
     /// A shutdown the boot manager asked for is a shutdown however the kernel ended, unless it bug
-    /// checked on the way: it must not count as a failed boot.
+    /// checked on the way: it must not count as a failed boot. Returns <paramref name="result"/>; null boots again.
     /// </summary>
-    private async Task<BootRunResult> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult result, CancellationToken end)
+    private async Task<BootRunResult?> ShutdownAsync(BootRecord boot, KernelProcess kernel, BootRunResult? result, CancellationToken end)
     {
         kernel.Terminate();
         var timeout = Task.Delay(options.ShutdownTimeout, time);

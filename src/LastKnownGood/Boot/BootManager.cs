@@ -62,7 +62,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
 
             var boot = begun!;
             boots++;
-            var watched = await WatchAsync(boot, boots, end);
+            var watched = await WatchAsync(boot, plan, boots, end);
             if (watched is BootRunResult result)
             {
                 // The watch sees one token for both; only the caller's means a stop.

@@ -13,4 +13,17 @@ public sealed record BootPlan(BootMode Mode, string Reason)
     public int? ControlSet { get; init; }
 
     public RecoveryReport? Recovery { get; init; }
+
+    /// <summary>
+    /// A trial's: how long it must run healthy, at least, before it is accepted, whatever its set's
+    /// <c>AcceptAfter</c> says: past the moment the boot that failed went down, so a fault that comes
+    /// some time after the start is not missed.
+    /// </summary>
+    public TimeSpan? AcceptAfter { get; init; }
+
+    /// <summary>A set to derive as the boot begins, in its transaction: a bisection's trial, or its end state as the new <c>Default</c>.</summary>
+    public DerivedSet? Derive { get; init; }
 }
+
+/// <summary>A control set derived from <see cref="Base"/> with <see cref="Units"/> applied, for the reason given.</summary>
+public sealed record DerivedSet(int Base, string Reason, IReadOnlyList<ChangeUnit> Units);

@@ -23,6 +23,28 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
     public BootPlan Decide(RecoveryContext context)
     {
         var (history, select) = (context.History, context.Select);
+        if (history is [{ Mode: BootMode.Trial } trial, ..] && context.BisectionOf(trial) is { } running)
+        {
+            // A trial that ended neither accepted nor failing (its boot manager died, or it was shut down first) proves nothing: it runs again, uncounted.
+            return Bisect(context, trial.Accepted is not null ? running with { Good = running.Trial }
+                : FailedByItself(trial) ? running with { Bad = running.Trial, Convicted = trial.Number }
+                : running with { Trials = running.Trials - 1 });
+        }
+
+        // DESIGN §7: an unexpected restart leaves Select as it is; under Improved it is no failure of the set either.
+        if (history is [{ Mode: BootMode.Normal, Outcome: BootOutcome.Killed, AskedForLastKnownGood: false, Accepted: null } killed, ..])
+        {
+            return new BootPlan(BootMode.Normal, $"Default again: boot {killed.Number} ended with its boot manager, which tells nothing of its set");
+        }
+
+        // A set never accepted failed by itself, with change sets between Last Known Good and it: bisect them (one unit is found at once).
+        if (history is [{ Mode: BootMode.Normal } failedBoot, ..] && FailedByItself(failedBoot) && !AskedByAPerson(failedBoot)
+            && select.LastKnownGood != 0 && failedBoot.ControlSet != select.LastKnownGood
+            && ChangeUnit.Between(context.Hive, select.LastKnownGood, failedBoot.ControlSet) is { Count: > 0 } units)
+        {
+            return Bisect(context, new Bisection(failedBoot.ControlSet, select.LastKnownGood, units.Count, Good: 0, Bad: units.Count, Trial: 0, Trials: 0, failedBoot.Number));
+        }
+
         if (history is [{ AskedForLastKnownGood: true, IsSafeMode: false } last, ..] && (last.Mode is BootMode.Normal or BootMode.Trial || last.Accepted is not null)
             && select.LastKnownGood != 0)
         {
@@ -57,6 +79,88 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
         }
 
         return new BootPlan(BootMode.Normal, $"Default again after {failures.Count} failed boot{(failures.Count == 1 ? "" : "s")}, none the same twice");
+    }
+
+    /// <summary>
+    /// A failure that tells against the boot's set: a bug check, a start failure, a request for Last
+    /// Known Good. A kernel killed with a boot manager that died tells nothing about it.
+    /// </summary>
+    private static bool FailedByItself(BootRecord boot) =>
+        boot.Accepted is null && (boot.Outcome is BootOutcome.Bugcheck or BootOutcome.StartFailure || boot.AskedForLastKnownGood);
+
+    /// <summary>A person's <c>lkg boot-bad</c>: Last Known Good as asked, not a bisection.</summary>
+    private static bool AskedByAPerson(BootRecord boot) => boot.AskedForLastKnownGood && boot.Outcome == BootOutcome.Killed;
+
+    /// <summary>
+    /// The bisection's next boot: the end once one unit is left (the culprit), else a trial of Last
+    /// Known Good with the first half of the units still in doubt; Last Known Good, blamed by the
+    /// analysis, when its sets are gone or its trial boots reach <c>MaxTrialBoots</c>.
+    /// </summary>
+    private static BootPlan Bisect(RecoveryContext context, Bisection state)
+    {
+        var lastKnownGood = context.Select.LastKnownGood;
+        var units = ChangeUnit.Between(context.Hive, state.Base, state.Failed);
+        var of = $"{state.Units} change{(state.Units == 1 ? "" : "s")} since {ControlSetInfo.FormatName(state.Base)} of {ControlSetInfo.FormatName(state.Failed)}";
+        if (units?.Count != state.Units)
+        {
+            return Fallback(context, new BootPlan(BootMode.LastKnownGood, $"the bisection of the {of} cannot go on: a set between them is gone"), context.Analysis(state.Convicted));
+        }
+
+        if (state.Bad - state.Good == 1)
+        {
+            return End(context, state, units, of);
+        }
+
+        if (state.Trials >= context.Options.MaxTrialBoots)
+        {
+            var why = $"the bisection of the {of} took {state.Trials} trial boots (MaxTrialBoots) and the culprit is still one of changes {state.Good + 1}..{state.Bad}";
+            return Fallback(context, new BootPlan(BootMode.LastKnownGood, why), context.Analysis(state.Convicted));
+        }
+
+        var trial = (state.Good + state.Bad) / 2;
+        var reason = $"trial {state.Trials + 1} of the bisection of the {of}: Last Known Good with changes {state.Good + 1}..{trial}; the culprit is one of changes {state.Good + 1}..{state.Bad}";
+        var plan = new BootPlan(BootMode.Trial, reason) { Derive = new DerivedSet(lastKnownGood, reason, [.. units.Take(trial).Skip(state.Good)]), AcceptAfter = Hold(context, state) };
+        return plan with { Recovery = context.Report(plan, lastKnownGood) with { Bisection = state with { Trial = trial, Trials = state.Trials + 1 } } };
+    }
+
+    /// <summary>Twice as long as the boot that made the last half bad lasted, at most <see cref="MaxHold"/>: a trial accepted sooner may not have met the fault.</summary>
+    private static TimeSpan Hold(RecoveryContext context, Bisection state) =>
+        BootLog.Get(context.Hive, state.Convicted) is { Ended: { } ended } convicted
+            ? TimeSpan.FromTicks(Math.Min(MaxHold.Ticks, 2 * (ended - convicted.Started).Ticks))
+            : MaxHold;
+
+    private static readonly TimeSpan MaxHold = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The culprit is unit <c>Bad</c>: the next boot runs Last Known Good (which holds every unit
+    /// before it) with every unit after it, as a new <c>Default</c> whose reason names the culprit,
+    /// or Last Known Good itself when it was the last; the culprit's values are quarantined.
+    /// </summary>
+    private static BootPlan End(RecoveryContext context, Bisection state, IReadOnlyList<ChangeUnit> units, string of)
+    {
+        var culprit = units[state.Bad - 1];
+        var after = units.Skip(state.Bad).ToList();
+        var reason = $"the bisection of the {of} found the culprit, change {state.Bad}: {culprit.Describe()}; "
+            + (after.Count == 0 ? "Last Known Good holds every change before it" : $"Last Known Good with the {after.Count} change{(after.Count == 1 ? "" : "s")} after it, the culprit reverted");
+        var plan = after.Count == 0 ? new BootPlan(BootMode.LastKnownGood, reason)
+            : new BootPlan(BootMode.Normal, reason) { Derive = new DerivedSet(context.Select.LastKnownGood, $"bisection: every change of {ControlSetInfo.FormatName(state.Failed)} but {culprit.Describe()}, reverted as the culprit", after) };
+        var analysis = context.Analysis(state.Convicted);
+        var how = analysis is null ? $"failed boot {state.Convicted}" : $"{StopCodeJsonConverter.Format(analysis.Code)} {analysis.Name} on boot {state.Convicted}";
+        return plan with
+        {
+            Recovery = context.Report(plan, context.Select.LastKnownGood) with
+            {
+                Bisection = state with { Trial = 0 },
+                Crash = analysis?.Crash,
+                Bucket = analysis?.FailureBucketId,
+                Blamed = culprit.Component,
+                Changes = [.. culprit.Differences.Select(Describe)],
+                Kept = [.. units.Where(u => u != culprit).Select(u => u.Describe())],
+                Quarantined = culprit.Component is not { } component ? [] : [.. culprit.Differences.Where(d => d is { Name: not null, New: not null })
+                    .Select(d => new QuarantineEntry(component, d.Key.ToString(), d.Name!, QuarantineEntry.IdentityOf(d.New!), $"bisection: change {state.Bad} of the {of}, {how}")
+                    { Crash = analysis?.Crash, Boot = state.Convicted })],
+            },
+        };
     }
 
     /// <summary><paramref name="plan"/> with its report: the bug check's bucket, the component blamed, and the change blamed, quarantined.</summary>

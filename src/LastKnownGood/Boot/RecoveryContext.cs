@@ -31,6 +31,13 @@ public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadO
         new(Options.Policy.ToString(), BootNames.Name(plan.Mode), controlSet, plan.Reason, FailedBoots());
 
     /// <summary>The analysis of a boot's crash record, or null for a boot that left none.</summary>
-    public CrashAnalysis? Analysis(BootRecord boot) =>
-        CrashLog.FindForBoot(Hive, boot.Number) is { } crash ? new Analyzer(Hive, Machine).Analyze(crash) : null;
+    public CrashAnalysis? Analysis(BootRecord boot) => Analysis(boot.Number);
+
+    /// <summary>The analysis of the crash record of boot <paramref name="boot"/>, or null when it left none.</summary>
+    public CrashAnalysis? Analysis(int boot) =>
+        CrashLog.FindForBoot(Hive, boot) is { } crash ? new Analyzer(Hive, Machine).Analyze(crash) : null;
+
+    /// <summary>The bisection a boot was part of, from its recovery report; null for a boot of none (or a report that does not verify).</summary>
+    public Bisection? BisectionOf(BootRecord boot) =>
+        RecoveryLog.ReadForBoots(Hive, boot.Number, boot.Number) is [{ Value.Bisection: { } bisection }] ? bisection : null;
 }

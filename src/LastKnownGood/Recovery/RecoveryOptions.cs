@@ -21,6 +21,9 @@ public sealed record RecoveryOptions
     /// <summary>Classic: consecutive failed boots before the recovery environment boots Last Known Good.</summary>
     public int FailedBootsBeforeRecovery { get; init; } = 2;
 
+    /// <summary>Improved: the most trial boots one bisection takes before it falls back to Last Known Good.</summary>
+    public int MaxTrialBoots { get; init; } = 8;
+
     /// <summary>Control sets kept beyond those <c>Select</c> names.</summary>
     public int History { get; init; } = 16;
 
@@ -54,6 +57,7 @@ public sealed record RecoveryOptions
             AcceptAfter = Dword(nameof(AcceptAfter)) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.AcceptAfter,
             ReportBootOk = Dword(nameof(ReportBootOk)) is { } report ? report != 0 : options.ReportBootOk,
             FailedBootsBeforeRecovery = Dword(nameof(FailedBootsBeforeRecovery)) is { } failed ? (int)Math.Clamp(failed, 1, 100) : options.FailedBootsBeforeRecovery,
+            MaxTrialBoots = Dword(nameof(MaxTrialBoots)) is { } trials ? (int)Math.Clamp(trials, 1, 64) : options.MaxTrialBoots,
             History = Dword(nameof(History)) is { } history ? (int)Math.Min(history, 999) : options.History,
             MaxContentSize = Dword(nameof(MaxContentSize)) is { } max and > 0 ? max : options.MaxContentSize,
             PreflightEvents = Dword(nameof(PreflightEvents)) is { } events ? (int)Math.Min(events, MaxPreflightEvents) : options.PreflightEvents,

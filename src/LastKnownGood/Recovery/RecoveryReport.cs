@@ -25,12 +25,16 @@ public sealed record RecoveryReport(string Policy, string Mode, int ControlSet, 
 
     public IReadOnlyList<QuarantineEntry> Quarantined { get; init; } = [];
 
+    /// <summary>The bisection this boot is part of (a trial, or the end that reverts the culprit); null for any other fallback.</summary>
+    public Bisection? Bisection { get; init; }
+
     /// <summary>The report in lines, for a person.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> Lines =>
     [
         .. FailedBoots.Select(f => $"boot {f.Number} on {ControlSetInfo.FormatName(f.ControlSet)}: {f.Outcome}, {f.BugCheck ?? f.How}"),
         $"boot {Boot}: {Mode} on {ControlSetInfo.FormatName(ControlSet)}, because {Reason}",
+        .. Bisection is not { } b ? [] : new[] { $"bisection of {b.Units} change{(b.Units == 1 ? "" : "s")} of {ControlSetInfo.FormatName(b.Failed)}: 1..{b.Good} good, 1..{b.Bad} bad, {b.Trials} trial boot{(b.Trials == 1 ? "" : "s")}" },
         .. Blamed is null ? [] : new[] { $"blamed: {Blamed}" + (Bucket is null ? "" : $" ({Bucket})") },
         .. Changes.Select(c => $"blamed change: {c}"),
         .. Kept.Select(k => $"kept: {k}"),

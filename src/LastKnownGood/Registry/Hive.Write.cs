@@ -130,11 +130,20 @@ public sealed partial class Hive
         ApplyRetention(select);
     }
 
-    /// <summary>Keeps the sets <c>Select</c> names and the newest <c>History</c> others.</summary>
+    /// <summary>
+    /// Keeps the sets <c>Select</c> names, the newest <c>History</c> others, and <c>History</c>
+    /// ancestors of <c>Default</c>: the change sets a bisection splits, which its trial sets,
+    /// newer than they are, would otherwise push out.
+    /// </summary>
     private void ApplyRetention(Select select)
     {
         var history = RecoveryOptions.Read(this, select.Default).History;
         var named = select.Named.ToHashSet();
+        for (var (set, left) = (FindControlSet(select.Default), history); set?.Parent is { } parent && left > 0; set = FindControlSet(parent), left--)
+        {
+            named.Add(parent);
+        }
+
         var dropped = _database.Query("SELECT id FROM control_sets ORDER BY seq DESC", r => r.GetInt32(0))
             .Where(id => !named.Contains(id))
             .Skip(history)

@@ -85,9 +85,13 @@ internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider t
                 await BootAsync(machine, "accepted", stop);
                 break;
             case "isolated":
-                // The boot with the bad file is accepted, its Sensor disabled; the next boots on the set that puts the good file back.
-                await BootAsync(machine, "accepted", stop);
-                await BootAsync(machine, "accepted", stop);
+                // Each boot with the bad file is accepted; its Sensor is disabled once its host has crashed four times, and that puts the
+                // good file back for the next boot. On a busy machine a boot may be accepted before the fourth crash: boot until one runs the good file.
+                for (var boots = 0; boots < MaxIsolatedBoots && (boots == 0 || RunsBadFile(machine)); boots++)
+                {
+                    await BootAsync(machine, "accepted", stop);
+                }
+
                 break;
         }
 
@@ -97,6 +101,15 @@ internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider t
     /// <summary><c>lkg boot --until <paramref name="until"/></c>, as a user runs it.</summary>
     private Task BootAsync(MachineDirectory machine, string until, CancellationToken stop) =>
         machines.LkgAsync(machine, stop, "boot", "--until", until, "--timeout", $"{BootTimeout.TotalSeconds:0}s");
+
+    private const int MaxIsolatedBoots = 4;
+
+    /// <summary>Whether the newest boot ran the bad channel file.</summary>
+    private bool RunsBadFile(MachineDirectory machine)
+    {
+        using var hive = machine.OpenHive(time, HiveAccess.ReadOnly);
+        return BootLog.Newest(hive) is { } newest && HoldsBadFile(hive, machine, newest.ControlSet);
+    }
 
     private int BootCount(MachineDirectory machine)
     {

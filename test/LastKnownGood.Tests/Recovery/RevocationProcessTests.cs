@@ -9,25 +9,23 @@ namespace LastKnownGood.Tests.Recovery;
 public sealed class RevocationProcessTests
 {
     [Fact]
-    public async Task AKeyRevokedAfterLastKnownGood_StaysRevokedAfterTheFallback_AndItsDriverIsRefused()
+    public async Task AKeyRevokedAfterLastKnownGood_StaysRevokedAfterTheFallback_AndItsCriticalDriverMeansSafeMode()
     {
         using var machine = await TestMachine.CreateAsync();
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
         await machine.LkgAsync("keys", "create", "old", "--trust");
-        await machine.InstallDriverSignedByAsync("samples/Drivers/Hello", "old", "--start", "system", "--error-control", "normal");
-        await machine.InstallDriverAsync("test/TestDrivers/FaultDriver", "--start", "system", "--error-control", "critical");
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "none");
+        await machine.InstallDriverSignedByAsync("samples/Drivers/Hello", "old", "--start", "system", "--error-control", "critical");
         await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
         var good = machine.Select().LastKnownGood;
         Assert.Contains("Hello", (await machine.LkgAsync("logs", "-b", "1")).Output);
 
         await machine.LkgAsync("reg", "delete", @"SYSTEM\CurrentControlSet\Control\CI\Keys", "old", "--reason", "the old key leaked");
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\FaultDriver\Parameters", "Fault", "fail");
-        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        await machine.LkgAsync("boot", "--until", "halted", "--timeout", "60s");
 
+        // The only good set still trusts the key, yet its Critical driver cannot start there (0x7B in a Last Known Good boot): safe mode follows.
         var history = machine.History();
         Assert.Equal(
-            [(BootMode.Normal, BootOutcome.Accepted), (BootMode.Normal, BootOutcome.StartFailure), (BootMode.LastKnownGood, BootOutcome.Accepted)],
+            [(BootMode.Normal, BootOutcome.Accepted), (BootMode.Normal, BootOutcome.StartFailure), (BootMode.LastKnownGood, BootOutcome.Bugcheck), (BootMode.SafeMinimal, BootOutcome.Shutdown)],
             history.Select(b => (b.Mode, b.Outcome)));
         Assert.Equal(good, history[2].ControlSet);
         using (var hive = machine.Directory.OpenHive(TimeProvider.System, HiveAccess.ReadOnly))
@@ -40,5 +38,6 @@ public sealed class RevocationProcessTests
         var fallback = (await machine.LkgAsync("logs", "-b", "3")).Output;
         Assert.Contains("is signed by a revoked key (\"old\" was revoked at", fallback);
         Assert.Contains("removed from Control\\CI\\Keys by \"the old key leaked\"", fallback);
+        Assert.Contains("Last Known Good failed too (boot 3)", (await machine.LkgAsync("status")).Output);
     }
 }
