@@ -85,3 +85,18 @@ instructions() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -1
 }
+
+# An Improved machine at $LKG_MACHINE for the recovery benchmarks: AcceptAfter 0, the key "bench"
+# trusted, the Sensor built in Release, signed and installed as on 19 July (boot start, Critical,
+# kernel mode) with its good channel file, and one accepted boot.
+improved_sensor_machine() {
+  lkg init >/dev/null
+  lkg keys create bench --trust >/dev/null
+  lkg reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 0 --type dword >/dev/null
+  dotnet build "$root/samples/Drivers/Sensor" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
+  mkdir -p "$work/Sensor" && cp "$root/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/Sensor/"
+  lkg sign "$work/Sensor" --key bench >/dev/null
+  lkg driver install "$work/Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
+  lkg content push Sensor "$root/samples/Drivers/Sensor/content/C-00000291-00000000-00000001.sys" >/dev/null
+  lkg boot --until accepted --timeout 60s >/dev/null
+}

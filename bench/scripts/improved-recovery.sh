@@ -14,18 +14,9 @@ trap 'rm -rf "$work"' EXIT
 source "$root/bench/scripts/common.sh"
 lkg_program=$("$root/scripts/publish.sh" "$work/lkg")
 lkg() { "$lkg_program" "$@"; }
-dotnet build "$root/samples/Drivers/Sensor" -c Release -v quiet -nologo -clp:NoSummary >/dev/null
 export LKG_KEYS="$work/keys" LKG_MACHINE="$work/template"
 content="$root/samples/Drivers/Sensor/content"
-
-lkg init >/dev/null
-lkg keys create bench --trust >/dev/null
-lkg reg set 'SYSTEM\CurrentControlSet\Control\Recovery' AcceptAfter 0 --type dword >/dev/null
-mkdir -p "$work/Sensor" && cp "$root/samples/Drivers/Sensor/bin/Release/net10.0/"{Sensor.dll,driver.json} "$work/Sensor/"
-lkg sign "$work/Sensor" --key bench >/dev/null
-lkg driver install "$work/Sensor" --start boot --error-control critical --group Early-Launch >/dev/null
-lkg content push Sensor "$content/C-00000291-00000000-00000001.sys" >/dev/null
-lkg boot --until accepted --timeout 60s >/dev/null
+improved_sensor_machine
 
 bad_push_to_accepted() {
   lkg content push Sensor "$content/C-00000291-00000000-00000032.sys" --name C-00000291-00000000-00000001.sys --no-preflight

@@ -251,27 +251,12 @@ public sealed class BootManagerProcessTests
         MachineDatabaseFiles.DowngradeToSchema2(machine.Directory.HivePath);
         var random = new Random(Environment.GetEnvironmentVariable("LKG_KILL_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 20240719);
         var trials = Environment.GetEnvironmentVariable("LKG_KILL_TRIALS") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 8;
-        for (var trial = 0; trial < trials; trial++)
-        {
-            using var boot = machine.StartBoot();
-            await Task.Delay(random.Next(0, 2500));
-            await boot.KillAsync();
-            Assert.Empty(await machine.WaitForNoProcessesAsync(TimeSpan.FromSeconds(10)));
-        }
+        await machine.KillBootManagersAtRandomAsync(random, trials);
 
         await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
 
-        var history = machine.History();
-        Assert.Equal(Enumerable.Range(1, history.Count), history.Select(b => b.Number));
-        Assert.All(history, b => Assert.NotNull(b.Ended));
-        var select = machine.Select();
-        using (var hive = machine.Directory.OpenHive(TimeProvider.System))
-        {
-            Assert.All(select.Named, id => Assert.NotNull(hive.FindControlSet(id)));
-            Assert.All(history, b => Assert.NotNull(hive.FindControlSet(b.ControlSet)));
-        }
-
-        Assert.Equal(history[^1].ControlSet, select.Current);
+        var history = machine.AssertConsistentHistory();
+        Assert.Equal(history[^1].ControlSet, machine.Select().Current);
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
 

@@ -116,6 +116,30 @@ public sealed class TestMachine : IDisposable
     /// <summary>Waits, boundedly, until no process of this machine runs; returns those still running.</summary>
     public Task<IReadOnlyList<int>> WaitForNoProcessesAsync(TimeSpan timeout) => ProcessTable.WaitForNoneAsync(Processes, timeout);
 
+    /// <summary>The boot-manager SIGKILL soak: <paramref name="times"/> boot managers, each killed after a random delay of up to 2.5 s, and no process of the machine left after each.</summary>
+    public async Task KillBootManagersAtRandomAsync(Random random, int times)
+    {
+        for (var kill = 0; kill < times; kill++)
+        {
+            using var boot = StartBoot();
+            await Task.Delay(random.Next(0, 2500));
+            await boot.KillAsync();
+            Assert.Empty(await WaitForNoProcessesAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    /// <summary>What the soak leaves: one record per boot, numbered without a gap, every one ended, on a set that exists, as <c>Select</c>'s sets do.</summary>
+    public IReadOnlyList<BootRecord> AssertConsistentHistory()
+    {
+        var history = History();
+        Assert.Equal(Enumerable.Range(1, history.Count), history.Select(b => b.Number));
+        Assert.All(history, b => Assert.NotNull(b.Ended));
+        using var hive = Directory.OpenHive(TimeProvider.System, HiveAccess.ReadOnly);
+        Assert.All(hive.ReadSelect().Named, id => Assert.NotNull(hive.FindControlSet(id)));
+        Assert.All(history, b => Assert.NotNull(hive.FindControlSet(b.ControlSet)));
+        return history;
+    }
+
     public IReadOnlyList<CrashRecord> Crashes()
     {
         using var hive = Directory.OpenHive(TimeProvider.System);
