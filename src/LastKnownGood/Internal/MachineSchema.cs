@@ -20,7 +20,7 @@ internal static class MachineSchema
         new("boot history", "boots.sql", [new(4, "boots.4.sql"), new(5, "boots.5.sql")], Sealed: ["boots"]),
         new("crash records", "crashes.sql", [new(3, "crashes.3.sql"), new(4, "crashes.4.sql"), new(5, "crashes.5.sql")], Sealed: ["crashes"]),
         new("event log", "events.sql", [new(6, "events.6.sql")], Sealed: []),
-        new("recovery", "recovery.sql", [new(7, "recovery.7.sql")], Sealed: ["quarantine", "recoveries", "revoked_keys"]),
+        new("recovery", "recovery.sql", [new(7, "recovery.7.sql")], Sealed: ["quarantine", "recoveries", "revoked_keys", "version_floors"]),
     ];
 
     /// <summary>The tables whose rows carry a <see cref="RowCheck"/>: every part's rows outside the hash trees.</summary>

@@ -157,6 +157,13 @@ public sealed partial class Kernel
             return integrity.Succeeded ? NtStatus.InvalidImageHash : integrity.Status;
         }
 
+        // DESIGN §10: no set, however good it once was, starts a component below the floor a later write set.
+        if (WithHive((hive, _) => Floors.Of(hive, entry.Name)) is { } floor && manifest.Version < floor.Version)
+        {
+            reason = $"{entry.Name} {manifest.Version} is below its security floor {floor.Version} ({floor.Why}); no rollback starts it, so install {entry.Name} {floor.Version} or later";
+            return NtStatus.AccessDenied;
+        }
+
         return NtStatus.Success;
     }
 

@@ -7,7 +7,8 @@ namespace LastKnownGood.Recovery;
 /// <c>lkg service create</c>): <see cref="Hive.Write"/>, and in the same transaction what recovery
 /// must know of the change and no rollback may undo (DESIGN §8, §10). A change that writes a
 /// quarantined culprit again is refused, unless forced; a signing key it removes from
-/// <c>Control\CI\Keys</c> is recorded as revoked. A refused write leaves the hive as it was.
+/// <c>Control\CI\Keys</c> is recorded as revoked, and a <c>MinimumVersion</c> it sets as a
+/// component's floor. A refused write leaves the hive as it was.
 /// </summary>
 public static class GuardedWrite
 {
@@ -20,7 +21,8 @@ public static class GuardedWrite
             return written;
         }
 
-        foreach (var difference in hive.Diff(before, written.ControlSet))
+        var differences = hive.Diff(before, written.ControlSet);
+        foreach (var difference in differences)
         {
             if (!force)
             {
@@ -29,6 +31,7 @@ public static class GuardedWrite
         }
 
         Revocations.RecordRemoved(hive, before, written.ControlSet, reason, hive.Time.GetUtcNow());
+        Floors.RecordRaised(hive, differences, reason, hive.Time.GetUtcNow());
         return written;
     });
 }

@@ -19,3 +19,8 @@ CREATE TABLE recorded_events (
     id INTEGER PRIMARY KEY, component TEXT NOT NULL COLLATE NOCASE, boot INTEGER NOT NULL, time TEXT NOT NULL,
     type TEXT NOT NULL, fields TEXT NOT NULL);
 CREATE INDEX recorded_events_component ON recorded_events (component, id);
+-- Security floors (DESIGN §10): each Services\<Name>\MinimumVersion a write set; the highest is the component's floor,
+-- below which no fallback starts its image.
+CREATE TABLE version_floors (
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, component TEXT NOT NULL COLLATE NOCASE, version TEXT NOT NULL, reason TEXT NOT NULL,
+    row_check BLOB, UNIQUE (component, version));
