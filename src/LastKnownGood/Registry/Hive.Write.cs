@@ -131,23 +131,23 @@ public sealed partial class Hive
     }
 
     /// <summary>
-    /// Keeps the sets <c>Select</c> names, the newest <c>History</c> others, and <c>History</c>
-    /// ancestors of <c>Default</c>: the change sets a bisection splits, which its trial sets,
-    /// newer than they are, would otherwise push out.
+    /// Keeps the sets <c>Select</c> names and <c>History</c> others: the ancestors of <c>Default</c>
+    /// first, newest first, then the newest of the rest. In a line of writes that is the newest
+    /// <c>History</c>; during a bisection it keeps the change sets it splits before its own trial sets.
     /// </summary>
     private void ApplyRetention(Select select)
     {
         var history = RecoveryOptions.Read(this, select.Default).History;
         var named = select.Named.ToHashSet();
-        for (var (set, left) = (FindControlSet(select.Default), history); set?.Parent is { } parent && left > 0; set = FindControlSet(parent), left--)
+        var ancestors = new List<int>();
+        for (var set = FindControlSet(select.Default); set?.Parent is { } parent && ancestors.Count < history; set = FindControlSet(parent))
         {
-            named.Add(parent);
+            ancestors.Add(parent);
         }
 
-        var dropped = _database.Query("SELECT id FROM control_sets ORDER BY seq DESC", r => r.GetInt32(0))
-            .Where(id => !named.Contains(id))
-            .Skip(history)
-            .ToList();
+        var others = _database.Query("SELECT id FROM control_sets ORDER BY seq DESC", r => r.GetInt32(0)).Where(id => !named.Contains(id)).ToList();
+        var kept = ancestors.Where(id => !named.Contains(id)).Concat(others).Distinct().Take(history).ToHashSet();
+        var dropped = others.Where(id => !kept.Contains(id)).ToList();
         foreach (var id in dropped)
         {
             _database.Execute("DELETE FROM control_sets WHERE id = $id", ("$id", id));

@@ -116,9 +116,15 @@ public sealed class TestMachine : IDisposable
     /// <summary>Waits, boundedly, until no process of this machine runs; returns those still running.</summary>
     public Task<IReadOnlyList<int>> WaitForNoProcessesAsync(TimeSpan timeout) => ProcessTable.WaitForNoneAsync(Processes, timeout);
 
-    /// <summary>The boot-manager SIGKILL soak: <paramref name="times"/> boot managers, each killed after a random delay of up to 2.5 s, and no process of the machine left after each.</summary>
-    public async Task KillBootManagersAtRandomAsync(Random random, int times)
+    /// <summary>
+    /// The boot-manager SIGKILL soak: <paramref name="times"/> boot managers (<c>LKG_KILL_TRIALS</c>
+    /// when set, as scripts/boot-kill-soak.sh sets it), each killed after a random delay of up to
+    /// 2.5 s (seeded by <c>LKG_KILL_SEED</c> when set), and no process of the machine left after each.
+    /// </summary>
+    public async Task KillBootManagersAtRandomAsync(int times)
     {
+        var random = new Random(System.Environment.GetEnvironmentVariable("LKG_KILL_SEED") is { } seed ? int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : 20240719);
+        times = System.Environment.GetEnvironmentVariable("LKG_KILL_TRIALS") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : times;
         for (var kill = 0; kill < times; kill++)
         {
             using var boot = StartBoot();
