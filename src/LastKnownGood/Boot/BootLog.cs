@@ -25,12 +25,12 @@ public static partial class BootLog
         var record = default(BootRecord);
         var derived = plan.Derive is { } derive
             ? hive.Derive(derive.Base, "boot manager", derive.Reason, editor => ChangeUnit.Apply(editor, derive.Units)).ControlSet
-            : plan.ControlSet;
+            : (int?)null;
         hive.UpdateSelect(
             select => plan.Mode switch
             {
                 BootMode.LastKnownGood => select with { Current = select.LastKnownGood, Default = select.LastKnownGood, Failed = select.Current },
-                BootMode.Trial => select with { Current = derived ?? throw new ArgumentException("A trial boot names its control set.", nameof(plan)) },
+                BootMode.Trial => select with { Current = derived ?? throw new ArgumentException("A trial boot derives its control set.", nameof(plan)) },
                 _ when derived is { } set => select with { Current = set, Default = set },
                 _ => select with { Current = select.Default },
             },

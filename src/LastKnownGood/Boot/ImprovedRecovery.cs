@@ -5,12 +5,15 @@ using LastKnownGood.Registry;
 namespace LastKnownGood.Boot;
 
 /// <summary>
-/// The Improved recovery policy (DESIGN §8), the default. A failed boot on a set that was never
-/// accepted (a tentative set, or any set newer than Last Known Good) boots Last Known Good at once:
-/// one lost boot, not two. The change blamed (what the blamed component's <c>Services\</c> subtree
-/// gained since Last Known Good) is quarantined, and the report says so. A failure with the same
-/// failure bucket twice on the same set is deterministic: it is not retried. Like Classic, the
-/// decision is a function of the history, so a boot manager restarted at any moment decides the same way.
+/// The Improved recovery policy (DESIGN §8), the default. A set never accepted that fails by
+/// itself is bisected: the change sets since Last Known Good, split by component, are tried by
+/// trial boots until one unit is left, the culprit, which is quarantined; the next boot runs every
+/// other change on top of Last Known Good (docs/recovery.md). One change is the culprit at once:
+/// one lost boot, not two. Where nothing links Last Known Good to the failed set, the analysis
+/// blames and Last Known Good boots at once. A failure with the same failure bucket twice on the
+/// same set is deterministic: it is not retried. Like Classic, the decision is a function of the
+/// history (a bisection's state is in its trials' reports), so a boot manager restarted at any
+/// moment decides the same way.
 /// </summary>
 public sealed class ImprovedRecovery : IRecoveryPolicy
 {
