@@ -34,8 +34,12 @@ public sealed record PreflightResult(PreflightOutcome Outcome, int Events, TimeS
 /// </summary>
 public sealed class Preflight(KernelCommandLine host)
 {
-    /// <summary>How long DriverEntry, the replay and the unload may take together.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long DriverEntry, the replay and the unload may take together: well inside the hive's
+    /// busy timeout (10 s), since the push holds the write while the host runs, and a running
+    /// kernel's event log and its boot manager wait for it.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs <paramref name="component"/> of control set <paramref name="controlSet"/> against its recorded events; never throws for what the driver does.</summary>
     public PreflightResult Run(MachineDirectory machine, Hive hive, int controlSet, string component)
