@@ -1,6 +1,12 @@
 # Shared by the end-to-end benchmark scripts; sourced, not run. The caller sets `root` and
 # `work` and defines `lkg`.
 
+# lkg as it is installed (scripts/publish.sh, into "$work/lkg"), run by the function lkg.
+use_published_lkg() {
+  lkg_program=$("$root/scripts/publish.sh" "$work/lkg")
+  lkg() { "$lkg_program" "$@"; }
+}
+
 # The baseline: the smallest .NET program, printing "ready", built into "$work/hello/out".
 build_hello_world() {
   mkdir -p "$work/hello" && cat > "$work/hello/hello.csproj" <<'XML'

@@ -12,8 +12,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 source "$root/bench/scripts/common.sh"
-lkg_program=$("$root/scripts/publish.sh" "$work/lkg")
-lkg() { "$lkg_program" "$@"; }
+use_published_lkg
 export LKG_KEYS="$work/keys" LKG_MACHINE="$work/template"
 content="$root/samples/Drivers/Sensor/content"
 improved_sensor_machine

@@ -29,7 +29,7 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
         if (history is [{ Mode: BootMode.Trial } trial, ..] && context.BisectionOf(trial) is { } running)
         {
             // A trial that ended neither accepted nor failing (its boot manager died, or it was shut down first) proves nothing: it runs again, uncounted.
-            return Bisect(context, trial.Accepted is not null ? running with { Good = running.Trial }
+            return Bisect(context, ChangeUnit.Between(context.Hive, running.Base, running.Failed), trial.Accepted is not null ? running with { Good = running.Trial }
                 : FailedByItself(trial) ? running with { Bad = running.Trial, Convicted = trial.Number }
                 : running with { Trials = running.Trials - 1 });
         }
@@ -45,7 +45,7 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
             && select.LastKnownGood != 0 && failedBoot.ControlSet != select.LastKnownGood
             && ChangeUnit.Between(context.Hive, select.LastKnownGood, failedBoot.ControlSet) is { Count: > 0 } units)
         {
-            return Bisect(context, new Bisection(failedBoot.ControlSet, select.LastKnownGood, units.Count, Good: 0, Bad: units.Count, Trial: 0, Trials: 0, failedBoot.Number));
+            return Bisect(context, units, new Bisection(failedBoot.ControlSet, select.LastKnownGood, units.Count, Good: 0, Bad: units.Count, Trial: 0, Trials: 0, failedBoot.Number));
         }
 
         if (history is [{ AskedForLastKnownGood: true, IsSafeMode: false } last, ..] && (last.Mode is BootMode.Normal or BootMode.Trial || last.Accepted is not null)
@@ -97,12 +97,12 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
     /// <summary>
     /// The bisection's next boot: the end once one unit is left (the culprit), else a trial of Last
     /// Known Good with the first half of the units still in doubt; Last Known Good, blamed by the
-    /// analysis, when its sets are gone or its trial boots reach <c>MaxTrialBoots</c>.
+    /// analysis, when its sets are gone (<paramref name="units"/>, read from them, are not the
+    /// bisection's any more) or its trial boots reach <c>MaxTrialBoots</c>.
     /// </summary>
-    private static BootPlan Bisect(RecoveryContext context, Bisection state)
+    private static BootPlan Bisect(RecoveryContext context, IReadOnlyList<ChangeUnit>? units, Bisection state)
     {
         var lastKnownGood = context.Select.LastKnownGood;
-        var units = ChangeUnit.Between(context.Hive, state.Base, state.Failed);
         var of = $"{state.Units} change{(state.Units == 1 ? "" : "s")} since {ControlSetInfo.FormatName(state.Base)} of {ControlSetInfo.FormatName(state.Failed)}";
         if (units?.Count != state.Units)
         {
@@ -149,21 +149,9 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
             : new BootPlan(BootMode.Normal, reason) { Derive = new DerivedSet(context.Select.LastKnownGood, $"bisection: every change of {ControlSetInfo.FormatName(state.Failed)} but {culprit.Describe()}, reverted as the culprit", after) };
         var analysis = context.Analysis(state.Convicted);
         var how = analysis is null ? $"failed boot {state.Convicted}" : $"{StopCodeJsonConverter.Format(analysis.Code)} {analysis.Name} on boot {state.Convicted}";
-        return plan with
-        {
-            Recovery = context.Report(plan, context.Select.LastKnownGood) with
-            {
-                Bisection = state with { Trial = 0 },
-                Crash = analysis?.Crash,
-                Bucket = analysis?.FailureBucketId,
-                Blamed = culprit.Component,
-                Changes = [.. culprit.Differences.Select(Describe)],
-                Kept = [.. units.Where(u => u != culprit).Select(u => u.Describe())],
-                Quarantined = culprit.Component is not { } component ? [] : [.. culprit.Differences.Where(d => d is { Name: not null, New: not null })
-                    .Select(d => new QuarantineEntry(component, d.Key.ToString(), d.Name!, QuarantineEntry.IdentityOf(d.New!), $"bisection: change {state.Bad} of the {of}, {how}")
-                    { Crash = analysis?.Crash, Boot = state.Convicted })],
-            },
-        };
+        var verdict = Convict(context.Report(plan, context.Select.LastKnownGood), analysis, culprit.Component, culprit.Differences, quarantine: true,
+            $"bisection: change {state.Bad} of the {of}, {how}", state.Convicted);
+        return plan with { Recovery = verdict with { Bisection = state with { Trial = 0 }, Kept = [.. units.Where(u => u != culprit).Select(u => u.Describe())] } };
     }
 
     /// <summary><paramref name="plan"/> with its report: the bug check's bucket, the component blamed, and the change blamed, quarantined.</summary>
@@ -179,19 +167,27 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
         var changes = Culprit(context.Hive, context.Select.LastKnownGood, failed.ControlSet, component);
         return plan with
         {
-            Recovery = report with
-            {
-                Crash = blame.Crash,
-                Bucket = blame.FailureBucketId,
-                Blamed = component,
-                Changes = [.. changes.Select(Describe)],
-                Quarantined = plan.Mode == BootMode.LastKnownGood
-                    ? [.. changes.Where(c => c.New is not null).Select(c => new QuarantineEntry(component, c.Key.ToString(), c.Name!, QuarantineEntry.IdentityOf(c.New!),
-                        $"{StopCodeJsonConverter.Format(blame.Code)} {blame.Name} in {component} on boot {failed.Number}") { Crash = blame.Crash, Boot = failed.Number })]
-                    : [],
-            },
+            Recovery = Convict(report, blame, component, changes, quarantine: plan.Mode == BootMode.LastKnownGood,
+                $"{StopCodeJsonConverter.Format(blame.Code)} {blame.Name} in {component} on boot {failed.Number}", failed.Number),
         };
     }
+
+    /// <summary>
+    /// <paramref name="report"/> with its verdict: the crash and its bucket, the component and the
+    /// changes blamed, and, when <paramref name="quarantine"/> and the changes are a component's,
+    /// the values they wrote, held for <paramref name="why"/>.
+    /// </summary>
+    private static RecoveryReport Convict(RecoveryReport report, CrashAnalysis? analysis, string? component, IReadOnlyList<RegistryDifference> changes, bool quarantine, string why, int boot) =>
+        report with
+        {
+            Crash = analysis?.Crash,
+            Bucket = analysis?.FailureBucketId,
+            Blamed = component,
+            Changes = [.. changes.Select(Describe)],
+            Quarantined = !quarantine || component is null ? []
+                : [.. changes.Where(d => d is { Name: not null, New: not null })
+                    .Select(d => new QuarantineEntry(component, d.Key.ToString(), d.Name!, QuarantineEntry.IdentityOf(d.New!), why) { Crash = analysis?.Crash, Boot = boot })],
+        };
 
     /// <summary>The values <paramref name="component"/>'s subtree gained or changed from <paramref name="lastKnownGood"/> to <paramref name="failed"/>; none without Last Known Good.</summary>
     private static IReadOnlyList<RegistryDifference> Culprit(Hive hive, int lastKnownGood, int failed, string component) =>

@@ -9,12 +9,13 @@ using LastKnownGood.Services;
 
 namespace LastKnownGood.Recovery;
 
-/// <summary>What a pre-flight found: passed, failed (with the analysis), or not run (with why).</summary>
+/// <summary>What a pre-flight found: passed, failed (with the analysis), not run (with why), or skipped (<c>--no-preflight</c>).</summary>
 public enum PreflightOutcome
 {
     Passed,
     Failed,
     NotRun,
+    Skipped,
 }
 
 /// <summary>One pre-flight: its outcome, how many recorded events it replayed, how long it took, and a sentence that says what happened.</summary>

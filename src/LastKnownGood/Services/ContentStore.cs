@@ -109,5 +109,5 @@ public abstract class ContentStore
     }
 }
 
-/// <summary>Where a pushed file went, in words, and its pre-flight's result (null where the store runs none).</summary>
+/// <summary>Where a pushed file went, in words, and its pre-flight's result (null where the store runs none: Classic).</summary>
 public sealed record ContentPushed(string Where, PreflightResult? Preflight);

@@ -35,7 +35,9 @@ public sealed class ControlSetContent(MachineDirectory machine) : ContentStore
             {
                 var write = GuardedWrite.Write(hive, author, $"content push {component} {name}", editor =>
                     editor.SetValue(Key(component), name, file = RegistryValue.File(editor.StoreFile(staged, name))), force);
-                result = write.Changed ? preflight?.Run(machine, hive, write.ControlSet, component) : null;
+                result = !write.Changed ? new(PreflightOutcome.NotRun, 0, TimeSpan.Zero, $"{component} has this file already, so there is nothing new to run")
+                    : preflight?.Run(machine, hive, write.ControlSet, component)
+                    ?? new(PreflightOutcome.Skipped, 0, TimeSpan.Zero, "--no-preflight: the file reaches the next boot untried");
                 return result?.Outcome == PreflightOutcome.Failed ? throw new PreflightFailed() : write;
             });
             return new(ControlSetInfo.FormatName(written.ControlSet), result);

@@ -45,9 +45,7 @@ internal static class ContentCommand
             var fileName = result.GetValue(name) ?? source.Name;
             var skipped = result.GetValue(noPreflight);
             var pushed = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force), skipped ? null : new Preflight(LkgProgram.Host()));
-            var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail)
-                : store.Policy == RecoveryPolicy.Classic ? null
-                : new PreflightDocument("skipped", 0, 0, "--no-preflight: the file reaches the next boot untried");
+            var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail) : null;
             return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight), CliJson.Default.ContentPushDocument, () =>
             {
                 context.NeverWrapWhenPiped();
@@ -56,7 +54,7 @@ internal static class ContentCommand
                     : $"Pushed {Markup.Escape(fileName)}: {pushed.Where} is Default.");
                 if (preflight is not null)
                 {
-                    context.Console.MarkupLine($"Pre-flight {Markup.Escape(preflight.Outcome.Replace('-', ' '))}: {Markup.Escape(preflight.Detail)}{(pushed.Preflight is null ? "" : $" ({preflight.Seconds:0.00} s)")}.");
+                    context.Console.MarkupLine($"Pre-flight {Markup.Escape(preflight.Outcome.Replace('-', ' '))}: {Markup.Escape(preflight.Detail)}{(pushed.Preflight is { Outcome: PreflightOutcome.Passed } ? $" ({preflight.Seconds:0.00} s)" : "")}.");
                 }
             });
         });
