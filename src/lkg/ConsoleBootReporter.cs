@@ -1,5 +1,6 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery.Remediation;
 using LastKnownGood.Registry;
 using Spectre.Console;
 
@@ -40,6 +41,16 @@ internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporte
     }
 
     public void Warning(string message) => System.Console.Error.WriteLine(message);
+
+    public void Remediating(BootRecord boot, string source, TimeSpan retry) =>
+        Line($"[yellow]Safe mode[/]: boot {boot.Number} is up; its recovery environment asks {Markup.Escape(source)} for a remediation package now and every {retry.TotalSeconds:0} s (a person can repair the machine meanwhile).");
+
+    public void Remediated(RemediationRecord remediation) => Line(remediation.Outcome switch
+    {
+        RemediationOutcome.Applied => $"[green]Remediation {Markup.Escape(remediation.Name)} applied[/]: {ControlSetInfo.FormatName(remediation.ControlSet!.Value)} is Default, tentative until a boot of it is accepted ({Markup.Escape(remediation.Reason)}); the next boot runs it.",
+        RemediationOutcome.Unchanged => $"[yellow]Remediation {Markup.Escape(remediation.Name)} changes nothing[/]: {Markup.Escape(remediation.Reason)}; safe mode goes on.",
+        _ => $"[red]Remediation {Markup.Escape(remediation.Name)} refused[/]: {Markup.Escape(remediation.Reason)}; safe mode goes on.",
+    });
 
     public void Halted(string reason) => Line($"[yellow]Halted[/]: {Markup.Escape(reason)}.");
 

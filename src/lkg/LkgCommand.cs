@@ -39,6 +39,7 @@ public static class LkgCommand
             ServiceCommand.Create(time),
             ContentCommand.Create(time),
             QuarantineCommand.Create(time),
+            RemediationCommand.Create(time),
             .. BootStatusCommands.Create(time),
             ShutdownCommand.Create(time),
             LastKnownGoodCommand.Create(time),

@@ -1,5 +1,6 @@
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Recovery;
+using LastKnownGood.Recovery.Remediation;
 
 namespace LastKnownGood.Boot;
 
@@ -39,6 +40,7 @@ public sealed partial class BootManager
             recovery = recovery with { AcceptAfter = hold };
         }
 
+        using var environment = RecoveryEnvironmentOf(plan);
         var ready = false;
         while (true)
         {
@@ -85,7 +87,11 @@ public sealed partial class BootManager
             {
                 ready = true;
                 reporter.Ready(record);
-                if (boot.IsSafeMode)
+                if (environment is not null)
+                {
+                    reporter.Remediating(record, environment.Source.Name, environment.Retry);
+                }
+                else if (boot.IsSafeMode)
                 {
                     reporter.Halted($"safe mode boot {boot.Number} is up and waits for a person; repair the machine, then run lkg boot again");
                     if (options.Until is { } until)
@@ -98,6 +104,12 @@ public sealed partial class BootManager
                 {
                     return await ShutdownAsync(boot, kernel, BootRunResult.Reached, end);
                 }
+            }
+
+            if (ready && environment is not null && Remediate(boot, environment, end))
+            {
+                // Default is the tentative set the package made: the next boot runs it.
+                return await ShutdownAsync(boot, kernel, null, end);
             }
 
             if (ready && ShouldAccept(record, recovery)
@@ -117,6 +129,68 @@ public sealed partial class BootManager
                 }
             }
         }
+    }
+
+    /// <summary>The recovery environment of a safe-mode boot that asks a remediation source; null for every other boot, and for a source that cannot be one (said).</summary>
+    private RecoveryEnvironment? RecoveryEnvironmentOf(BootPlan plan)
+    {
+        if (plan.Remediation is not { } remediation)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new RecoveryEnvironment(machine, RemediationSources.For(remediation.Source), remediation.Retry, time);
+        }
+        catch (LkgException e)
+        {
+            reporter.Warning($@"Control\Recovery\RemediationSource: {e.Message} Safe mode waits for a person.");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One poll of the recovery environment: takes what its last ask fetched, each in its own
+    /// transaction, until one applies (true); says what became of each, and why an ask failed.
+    /// </summary>
+    private bool Remediate(BootRecord boot, RecoveryEnvironment environment, CancellationToken end)
+    {
+        if (environment.Poll(end) is { } fetched)
+        {
+            foreach (var package in fetched)
+            {
+                RemediationRecord? taken = null;
+                if (!TryWrite(() => taken = RemediationPackage.Take(hive, machine, package, environment.Source.Name, boot.Number), $"The remediation package {package.Name} is taken at the next ask."))
+                {
+                    package.Dispose();
+                    continue;
+                }
+
+                if (taken is not null)
+                {
+                    reporter.Remediated(taken);
+                }
+
+                if (taken?.Outcome == RemediationOutcome.Applied)
+                {
+                    foreach (var rest in fetched)
+                    {
+                        rest.Dispose();
+                    }
+
+                    _remediated = boot.Number;
+                    return true;
+                }
+            }
+        }
+
+        if (environment.TakeProblem() is { } problem)
+        {
+            reporter.Warning(problem);
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
     /// <summary>Set once <c>machine.lock</c> is found deleted or replaced: the run boots nothing more.</summary>
     private bool _lockLost;
 
+    /// <summary>The safe-mode boot whose recovery environment applied a remediation package: its end is a reboot into the set it made, not a halt.</summary>
+    private int _remediated;
+
     /// <summary>
     /// Boots until <see cref="BootManagerOptions.Until"/> is met, <paramref name="stop"/> fires, or the
     /// timeout passes; every way out shuts the machine down, and waits for the dumps still being written.
@@ -74,7 +77,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
                 return BootRunResult.Reached;
             }
 
-            if (boot.IsSafeMode)
+            if (boot.IsSafeMode && _remediated != boot.Number)
             {
                 // Safe mode was the last resort: whatever became of it, no more boots until a person comes.
                 return await HaltAsync($"safe mode boot {boot.Number} ended; repair the machine, then run lkg boot again", end, stop);

@@ -20,9 +20,18 @@ public sealed record BootPlan(BootMode Mode, string Reason)
     /// </summary>
     public TimeSpan? AcceptAfter { get; init; }
 
+    /// <summary>
+    /// A safe-mode boot's recovery environment (Improved, when Last Known Good failed too): the source
+    /// it asks for remediation packages, and how often. Null: the boot waits for a person.
+    /// </summary>
+    public RemediationPlan? Remediation { get; init; }
+
     /// <summary>A set to derive as the boot begins, in its transaction: a bisection's trial, or its end state as the new <c>Default</c>.</summary>
     public DerivedSet? Derive { get; init; }
 }
 
 /// <summary>A control set derived from <see cref="Base"/> with <see cref="Units"/> applied, for the reason given.</summary>
 public sealed record DerivedSet(int Base, string Reason, IReadOnlyList<ChangeUnit> Units);
+
+/// <summary>Where a safe-mode boot's recovery environment asks for remediation packages (<c>Control\Recovery\RemediationSource</c>), and how often (<c>RemediationRetry</c>).</summary>
+public sealed record RemediationPlan(string Source, TimeSpan Retry);

@@ -1,4 +1,5 @@
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery.Remediation;
 
 namespace LastKnownGood.Boot;
 
@@ -24,6 +25,12 @@ public interface IBootReporter
 
     /// <summary>Something went wrong that does not stop the machine, such as a failed hive backup.</summary>
     void Warning(string message);
+
+    /// <summary>Safe mode is up, and its recovery environment asks <paramref name="source"/> for a remediation package every <paramref name="retry"/>.</summary>
+    void Remediating(BootRecord boot, string source, TimeSpan retry);
+
+    /// <summary>The recovery environment took a remediation package: applied (the next boot runs its set), unchanged, or refused.</summary>
+    void Remediated(RemediationRecord remediation);
 
     /// <summary>Recovery has run out: the machine waits, in safe mode or stopped, for a person.</summary>
     void Halted(string reason);

@@ -154,9 +154,17 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
         return plan with { Recovery = verdict with { Bisection = state with { Trial = 0 }, Kept = [.. units.Where(u => u != culprit).Select(u => u.Describe())] } };
     }
 
-    /// <summary><paramref name="plan"/> with its report: the bug check's bucket, the component blamed, and the change blamed, quarantined.</summary>
+    /// <summary>
+    /// <paramref name="plan"/> with its report: the bug check's bucket, the component blamed, and the
+    /// change blamed, quarantined. Safe mode runs the recovery environment when a remediation source is set.
+    /// </summary>
     private static BootPlan Fallback(RecoveryContext context, BootPlan plan, CrashAnalysis? blame)
     {
+        if (plan.Mode == BootMode.SafeMinimal && context.Options.RemediationSource is { Length: > 0 } source)
+        {
+            plan = plan with { Remediation = new RemediationPlan(source, context.Options.RemediationRetry) };
+        }
+
         var failed = context.History.First(b => b.Failed || b.AskedForLastKnownGood);
         var report = context.Report(plan, plan.Mode == BootMode.LastKnownGood ? context.Select.LastKnownGood : context.Select.Default);
         if (blame?.Blamed is not { } component)

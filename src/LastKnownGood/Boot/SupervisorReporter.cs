@@ -1,4 +1,5 @@
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery.Remediation;
 using LastKnownGood.Internal;
 using LastKnownGood.Registry;
 
@@ -81,6 +82,19 @@ public sealed class SupervisorReporter : IBootReporter, IDisposable
     }
 
     public void Warning(string message) => _inner.Warning(message);
+
+    /// <summary>Like a halt, the boot manager has settled: it waits, for a remediation package or a person.</summary>
+    public void Remediating(BootRecord boot, string source, TimeSpan retry)
+    {
+        Send($"{ReadyOnce()}STATUS={Describe(boot)}: asking {source} for a remediation package");
+        _inner.Remediating(boot, source, retry);
+    }
+
+    public void Remediated(RemediationRecord remediation)
+    {
+        Send($"STATUS=remediation {remediation.Name}: {Remediations.Name(remediation.Outcome)}");
+        _inner.Remediated(remediation);
+    }
 
     /// <summary>Halted, the boot manager has settled: it waits for a person, so its start is over too.</summary>
     public void Halted(string reason)

@@ -35,6 +35,27 @@ public static class CodeIntegrity
                 $"The driver package {packageDirectory} does not exist; give the directory that holds driver.json, or install the package again.", null, null, null, false);
         }
 
+        var signed = CheckSignature(packageDirectory, policy);
+        if (!signed.Succeeded)
+        {
+            return signed;
+        }
+
+        // The signature covers driver.json, so the manifest is read only once it is known to be the signed one.
+        return DriverManifest.TryLoad(packageDirectory, out var manifest, out var error)
+            ? signed with { Manifest = manifest }
+            : CodeIntegrityResult.Refused(error);
+    }
+
+    /// <summary>
+    /// The signature check of <see cref="Check"/> alone, for any signed package (a driver's, a
+    /// remediation's): exactly the signed files, a valid signature, a key that is trusted and not
+    /// revoked, or, under TestSigning, any key (<see cref="CodeIntegrityResult.TestSigned"/>). The
+    /// result carries no manifest. Never throws for anything on disk.
+    /// </summary>
+    public static CodeIntegrityResult CheckSignature(string packageDirectory, CodeIntegrityPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
         if (!PackageSignature.TryRead(packageDirectory, out var signature, out var error))
         {
             return CodeIntegrityResult.Refused(error);
@@ -76,17 +97,11 @@ public static class CodeIntegrity
                 $@"The package {packageDirectory} is signed by the key ""{signature.Key}"", which Control\CI\Keys does not trust; trust it with lkg keys trust {signature.Key}, or sign with a trusted key.");
         }
 
-        // The signature covers driver.json, so the manifest is read only once it is known to be the signed one.
-        if (!DriverManifest.TryLoad(packageDirectory, out var manifest, out error))
-        {
-            return CodeIntegrityResult.Refused(error);
-        }
-
         return trusted
-            ? new(NtStatus.Success, null, manifest, digest, trustedName, TestSigned: false)
+            ? new(NtStatus.Success, null, null, digest, trustedName, TestSigned: false)
             : new(NtStatus.Success,
                 $@"The package {packageDirectory} is test-signed by the key ""{signature.Key}"", which Control\CI\Keys does not trust; it loads only because TestSigning is on.",
-                manifest, digest, signature.Key, TestSigned: true);
+                null, digest, signature.Key, TestSigned: true);
     }
 
     private static bool TryVerifySignature(PackageSignature signature, string digest, CodeIntegrityPolicy policy, out string error)

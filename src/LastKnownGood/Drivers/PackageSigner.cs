@@ -1,6 +1,6 @@
 namespace LastKnownGood.Drivers;
 
-/// <summary>Signs driver packages: the developer's side of <see cref="CodeIntegrity"/>.</summary>
+/// <summary>Signs packages, a driver's or a remediation's: the developer's side of <see cref="CodeIntegrity"/>.</summary>
 public static class PackageSigner
 {
     /// <summary>
@@ -18,6 +18,16 @@ public static class PackageSigner
         }
 
         DriverManifest.Load(packageDirectory);
+        return SignFiles(packageDirectory, key);
+    }
+
+    /// <summary>
+    /// Computes the digest of every file of <paramref name="packageDirectory"/> and writes
+    /// <c>signature.json</c> atomically, whatever the package holds: its caller checks that first.
+    /// </summary>
+    public static PackageSignature SignFiles(string packageDirectory, SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
 
         // A temporary file left by a crashed signing would otherwise be counted as a package file.
         File.Delete(PackageSignature.TemporaryPath(packageDirectory));

@@ -8,7 +8,7 @@ namespace LastKnownGood.Internal;
 internal static class MachineSchema
 {
     /// <summary>The schema this lkg creates and uses.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>The oldest schema migrated: schema 1 predates the migrations.</summary>
     public const int OldestMigrated = 2;
@@ -21,6 +21,7 @@ internal static class MachineSchema
         new("crash records", "crashes.sql", [new(3, "crashes.3.sql"), new(4, "crashes.4.sql"), new(5, "crashes.5.sql")], Sealed: ["crashes"]),
         new("event log", "events.sql", [new(6, "events.6.sql")], Sealed: []),
         new("recovery", "recovery.sql", [new(7, "recovery.7.sql")], Sealed: ["quarantine", "recoveries", "revoked_keys", "version_floors"]),
+        new("remediation", "remediation.sql", [new(8, "remediation.8.sql")], Sealed: ["remediations"]),
     ];
 
     /// <summary>The tables whose rows carry a <see cref="RowCheck"/>: every part's rows outside the hash trees.</summary>

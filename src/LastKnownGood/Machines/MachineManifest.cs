@@ -45,15 +45,22 @@ public sealed class MachineManifest
     }
 
     /// <summary>Checks a manifest's bytes; <paramref name="directory"/> is where its relative FILE values point.</summary>
-    internal static MachineManifest Parse(ReadOnlySpan<byte> json, string file, string directory)
+    internal static MachineManifest Parse(ReadOnlySpan<byte> json, string file, string directory) =>
+        FromNode(ManifestReader.Read(json, file), file, directory, whole: true);
+
+    /// <summary>
+    /// Checks a manifest already read. Not <paramref name="whole"/>, it is a change to an existing set
+    /// (a remediation package's <c>set</c>): a service need not have every value a new one needs, and
+    /// its FILE values must lie inside <paramref name="directory"/>.
+    /// </summary>
+    internal static MachineManifest FromNode(ManifestNode root, string file, string directory, bool whole)
     {
-        var root = ManifestReader.Read(json, file);
         if (root.Type != JsonTokenType.StartObject)
         {
             throw ManifestReader.Error(file, root.Line, "a manifest is a JSON object with Services and Control.");
         }
 
-        var builder = new Builder(file, directory);
+        var builder = new Builder(file, directory, whole);
         foreach (var (name, line, value) in root.Members)
         {
             if (!TopLevelKeys.Contains(name, RegistryNames.Comparer))
@@ -64,7 +71,11 @@ public sealed class MachineManifest
             builder.AddKey(KeyPath.Root.Child(name), line, value);
         }
 
-        builder.CheckServices();
+        if (whole)
+        {
+            builder.CheckServices();
+        }
+
         return new MachineManifest(builder.Entries);
     }
 
@@ -129,7 +140,7 @@ public sealed class MachineManifest
         }
     }
 
-    private static byte[] ReadAll(RegularFile source)
+    internal static byte[] ReadAll(RegularFile source)
     {
         using var json = new MemoryStream((int)source.Size);
         var buffer = new byte[64 * 1024];
@@ -145,7 +156,7 @@ public sealed class MachineManifest
         entry.SourceFile is not null && entry.Key.Segments is [var services, _, var content]
         && string.Equals(services, "Services", StringComparison.OrdinalIgnoreCase) && string.Equals(content, "Content", StringComparison.OrdinalIgnoreCase);
 
-    private sealed class Builder(string file, string directory)
+    private sealed class Builder(string file, string directory, bool whole)
     {
         private readonly Dictionary<string, Service> _services = new(RegistryNames.Comparer);
 
@@ -283,6 +294,11 @@ public sealed class MachineManifest
         {
             var relative = node.Type == JsonTokenType.String ? node.Text! : throw Error(node.Line, field, "\"$file\" is a path relative to the manifest.");
             var source = Path.GetFullPath(Path.Combine(directory, relative));
+            if (!whole && !source.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw Error(node.Line, field, $"the content file {Quote.Short(relative)} is outside the package; put it in the package's directory.");
+            }
+
             if (!File.Exists(source))
             {
                 throw Error(node.Line, field, $"the content file {Quote.Short(relative)} does not exist next to the manifest.");

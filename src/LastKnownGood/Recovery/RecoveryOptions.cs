@@ -40,6 +40,12 @@ public sealed record RecoveryOptions
 
     public const int MaxPreflightEvents = 100_000;
 
+    /// <summary>Improved: the directory or http(s) URL the recovery environment asks for remediation packages when Last Known Good failed too; empty asks none.</summary>
+    public string RemediationSource { get; init; } = "";
+
+    /// <summary>Improved: how long the recovery environment waits between two asks of its source.</summary>
+    public TimeSpan RemediationRetry { get; init; } = TimeSpan.FromSeconds(1800);
+
     public static RecoveryOptions Read(Hive hive, int controlSet) =>
         From(controlSet == 0 ? null : hive.OpenKey(controlSet, KeyPath));
 
@@ -61,6 +67,8 @@ public sealed record RecoveryOptions
             History = Dword(nameof(History)) is { } history ? (int)Math.Min(history, 999) : options.History,
             MaxContentSize = Dword(nameof(MaxContentSize)) is { } max and > 0 ? max : options.MaxContentSize,
             PreflightEvents = Dword(nameof(PreflightEvents)) is { } events ? (int)Math.Min(events, MaxPreflightEvents) : options.PreflightEvents,
+            RemediationSource = String(nameof(RemediationSource)) ?? options.RemediationSource,
+            RemediationRetry = Dword(nameof(RemediationRetry)) is { } retry and > 0 ? TimeSpan.FromSeconds(retry) : options.RemediationRetry,
         };
 
         uint? Dword(string name) => recovery.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;

@@ -1,5 +1,6 @@
 using LastKnownGood.Drivers;
 using LastKnownGood.Recovery;
+using LastKnownGood.Recovery.Remediation;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Services;
@@ -62,7 +63,7 @@ public static class ServiceSchema
         new("FailedBootsBeforeRecovery", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("MaxTrialBoots", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("History", RegistryValueKind.Dword, v => v.AsDword() <= 990 ? null : $"{v.AsDword()} is over 990; at most 999 control sets exist."),
-        new("RemediationSource", RegistryValueKind.Sz),
+        new("RemediationSource", RegistryValueKind.Sz, v => v.AsString().Length == 0 || RemediationSources.TryValidate(v.AsString(), out var error) ? null : error),
         new("RemediationRetry", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("MaxContentSize", RegistryValueKind.Dword, ValueRule.AtLeast(1)),
         new("PreflightEvents", RegistryValueKind.Dword, v => v.AsDword() <= RecoveryOptions.MaxPreflightEvents ? null : $"{v.AsDword():N0} is over 100,000, the most events a component's pre-flight replays."),

@@ -1,5 +1,6 @@
 using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
+using LastKnownGood.Recovery.Remediation;
 
 namespace LastKnownGood.Cli.Demo;
 
@@ -40,6 +41,14 @@ internal sealed class FirstBootReporter(CancellationTokenSource stop) : IBootRep
     }
 
     void IBootReporter.Warning(string message) => _warnings.Add(message);
+
+    void IBootReporter.Remediating(BootRecord boot, string source, TimeSpan retry)
+    {
+    }
+
+    void IBootReporter.Remediated(RemediationRecord remediation)
+    {
+    }
 
     void IBootReporter.Halted(string reason)
     {

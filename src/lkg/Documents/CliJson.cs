@@ -45,4 +45,6 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(ShutdownDocument))]
 [JsonSerializable(typeof(QuarantineEntry))]
 [JsonSerializable(typeof(QuarantineEntry[]))]
+[JsonSerializable(typeof(RemediationPackDocument))]
+[JsonSerializable(typeof(RemediationDocument[]))]
 internal sealed partial class CliJson : JsonSerializerContext;

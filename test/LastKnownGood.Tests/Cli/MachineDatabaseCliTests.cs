@@ -27,8 +27,8 @@ public sealed class MachineDatabaseCliTests : IDisposable
 
     [Theory]
     [InlineData("foreign", "is not a LastKnownGood machine database")]
-    [InlineData("newer", "has schema 8; it is newer than schema 7, the newest read by this version of lkg: use a newer version of lkg")]
-    [InlineData("older", "has schema 2, older than the schema 7 of this version of lkg, and a command that only reads does not migrate it")]
+    [InlineData("newer", "has schema 9; it is newer than schema 8, the newest read by this version of lkg: use a newer version of lkg")]
+    [InlineData("older", "has schema 2, older than the schema 8 of this version of lkg, and a command that only reads does not migrate it")]
     public async Task ReadOnlyCommands_OnAHiveLkgCannotUse_SayOneSentence_ExitFailed_AndChangeNoFile(string hive, string sentence)
     {
         Prepare(hive);
@@ -77,7 +77,7 @@ public sealed class MachineDatabaseCliTests : IDisposable
         switch (hive)
         {
             case "foreign": MachineDatabaseFiles.WriteForeignSqlite(_machine.HivePath); break;
-            case "newer": MachineDatabaseFiles.SetSchema(_machine.HivePath, 8); break;
+            case "newer": MachineDatabaseFiles.SetSchema(_machine.HivePath, 9); break;
             case "older": MachineDatabaseFiles.DowngradeToSchema2(_machine.HivePath); break;
             default: throw new ArgumentOutOfRangeException(nameof(hive), hive, "foreign, newer or older");
         }

@@ -3,6 +3,7 @@ using LastKnownGood.Diagnostics;
 using LastKnownGood.Internal;
 using LastKnownGood.Machines;
 using LastKnownGood.Recovery;
+using LastKnownGood.Recovery.Remediation;
 using LastKnownGood.Registry;
 using LastKnownGood.Tests.Support;
 
@@ -55,13 +56,13 @@ public sealed class MachineDatabaseTests : IDisposable
     [InlineData(HiveAccess.ReadWrite)]
     public void OpenHive_OfANewerSchema_RefusesNamingBothVersions_AndNeitherChangesNorRestoresIt(HiveAccess access)
     {
-        MachineDatabaseFiles.SetSchema(_machine.HivePath, 8);
+        MachineDatabaseFiles.SetSchema(_machine.HivePath, 9);
         var before = MachineDatabaseFiles.HashFiles(_machine.Root);
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, access));
 
         Assert.IsNotType<HiveCorruptException>(error);
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 8; it is newer than schema 7, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 9; it is newer than schema 8, the newest read by this version of lkg: use a newer version of lkg (the file is left as it is).", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 
@@ -72,7 +73,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("7", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("8", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         var boot = Assert.Single(BootLog.List(hive));
@@ -86,7 +87,7 @@ public sealed class MachineDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void OpenHive_OfThePreviousSchema_MigratesToTheRecoveryPart_AndLosesNothing()
+    public void OpenHive_OfSchema6_MigratesToTheRecoveryPart_AndLosesNothing()
     {
         using (var before = _machine.OpenHive(TimeProvider.System))
         {
@@ -97,7 +98,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         using var hive = _machine.OpenHive(TimeProvider.System);
 
-        Assert.Equal("7", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("8", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
         Assert.Equal(new Select(2, 2, 0, 0), hive.ReadSelect());
         Assert.Equal(BootOutcome.Bugcheck, Assert.Single(BootLog.List(hive)).Outcome);
@@ -112,6 +113,29 @@ public sealed class MachineDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void OpenHive_OfThePreviousSchema_MigratesToTheRemediationPart_AndLosesNothing()
+    {
+        using (var before = _machine.OpenHive(TimeProvider.System))
+        {
+            Quarantine.Add(before, new QuarantineEntry("Sensor", @"Services\Sensor\Content", "c.sys", "sha256:00", "before the migration"), MachineDatabaseFiles.Now);
+        }
+
+        MachineDatabaseFiles.DowngradeToSchema7(_machine.HivePath);
+
+        using var hive = _machine.OpenHive(TimeProvider.System);
+
+        Assert.Equal("8", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal(["install sensor", "after the backup"], hive.ListControlSets().Select(s => s.Reason));
+        Assert.Equal("old", Assert.Single(CrashLog.List(hive)).Message);
+        Assert.Equal("before the migration", Assert.Single(Quarantine.List(hive)).Reason);
+        Assert.Empty(Remediations.List(hive));
+        var taken = Remediations.Record(hive, new RemediationRecord("fix.lkgfix", new string('a', 64), "/srv/fixes", 1, RemediationOutcome.Refused, null, "a test"), MachineDatabaseFiles.Now);
+        Assert.Equal(taken, Assert.Single(Remediations.List(hive)));
+        using var copy = SqliteDatabase.OpenUnchanged(MachineDatabase.BackupPath(_machine.HivePath, 7), readOnly: true);
+        Assert.Equal("7", copy.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+    }
+
+    [Fact]
     public void OpenHive_OfAnOlderSchema_ForACommandThatOnlyReads_RefusesAndChangesNoFile()
     {
         MachineDatabaseFiles.DowngradeToSchema2(_machine.HivePath);
@@ -119,7 +143,7 @@ public sealed class MachineDatabaseTests : IDisposable
 
         var error = Assert.Throws<LkgException>(() => _machine.OpenHive(TimeProvider.System, HiveAccess.ReadOnly));
 
-        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 7 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
+        Assert.Equal($"The machine database {_machine.HivePath} has schema 2, older than the schema 8 of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.", error.Message);
         Assert.Equal(before, MachineDatabaseFiles.HashFiles(_machine.Root));
     }
 

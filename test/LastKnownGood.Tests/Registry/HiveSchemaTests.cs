@@ -30,6 +30,6 @@ public sealed class HiveSchemaTests : IDisposable
 
         var old = Assert.Single(CrashLog.List(hive));
         Assert.Equal((BugCheckCode.PageFaultInNonpagedArea, "old", 0, (PoolEvidence?)null, (string?)null), (old.Code, old.Message, old.Frames.Count, old.Pool, old.Dump));
-        Assert.Equal("7", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("8", hive.Database.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
     }
 }

@@ -58,7 +58,7 @@ public static class MachineDatabaseFiles
     /// </summary>
     public static readonly string[] ToSchema2 =
     [
-        "DROP TABLE quarantine", "DROP TABLE recoveries", "DROP TABLE revoked_keys", "DROP TABLE recorded_events", "DROP TABLE version_floors", "DROP TABLE events", "DROP TABLE components",
+        "DROP TABLE remediations", "DROP TABLE quarantine", "DROP TABLE recoveries", "DROP TABLE revoked_keys", "DROP TABLE recorded_events", "DROP TABLE version_floors", "DROP TABLE events", "DROP TABLE components",
         "DROP INDEX boots_counted", "DROP INDEX boots_fallbacks", "DROP INDEX crashes_boot",
         "ALTER TABLE crashes DROP COLUMN frames", "ALTER TABLE crashes DROP COLUMN pool", "ALTER TABLE crashes DROP COLUMN dump",
         "ALTER TABLE crashes DROP COLUMN row_check", "ALTER TABLE boots DROP COLUMN row_check", "ALTER TABLE control_sets DROP COLUMN row_check",
@@ -69,7 +69,14 @@ public static class MachineDatabaseFiles
     public static void DowngradeToSchema6(string path)
     {
         using var database = SqliteDatabase.Open(path, create: false);
-        database.Write(() => database.Execute("DROP TABLE quarantine; DROP TABLE recoveries; DROP TABLE revoked_keys; DROP TABLE recorded_events; DROP TABLE version_floors; UPDATE meta SET value = '6' WHERE key = 'schema'"));
+        database.Write(() => database.Execute("DROP TABLE remediations; DROP TABLE quarantine; DROP TABLE recoveries; DROP TABLE revoked_keys; DROP TABLE recorded_events; DROP TABLE version_floors; UPDATE meta SET value = '6' WHERE key = 'schema'"));
+    }
+
+    /// <summary>Turns a current hive back into schema 7, the one before the remediation part.</summary>
+    public static void DowngradeToSchema7(string path)
+    {
+        using var database = SqliteDatabase.Open(path, create: false);
+        database.Write(() => database.Execute("DROP TABLE remediations; UPDATE meta SET value = '7' WHERE key = 'schema'"));
     }
 
     /// <summary>Turns a current hive back into schema 2 (<see cref="ToSchema2"/>).</summary>
