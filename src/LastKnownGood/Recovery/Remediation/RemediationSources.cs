@@ -22,9 +22,9 @@ public static class RemediationSources
         var web = source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         error = web
             ? Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0 && uri.Fragment.Length == 0 ? ""
-                : $"{Quote.Short(source)} is not an http or https URL without a query; give the URL of the directory that serves {IndexName} and the packages."
+                : $"\"{Quote.Short(source)}\" is not an http or https URL without a query; give the URL of the directory that serves {IndexName} and the packages."
             : Path.IsPathFullyQualified(source) ? ""
-            : $"{Quote.Short(source)} is neither an absolute directory nor an http or https URL; give one of them.";
+            : $"\"{Quote.Short(source)}\" is neither an absolute directory nor an http or https URL; give one of them.";
         return error.Length == 0;
     }
 
