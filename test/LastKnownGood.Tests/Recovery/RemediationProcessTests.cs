@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using LastKnownGood.Boot;
 using LastKnownGood.Recovery.Remediation;
@@ -17,7 +15,6 @@ namespace LastKnownGood.Tests.Recovery;
 /// </summary>
 public sealed class RemediationProcessTests : IDisposable
 {
-    private const string Nginx = "/usr/sbin/nginx";
     private const string Recovery = @"SYSTEM\CurrentControlSet\Control\Recovery";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
@@ -55,10 +52,10 @@ public sealed class RemediationProcessTests : IDisposable
     [Fact]
     public async Task APackageServedOverHttpByNginx_BringsTheMachineOutOfSafeMode()
     {
-        Assert.True(File.Exists(Nginx), $"{Nginx} is missing; install Debian's nginx-light (apt-get install nginx-light), as .ci/run does.");
+        Assert.True(File.Exists(Nginx.Program), Nginx.Missing);
         var served = _temp.Combine("www", "fixes");
         Directory.CreateDirectory(served);
-        var port = FreePort();
+        var port = Nginx.FreePort();
         var url = $"http://127.0.0.1:{port}/fixes";
         using var machine = await SafeModeBoundMachineAsync(url);
         await machine.LkgAsync("remediation", "pack", FixPackage(), "--key", "test", "--out", Path.Combine(served, "fix.lkgfix"));
@@ -132,27 +129,8 @@ public sealed class RemediationProcessTests : IDisposable
         var prefix = _temp.Combine("nginx");
         Directory.CreateDirectory(prefix);
         var config = Path.Combine(prefix, "nginx.conf");
-        File.WriteAllText(config, $$"""
-            daemon off;
-            worker_processes 1;
-            pid {{prefix}}/nginx.pid;
-            error_log stderr;
-            events { worker_connections 64; }
-            http {
-                access_log off;
-                client_body_temp_path {{prefix}}/body;
-                proxy_temp_path {{prefix}}/proxy;
-                fastcgi_temp_path {{prefix}}/fastcgi;
-                uwsgi_temp_path {{prefix}}/uwsgi;
-                scgi_temp_path {{prefix}}/scgi;
-                server {
-                    listen 127.0.0.1:{{port}};
-                    root {{root}};
-                }
-            }
-
-            """);
-        return new Served(Process.Start(new ProcessStartInfo(Nginx, ["-p", prefix, "-c", config, "-e", "stderr"]) { RedirectStandardError = true })!);
+        File.WriteAllText(config, Nginx.Config(prefix, port, $"root {root};"));
+        return new Served(Process.Start(new ProcessStartInfo(Nginx.Program, ["-p", prefix, "-c", config, "-e", "stderr"]) { RedirectStandardError = true })!);
     }
 
     /// <summary>The web server, killed with its workers at the end of the test.</summary>
@@ -164,12 +142,5 @@ public sealed class RemediationProcessTests : IDisposable
             nginx.WaitForExit();
             nginx.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using LastKnownGood.Boot;
 using LastKnownGood.Registry;
@@ -16,7 +14,6 @@ namespace LastKnownGood.Tests.Kernel.ServiceControl;
 /// </summary>
 public sealed class NginxStoryTests : IDisposable
 {
-    private const string Nginx = "/usr/sbin/nginx";
     private const string ConfigKey = @"SYSTEM\CurrentControlSet\Services\Web\TrackedFiles";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
 
@@ -80,18 +77,18 @@ public sealed class NginxStoryTests : IDisposable
     /// <summary>A machine of <paramref name="policy"/> whose Web service is nginx, ErrorControl Severe, with the good nginx.conf tracked; bad.conf beside it.</summary>
     private async Task<(TestMachine Machine, int Port, string Config)> NginxMachineAsync(string policy)
     {
-        Assert.True(File.Exists(Nginx), $"{Nginx} is missing; install Debian's nginx-light (apt-get install nginx-light), as .ci/run does.");
-        var port = FreePort();
+        Assert.True(File.Exists(Nginx.Program), Nginx.Missing);
+        var port = Nginx.FreePort();
         var site = _temp.Combine("nginx");
         Directory.CreateDirectory(site);
         var config = Path.Combine(site, "nginx.conf");
-        File.WriteAllText(_temp.Combine("good.conf"), Config(site, port, "good"));
-        File.WriteAllText(_temp.Combine("bad.conf"), Config(site, port, "bad").Replace("events {", "events { no_such_directive on;", StringComparison.Ordinal));
+        File.WriteAllText(_temp.Combine("good.conf"), Nginx.Config(site, port, Page("good")));
+        File.WriteAllText(_temp.Combine("bad.conf"), Nginx.Config(site, port, Page("bad")).Replace("events {", "events { no_such_directive on;", StringComparison.Ordinal));
         var machine = await ServiceMachine.CreateAsync(_temp, new()
         {
             ["Web"] = new()
             {
-                ["Type"] = 16, ["Start"] = 2, ["ErrorControl"] = 2, ["ImagePath"] = Nginx,
+                ["Type"] = 16, ["Start"] = 2, ["ErrorControl"] = 2, ["ImagePath"] = Nginx.Program,
                 // -e: nginx opens its error log before it reads the configuration; stderr keeps that in the event log too.
                 ["Arguments"] = new[] { "-p", site, "-c", config, "-e", "stderr" },
                 ["StartTimeout"] = 1,
@@ -115,32 +112,6 @@ public sealed class NginxStoryTests : IDisposable
         Assert.Equal(0, await manager.WaitForExitAsync(Timeout));
     }
 
-    /// <summary>An nginx.conf that runs in the foreground with every path in <paramref name="site"/>, so it runs without root, and answers <paramref name="page"/>.</summary>
-    private static string Config(string site, int port, string page) => $$"""
-        daemon off;
-        worker_processes 1;
-        pid {{site}}/nginx.pid;
-        error_log stderr;
-        events { worker_connections 64; }
-        http {
-            access_log off;
-            client_body_temp_path {{site}}/body;
-            proxy_temp_path {{site}}/proxy;
-            fastcgi_temp_path {{site}}/fastcgi;
-            uwsgi_temp_path {{site}}/uwsgi;
-            scgi_temp_path {{site}}/scgi;
-            server {
-                listen 127.0.0.1:{{port}};
-                location / { return 200 "{{page}}\n"; }
-            }
-        }
-
-        """;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>The server directives of a site that answers <paramref name="page"/>.</summary>
+    private static string Page(string page) => $$"""location / { return 200 "{{page}}\n"; }""";
 }

@@ -186,7 +186,7 @@ public sealed class ServiceProcessTests : IDisposable
     [Fact]
     public async Task RequiredHttpAndTcpChecks_PassAgainstARealServer_BeforeTheKernelIsReady()
     {
-        var port = FreePort();
+        var port = Nginx.FreePort();
         using var machine = await CreateAsync(_temp, new()
         {
             ["Web"] = Python(Marker, $"import http.server, sys; http.server.HTTPServer(('127.0.0.1', {port}), http.server.SimpleHTTPRequestHandler).serve_forever()",
@@ -226,13 +226,6 @@ public sealed class ServiceProcessTests : IDisposable
         Assert.All(services.Keys, name => Assert.Matches($@"started {name} \(pid \d+\): READY=1", log));
         Terminate(kernel.Id);
         Assert.Equal(KernelExitCodes.Shutdown, await kernel.WaitForExitAsync(Timeout));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Waits for the kernel to exit with <paramref name="exit"/>, or, when that is null, to be ready.</summary>
