@@ -42,7 +42,12 @@ public interface IDriverContext
     /// <summary>Writes to the event log; the last events go into a crash record.</summary>
     void Log(string message);
 
-    /// <summary>Calls <paramref name="handler"/> for each kernel event of <paramref name="eventType"/> (for instance <c>ipc</c>).</summary>
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each kernel event of <paramref name="eventType"/>: <c>ipc</c>
+    /// (an IPC endpoint opened or connected to, 20 fields), or <c>content</c> (this driver's content
+    /// changed while the machine runs; the fields are the names of the files that changed, and
+    /// <see cref="ContentNames"/> and <see cref="OpenContent"/> serve the new content from then on).
+    /// </summary>
     NtStatus Subscribe(string eventType, Action<KernelEvent> handler);
 
     /// <summary>Says this boot is good, for machines where only an explicit report accepts a boot.</summary>

@@ -11,6 +11,10 @@ internal static class BootFormat
 {
     public static string StopCode(BugCheckCode code) => StopCodeJsonConverter.Format(code);
 
+    /// <summary>The end of the sentence of a write: what the running boot does with it, when it took it live.</summary>
+    public static string TakenLive(int? boot) =>
+        boot is { } live ? $", and the running boot {live} takes it now, tentative until it is accepted again." : ".";
+
     public static string Describe(BootRecord boot) => $"{ControlSetInfo.FormatName(boot.ControlSet)}, {BootNames.Name(boot.Mode)}";
 
     /// <summary>The stop screen, as Windows 10 draws it: the sad face, the stop code, what failed, and where the record is.</summary>

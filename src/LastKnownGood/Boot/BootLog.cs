@@ -55,10 +55,13 @@ public static partial class BootLog
     /// The running boot goes on on <paramref name="set"/>, a tentative set derived from its own
     /// (DESIGN §7: a change applied to the running boot makes it <c>Current</c> and <c>Default</c>):
     /// the boot's record names it, so a failure from here on is a failure of that set, in one transaction.
+    /// The set was never accepted, so neither is the boot any more: a boot already up counts as ready
+    /// from <paramref name="now"/>, and is accepted again once that set has run healthy for <c>AcceptAfter</c>.
     /// </summary>
-    public static void RunOn(Hive hive, int number, int set) => hive.UpdateSelect(
+    public static void RunOn(Hive hive, int number, int set, DateTimeOffset now) => hive.UpdateSelect(
         select => select with { Current = set, Default = set },
-        _ => Update(hive, number, "UPDATE boots SET control_set = $set WHERE number = $n AND ended IS NULL", ("$n", number), ("$set", set)));
+        _ => Update(hive, number, "UPDATE boots SET control_set = $set, accepted = NULL, ready = CASE WHEN ready IS NULL THEN NULL ELSE $t END WHERE number = $n AND ended IS NULL",
+            ("$n", number), ("$set", set), ("$t", now)));
 
     public static void SetKernel(Hive hive, int number, int processId) => hive.Database.Write(() =>
         Update(hive, number, "UPDATE boots SET kernel_pid = $pid WHERE number = $n", ("$n", number), ("$pid", processId)));

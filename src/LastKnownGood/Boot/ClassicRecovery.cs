@@ -30,6 +30,9 @@ public sealed class ClassicRecovery : IRecoveryPolicy
         };
     }
 
+    /// <summary>Windows applies no change to a running boot: it waits for the next.</summary>
+    public bool AppliesLive(IReadOnlyList<RegistryDifference> change) => false;
+
     /// <summary>The next boot after <paramref name="history"/>: the machine's boots, newest first, none of them still running.</summary>
     public static BootPlan Decide(IReadOnlyList<BootRecord> history, Select select, RecoveryOptions options)
     {

@@ -1,3 +1,5 @@
+using LastKnownGood.Registry;
+
 namespace LastKnownGood.Boot;
 
 /// <summary>
@@ -10,4 +12,7 @@ namespace LastKnownGood.Boot;
 public interface IRecoveryPolicy
 {
     BootPlan Decide(RecoveryContext context);
+
+    /// <summary>Whether a change written while a normal boot runs on the set it was derived from is applied to that boot live (DESIGN §5, §7).</summary>
+    bool AppliesLive(IReadOnlyList<RegistryDifference> change);
 }

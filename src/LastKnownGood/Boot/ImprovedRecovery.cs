@@ -85,6 +85,17 @@ public sealed class ImprovedRecovery : IRecoveryPolicy
     }
 
     /// <summary>
+    /// Content files (values of <c>Services\&lt;Name&gt;\Content</c>) are offered to the running
+    /// components live, as a sensor takes a new channel file (DESIGN §6); any other change waits for the next boot.
+    /// </summary>
+    public bool AppliesLive(IReadOnlyList<RegistryDifference> change) =>
+        change.Count > 0 && change.All(d => d.Name is not null && ContentComponent(d.Key) is not null);
+
+    /// <summary>The component whose <c>Content</c> key <paramref name="key"/> is, if it is one.</summary>
+    public static string? ContentComponent(KeyPath key) =>
+        key.Segments is [_, var component, var content] && Quarantine.ComponentOf(key) is not null && RegistryNames.Comparer.Equals(content, "Content") ? component : null;
+
+    /// <summary>
     /// A failure that tells against the boot's set: a bug check, a start failure, a request for Last
     /// Known Good. A kernel killed with a boot manager that died tells nothing about it.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LastKnownGood.Registry;
 
 namespace LastKnownGood.Kernel;
 
@@ -29,17 +30,19 @@ public sealed partial class Kernel
     }
 
     /// <summary>
-    /// Delivers an event to every subscribed driver, each through the exception boundary, and
-    /// records it for each driver before its handler runs, so the event a driver fails on is one a
-    /// pre-flight of its next content replays.
+    /// Delivers an event to every subscribed driver (or only to <paramref name="component"/>), each
+    /// through the exception boundary, and records it for each driver before its handler runs, so
+    /// the event a driver fails on is one a pre-flight of its next content replays.
     /// </summary>
-    public void Dispatch(KernelEvent kernelEvent)
+    public void Dispatch(KernelEvent kernelEvent, string? component = null)
     {
         List<(LoadedDriver Driver, Action<KernelEvent> Handler)> handlers;
         lock (_dispatch)
         {
             CheckProtectedStructures();
-            handlers = _dispatch.TryGetValue(kernelEvent.Type, out var list) ? [.. list] : [];
+            handlers = _dispatch.TryGetValue(kernelEvent.Type, out var list)
+                ? [.. list.Where(h => component is null || RegistryNames.Comparer.Equals(h.Driver.Name, component))]
+                : [];
         }
 
         for (var i = 0; i < handlers.Count; i++)
@@ -57,7 +60,7 @@ public sealed partial class Kernel
             });
         }
 
-        _userModeDrivers?.Dispatch(kernelEvent);
+        _userModeDrivers?.Dispatch(kernelEvent, component);
     }
 
     /// <summary>Records the shape of the loaded-driver list and the dispatch table as the kernel left them.</summary>

@@ -11,8 +11,9 @@ public sealed partial class Kernel
 
     /// <summary>
     /// The kernel's own Unix-domain socket, opened at boot as a real machine's IPC endpoints are,
-    /// for drivers that watch <c>ipc</c> events. It takes no requests: each user-mode driver's host
-    /// has a socket of its own (<c>run/umhost-NAME.sock</c>).
+    /// for drivers that watch <c>ipc</c> events: each connection to it is an <c>accept</c> event, and
+    /// is closed at once. It takes no requests: each user-mode driver's host has a socket of its own
+    /// (<c>run/umhost-NAME.sock</c>).
     /// </summary>
     public string SocketPath => Path.Combine(_machine.Root, "kernel.sock");
 
@@ -25,7 +26,22 @@ public sealed partial class Kernel
         File.Delete(SocketPath);
         _kernelSocket = UnixListener.Listen(SocketPath, Backlog);
         Dispatch(IpcEvent(SocketPath, Environment.ProcessId, "listen", "kernel", 1));
+        var listener = _kernelSocket;
+        new Thread(() =>
+        {
+            while (listener.Accept() is { } connection)
+            {
+                using (connection)
+                {
+                    Dispatch(IpcEvent(SocketPath, connection.PeerProcessId, "accept", "kernel", 1));
+                }
+            }
+        })
+        { IsBackground = true, Name = "lkg kernel socket" }.Start();
     }
+
+    /// <summary>No connection is taken from here on: the components are about to stop.</summary>
+    private void CloseKernelSocket() => _kernelSocket?.Close();
 
     /// <summary>
     /// The <c>ipc</c> event of a Unix-domain stream endpoint of this boot (20 fields): the kernel's

@@ -29,7 +29,7 @@ public sealed partial class Kernel
             {
                 var captured = hive.Derive(_controlSet, "kernel", $"{service}'s tracked file {file.Path} changed on disk; captured by boot {_options.Boot}",
                     editor => editor.SetValue(key, file.Path, RegistryValue.File(editor.StoreFile(onDisk, Path.GetFileName(file.Path)))));
-                BootLog.RunOn(hive, _options.Boot!.Value, captured.ControlSet);
+                BootLog.RunOn(hive, _options.Boot!.Value, captured.ControlSet, _time.GetUtcNow());
                 return captured.ControlSet;
             });
             return _controlSet;

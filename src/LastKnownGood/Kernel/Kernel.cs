@@ -58,9 +58,12 @@ public sealed partial class Kernel : IDisposable, IHostServices
             }
 
             MarkReady();
+            StartLiveChanges();
             Console.Out.WriteLine("ready");
             Console.Out.Flush();
             WaitHandle.WaitAny([stop.WaitHandle, _rebootRequested.WaitHandle]);
+            StopLiveChanges();
+            CloseKernelSocket();
             StopComponents();
             return _rebootRequested.IsSet ? KernelExitCodes.Reboot : KernelExitCodes.Shutdown;
         }
@@ -74,6 +77,7 @@ public sealed partial class Kernel : IDisposable, IHostServices
     public void Dispose()
     {
         StopWatchdog();
+        StopLiveChanges();
         Events.Dispose();
         _kernelSocket?.Dispose();
         // Under the gate: a driver thread still calling in must find the hive gone, not closing.

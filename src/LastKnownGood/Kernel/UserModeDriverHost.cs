@@ -45,10 +45,10 @@ internal sealed class UserModeDriverHost(Kernel kernel, string runDirectory, Tim
         return status;
     }
 
-    /// <summary>Hands a kernel event to every host that subscribed to its type; never waits on a host.</summary>
-    public void Dispatch(KernelEvent kernelEvent)
+    /// <summary>Hands a kernel event to every host that subscribed to its type (or only <paramref name="component"/>'s); never waits on a host.</summary>
+    public void Dispatch(KernelEvent kernelEvent, string? component)
     {
-        foreach (var driver in Drivers)
+        foreach (var driver in Drivers.Where(d => component is null || RegistryNames.Comparer.Equals(d.Name, component)))
         {
             driver.Forward(kernelEvent);
         }

@@ -1,3 +1,4 @@
+using LastKnownGood.Boot;
 using LastKnownGood.Registry;
 
 namespace LastKnownGood.Recovery;
@@ -32,6 +33,23 @@ public static class GuardedWrite
 
         Revocations.RecordRemoved(hive, before, written.ControlSet, reason, hive.Time.GetUtcNow());
         Floors.RecordRaised(hive, differences, reason, hive.Time.GetUtcNow());
-        return written;
+        return written with { LiveBoot = ApplyLive(hive, before, written.ControlSet, differences) };
     });
+
+    /// <summary>
+    /// The change offered to the running boot (DESIGN §5, §7): when a normal boot runs on the set it
+    /// was derived from and the policy applies such a change live, the boot runs on the new set from
+    /// now on, tentative (<see cref="BootLog.RunOn"/>), and its kernel takes it up. Returns that boot.
+    /// </summary>
+    private static int? ApplyLive(Hive hive, int before, int after, IReadOnlyList<RegistryDifference> differences)
+    {
+        if (BootLog.FindRunning(hive) is not { Mode: BootMode.Normal } running || running.ControlSet != before
+            || !RecoveryPolicies.For(RecoveryOptions.Read(hive, after).Policy).AppliesLive(differences))
+        {
+            return null;
+        }
+
+        BootLog.RunOn(hive, running.Number, after, hive.Time.GetUtcNow());
+        return running.Number;
+    }
 }

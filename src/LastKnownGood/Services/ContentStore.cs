@@ -109,5 +109,8 @@ public abstract class ContentStore
     }
 }
 
-/// <summary>Where a pushed file went, in words, and its pre-flight's result (null where the store runs none: Classic).</summary>
-public sealed record ContentPushed(string Where, PreflightResult? Preflight);
+/// <summary>
+/// Where a pushed file went, in words, its pre-flight's result (null where the store runs none:
+/// Classic), and the running boot that took it live (Improved), if one did.
+/// </summary>
+public sealed record ContentPushed(string Where, PreflightResult? Preflight, int? LiveBoot = null);

@@ -40,7 +40,7 @@ public sealed class ControlSetContent(MachineDirectory machine) : ContentStore
                     ?? new(PreflightOutcome.Skipped, 0, TimeSpan.Zero, "--no-preflight: the file reaches the next boot untried");
                 return result?.Outcome == PreflightOutcome.Failed ? throw new PreflightFailed() : write;
             });
-            return new(ControlSetInfo.FormatName(written.ControlSet), result);
+            return new(ControlSetInfo.FormatName(written.ControlSet), result, written.LiveBoot);
         }
         catch (PreflightFailed)
         {
@@ -54,7 +54,7 @@ public sealed class ControlSetContent(MachineDirectory machine) : ContentStore
     private sealed class PreflightFailed : Exception;
 
     protected override void DeleteOf(Hive hive, string component, string pattern, IReadOnlyList<string> doomed, string author) =>
-        hive.Write(author, $"content delete {component} {pattern}", editor =>
+        GuardedWrite.Write(hive, author, $"content delete {component} {pattern}", editor =>
         {
             foreach (var name in doomed)
             {

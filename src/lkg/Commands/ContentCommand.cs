@@ -46,12 +46,13 @@ internal static class ContentCommand
             var skipped = result.GetValue(noPreflight);
             var pushed = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force), skipped ? null : new Preflight(LkgProgram.Host()));
             var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail) : null;
-            return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight), CliJson.Default.ContentPushDocument, () =>
+            return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight, pushed.LiveBoot), CliJson.Default.ContentPushDocument, () =>
             {
                 context.NeverWrapWhenPiped();
                 context.Console.MarkupLine(preflight is null
                     ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(pushed.Where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it, and no pre-flight tries it.[/]"
-                    : $"Pushed {Markup.Escape(fileName)}: {pushed.Where} is Default.");
+                    : $"Pushed {Markup.Escape(fileName)}: {pushed.Where} is Default"
+                        + BootFormat.TakenLive(pushed.LiveBoot));
                 if (preflight is not null)
                 {
                     context.Console.MarkupLine($"Pre-flight {Markup.Escape(preflight.Outcome.Replace('-', ' '))}: {Markup.Escape(preflight.Detail)}{(pushed.Preflight is { Outcome: PreflightOutcome.Passed } ? $" ({preflight.Seconds:0.00} s)" : "")}.");

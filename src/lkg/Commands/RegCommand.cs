@@ -132,7 +132,8 @@ internal static class RegCommand
         var outcome = GuardedWrite.Write(hive, CommandContext.Author, reason, edit, force);
         return context.Report(WriteDocument.From(outcome), CliJson.Default.WriteDocument, () =>
             context.Console.MarkupLine(outcome.Changed
-                ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now."
+                ? $"Wrote [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] ({Markup.Escape(reason)}); it is Default now"
+                    + BootFormat.TakenLive(outcome.LiveBoot)
                 : $"Nothing changed; [bold]{ControlSetInfo.FormatName(outcome.ControlSet)}[/] stays Default."));
     }
 

@@ -2,9 +2,10 @@ namespace LastKnownGood.Cli.Documents;
 
 /// <summary>
 /// <c>lkg content push --json</c>: the file pushed, the machine's recovery policy, where the file
-/// went, and its pre-flight (null under Classic, which runs none).
+/// went, its pre-flight (null under Classic, which runs none), and the running boot that took it
+/// live (Improved), else null.
 /// </summary>
-internal sealed record ContentPushDocument(string Component, string Name, string Policy, string Where, PreflightDocument? Preflight);
+internal sealed record ContentPushDocument(string Component, string Name, string Policy, string Where, PreflightDocument? Preflight, int? LiveBoot);
 
 /// <summary>
 /// A content pre-flight: <c>passed</c>, <c>not-run</c> (with why) or <c>skipped</c>

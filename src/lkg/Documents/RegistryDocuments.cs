@@ -11,8 +11,8 @@ internal sealed record ValueDocument(string Name, string Type, RegistryValue Val
     public static ValueDocument From(NamedValue value) => new(value.Name, RegistryValueKinds.Name(value.Value.Kind), value.Value);
 }
 
-/// <summary>What a command that writes the registry did: the control set that is <c>Default</c> now, and whether it is new.</summary>
-internal sealed record WriteDocument(int ControlSet, bool Changed)
+/// <summary>What a command that writes the registry did: the control set that is <c>Default</c> now, whether it is new, and the running boot that took it live, if one did.</summary>
+internal sealed record WriteDocument(int ControlSet, bool Changed, int? LiveBoot)
 {
-    public static WriteDocument From(WriteResult write) => new(write.ControlSet, write.Changed);
+    public static WriteDocument From(WriteResult write) => new(write.ControlSet, write.Changed, write.LiveBoot);
 }
