@@ -51,7 +51,8 @@ public sealed class LiveChangeProcessTests
     [Fact]
     public async Task ABadChannelFilePushedWhileTheMachineRuns_CrashesItAtTheNextIpcEvent_AndCostsOneBoot()
     {
-        using var machine = await SensorMachineAsync();
+        // Acceptance after 3 s leaves the crash time to come before the bad set is accepted on a slow machine.
+        using var machine = await SensorMachineAsync(acceptAfter: 3);
         using (var boot = machine.StartBoot("--timeout", "50s"))
         {
             await boot.WaitForLineAsync(l => l.StartsWith("Boot 1 accepted", StringComparison.Ordinal), Timeout);
@@ -59,12 +60,9 @@ public sealed class LiveChangeProcessTests
             await machine.LkgAsync("content", "push", "Sensor", Sensor("C-00000291-00000000-00000032.sys"), "--name", ChannelFile, "--no-preflight");
             var bad = machine.Select().Default;
 
-            // The Sensor takes the file within the kernel's poll; a process then connects to the kernel's socket, and the interpreter reads past its inputs.
-            await WaitForAsync(async () => (await machine.LkgAsync("logs", "-b", "1")).Output.Contains($"running {ControlSetInfo.FormatName(bad)} live", StringComparison.Ordinal));
-            using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(machine.Root, "kernel.sock")));
-            }
+            // The Sensor takes the file within the kernel's poll; processes connect to the kernel's socket until one's IPC event has the interpreter read past its inputs.
+            await ConnectUntilAsync(Path.Combine(machine.Root, "kernel.sock"), () => boot.Lines.Any(l => l.StartsWith("Boot 1 ended", StringComparison.Ordinal)));
+            Assert.Contains($"running {ControlSetInfo.FormatName(bad)} live", (await machine.LkgAsync("logs", "-b", "1")).Output, StringComparison.Ordinal);
 
             await boot.WaitForLineAsync(l => l.StartsWith("Boot 2 accepted", StringComparison.Ordinal), Timeout);
             System.Diagnostics.Process.Start("kill", ["-TERM", boot.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
@@ -82,22 +80,31 @@ public sealed class LiveChangeProcessTests
         Assert.Empty(await machine.WaitForNoProcessesAsync(Timeout));
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    private static async Task ConnectUntilAsync(string kernelSocket, Func<bool> done)
     {
-        for (var deadline = DateTime.UtcNow + Timeout; !await condition(); await Task.Delay(100))
+        for (var deadline = DateTime.UtcNow + Timeout; !done(); await Task.Delay(50))
         {
-            Assert.True(DateTime.UtcNow < deadline, "the running kernel did not take the change live");
+            Assert.True(DateTime.UtcNow < deadline, "the running kernel did not crash on the change taken live");
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(kernelSocket));
+            }
+            catch (SocketException)
+            {
+                // The kernel has stopped, or not yet started listening; the loop asks again.
+            }
         }
     }
 
     private static string Sensor(string channelFile) =>
         Path.Combine(Machines.MachineManifestTests.RepositoryRoot(), "samples", "Drivers", "Sensor", "content", channelFile);
 
-    /// <summary>An Improved machine with the Sensor driver, Critical, at boot start, and its good channel file, accepting after 1 s.</summary>
-    private static async Task<TestMachine> SensorMachineAsync()
+    /// <summary>An Improved machine with the Sensor driver, Critical, at boot start, and its good channel file, accepting after <paramref name="acceptAfter"/> seconds.</summary>
+    private static async Task<TestMachine> SensorMachineAsync(int acceptAfter = 1)
     {
         var machine = await TestMachine.CreateAsync();
-        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "1", "--type", "dword");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", acceptAfter.ToString(CultureInfo.InvariantCulture), "--type", "dword");
         await machine.InstallDriverAsync("samples/Drivers/Sensor", "--start", "boot", "--error-control", "critical", "--group", "Early-Launch");
         await machine.LkgAsync("content", "push", "Sensor", Sensor(ChannelFile));
         return machine;
