@@ -17,6 +17,13 @@ internal struct FileStatus
     [FieldOffset(40)]
     public ulong Size;
 
+    /// <summary><c>stx_ctime</c>: when the file's data or status last changed.</summary>
+    [FieldOffset(96)]
+    public long ChangeSeconds;
+
+    [FieldOffset(104)]
+    public uint ChangeNanoseconds;
+
     [FieldOffset(136)]
     public uint DeviceMajor;
 
@@ -43,4 +50,8 @@ internal struct FileStatus
 
     public readonly bool IsSameFile(in FileStatus other) =>
         Inode == other.Inode && DeviceMajor == other.DeviceMajor && DeviceMinor == other.DeviceMinor;
+
+    /// <summary>The same file, neither written nor replaced since: a rename over it gives another inode, a write a new change time.</summary>
+    public readonly bool IsSameVersion(in FileStatus other) =>
+        IsSameFile(other) && Size == other.Size && ChangeSeconds == other.ChangeSeconds && ChangeNanoseconds == other.ChangeNanoseconds;
 }

@@ -15,7 +15,8 @@ public sealed partial class Kernel
     /// made its record name a set derived from the one this kernel runs. The kernel verifies what
     /// the new set changed, runs on it from then on, and tells each component whose content changed
     /// with a <c>content</c> event naming its content files that changed. Only a boot of the history
-    /// has a record to watch.
+    /// has a record to watch. The same poll captures, under Improved, the services' tracked files
+    /// changed on disk since they were written.
     /// </summary>
     private void StartLiveChanges()
     {
@@ -32,6 +33,8 @@ public sealed partial class Kernel
                 {
                     RunOn(set);
                 }
+
+                _services?.CaptureChangedTrackedFiles();
             }
         })
         { IsBackground = true, Name = "lkg live changes" };

@@ -100,6 +100,52 @@ public sealed class TrackedFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void CaptureChanged_AFileEditedAfterItWasWritten_IsHandedToTheCaptureOnce_AndAnUnchangedOneNever()
+    {
+        var path = Path.Combine(Site, "app.conf");
+        var (writer, captured) = Watching(Tracked(path, "from the control set\n"));
+
+        writer.CaptureChanged();
+        Assert.Empty(captured);
+        File.WriteAllText(path, "edited by hand\n");
+        writer.CaptureChanged();
+        writer.CaptureChanged();
+
+        Assert.Equal([("Web", path, "edited by hand\n")], captured);
+        Assert.Contains(_log, l => l.Contains($"Web: the file on disk at {path} changed while it ran; captured as ControlSet009, the Default the next boot runs on", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CaptureChanged_AFileReplacedByARename_IsCaptured_AndADeletedOneIsLeftForTheNextBoot()
+    {
+        var path = Path.Combine(Site, "app.conf");
+        var (writer, captured) = Watching(Tracked(path, "from the control set\n"));
+
+        File.WriteAllText(Path.Combine(Site, "app.conf.swp"), "saved by an editor\n");
+        File.Move(Path.Combine(Site, "app.conf.swp"), path, overwrite: true);
+        writer.CaptureChanged();
+        File.Delete(path);
+        writer.CaptureChanged();
+
+        Assert.Equal([("Web", path, "saved by an editor\n")], captured);
+        Assert.Contains($"Web: its tracked file {path} was deleted on disk; the next boot writes it again from its control set", _log);
+    }
+
+    [Fact]
+    public void CaptureChanged_ASymbolicLinkPlantedAfterTheWrite_IsNotRead_AndSaysWhy()
+    {
+        var path = Path.Combine(Site, "app.conf");
+        var (writer, captured) = Watching(Tracked(path, "from the control set\n"));
+
+        File.Delete(path);
+        File.CreateSymbolicLink(path, "/etc/passwd");
+        writer.CaptureChanged();
+
+        Assert.Empty(captured);
+        Assert.Contains(_log, l => l.StartsWith($"Web: its tracked file {path} changed on disk and is not captured: its tracked file \"{path}\" is a symbolic link", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WriteAll_SymbolicLinkPlantedAtThePath_IsRefused_AndWhatItNamesIsUntouched()
     {
         var victim = _temp.Combine("victim");
@@ -180,7 +226,22 @@ public sealed class TrackedFileWriterTests : IDisposable
     }
 
     private NtStatus Write(TrackedFile file, out string reason, Func<string, TrackedFile, Stream, int>? capture = null) =>
-        new TrackedFileWriter(_temp.Combine("machine"), capture, read => read(_hive, 1), _log.Add).WriteAll("Web", [file], out reason);
+        Writer(capture is null ? null : new TrackedFileCapture(capture, (_, _, _) => throw new InvalidOperationException("Nothing changed while running."))).WriteAll("Web", [file], out reason);
+
+    private TrackedFileWriter Writer(TrackedFileCapture? capture) => new(_temp.Combine("machine"), capture, read => read(_hive, 1), _log.Add);
+
+    /// <summary>A writer with a capture that keeps what it is handed while the service runs, and has <paramref name="file"/> written and watched.</summary>
+    private (TrackedFileWriter Writer, List<(string Service, string Path, string Bytes)> Captured) Watching(TrackedFile file)
+    {
+        var captured = new List<(string Service, string Path, string Bytes)>();
+        var writer = Writer(new TrackedFileCapture((_, _, _) => throw new InvalidOperationException("The file was written, not captured."), (service, path, onDisk) =>
+        {
+            captured.Add((service, path, new StreamReader(onDisk).ReadToEnd()));
+            return 9;
+        }));
+        Assert.Equal(NtStatus.Success, writer.WriteAll("Web", [file], out _));
+        return (writer, captured);
+    }
 
     private static FileIdentity? Inode(string path) => FileIdentity.Of(path);
 }

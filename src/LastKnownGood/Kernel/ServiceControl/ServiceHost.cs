@@ -15,6 +15,8 @@ namespace LastKnownGood.Kernel.ServiceControl;
 /// </summary>
 internal sealed class ServiceHost(Kernel kernel, string runDirectory, TimeSpan stopTimeout) : IComponentHost
 {
+    // The program reads its tracked files as it starts. runDirectory is the machine's run/: the machine is lkg's, never a service's.
+    private readonly TrackedFileWriter _trackedFiles = new(Path.GetDirectoryName(runDirectory)!, kernel.TrackedFileCapture, kernel.WithHive<long>, line => kernel.Events.Write("kernel", line));
     private int _started;
 
     public NtStatus Start(ServiceEntry entry, out IStartedComponent? started, out string reason)
@@ -22,9 +24,7 @@ internal sealed class ServiceHost(Kernel kernel, string runDirectory, TimeSpan s
         var key = KeyPath.Parse("Services").Child(entry.Name);
         var program = kernel.WithHive((hive, set) =>
             ServiceProgram.Read(entry, hive.OpenKey(set, key) ?? KeyNode.Empty, subkey => hive.OpenKey(set, KeyPath.Parse($@"{key}\{subkey}"))));
-        // The program reads its tracked files as it starts. runDirectory is the machine's run/: the machine is lkg's, never a service's.
-        var trackedFiles = new TrackedFileWriter(Path.GetDirectoryName(runDirectory)!, kernel.TrackedFileCapture, kernel.WithHive<long>, line => kernel.Events.Write("kernel", line));
-        if (trackedFiles.WriteAll(entry.Name, program.TrackedFiles, out reason) is { IsSuccess: false } failed)
+        if (_trackedFiles.WriteAll(entry.Name, program.TrackedFiles, out reason) is { IsSuccess: false } failed)
         {
             started = null;
             return failed;
@@ -34,6 +34,9 @@ internal sealed class ServiceHost(Kernel kernel, string runDirectory, TimeSpan s
         started = supervisor;
         return status;
     }
+
+    /// <summary>Captures, under Improved, the tracked files changed on disk since the services read them (<see cref="TrackedFileWriter.CaptureChanged"/>).</summary>
+    internal void CaptureChangedTrackedFiles() => _trackedFiles.CaptureChanged();
 
     /// <summary>Starts one process of the service and runs its health checks: its first start and every restart. <paramref name="cancel"/>: the boot is ending.</summary>
     internal NtStatus StartProcess(ServiceEntry entry, ServiceProgram program, CancellationToken cancel, out ServiceProcess? started, out string reason)

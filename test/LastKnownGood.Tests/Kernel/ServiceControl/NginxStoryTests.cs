@@ -74,6 +74,50 @@ public sealed class NginxStoryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task BadNginxConf_EditedOnDiskWhileItRuns_IsCapturedForTheNextBoot_WhichFails_AndLastKnownGoodRestoresIt()
+    {
+        var (machine, port, config) = await NginxMachineAsync("Improved");
+        using (machine)
+        {
+            string captureLine;
+            var goodSet = 0;
+            using (var manager = machine.StartBoot("--timeout", "50s"))
+            {
+                await manager.WaitForLineAsync(l => l.StartsWith("Boot 1 accepted", StringComparison.Ordinal), Timeout);
+                goodSet = machine.Select().LastKnownGood;
+
+                // A person edits nginx.conf by hand while nginx runs: the kernel's watcher captures it for the next boot.
+                File.Copy(_temp.Combine("bad.conf"), config, overwrite: true);
+                for (var deadline = DateTime.UtcNow + Timeout; machine.Select().Default == goodSet; await Task.Delay(100))
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the running kernel did not capture the edited nginx.conf");
+                }
+
+                // nginx has not read it: the boot stays on the set it runs, accepted, and nginx answers as before.
+                Assert.Equal((goodSet, goodSet, goodSet), (machine.Select().Current, machine.Select().LastKnownGood, machine.History()[0].ControlSet));
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                Assert.Equal("good\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/")));
+                var logs = (await machine.LkgAsync("logs", "-b", "1")).Output;
+                captureLine = logs.Split('\n').Single(l => l.Contains("changed while it ran", StringComparison.Ordinal));
+                System.Diagnostics.Process.Start("kill", ["-TERM", manager.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+                Assert.Equal(0, await manager.WaitForExitAsync(Timeout));
+            }
+
+            var captured = machine.Select().Default;
+            Assert.Contains($"captured as {ControlSetInfo.FormatName(captured)}, the Default the next boot runs on", captureLine);
+            var sets = JsonDocument.Parse((await machine.LkgAsync("controlset", "list", "--json")).Output).RootElement.EnumerateArray();
+            Assert.Contains("changed on disk while boot 1 ran; captured for the next boot", sets.Single(c => c.GetProperty("id").GetInt32() == captured).GetProperty("reason").GetString());
+
+            await RunUntilAcceptedAsync(machine, 3, port, "good");
+            Assert.Equal(
+                [(goodSet, BootMode.Normal, BootOutcome.Accepted), (captured, BootMode.Normal, BootOutcome.StartFailure), (goodSet, BootMode.LastKnownGood, BootOutcome.Accepted)],
+                machine.History().Select(b => (b.ControlSet, b.Mode, b.Outcome)));
+            Assert.Equal(File.ReadAllBytes(_temp.Combine("good.conf")), File.ReadAllBytes(config));
+            Assert.Empty(await ServiceMachine.WaitForNoneAsync(Path.GetDirectoryName(config)!, TimeSpan.FromSeconds(10)));
+        }
+    }
+
     /// <summary>A machine of <paramref name="policy"/> whose Web service is nginx, ErrorControl Severe, with the good nginx.conf tracked; bad.conf beside it.</summary>
     private async Task<(TestMachine Machine, int Port, string Config)> NginxMachineAsync(string policy)
     {
