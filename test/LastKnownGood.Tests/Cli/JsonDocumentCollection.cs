@@ -1,9 +1,5 @@
 namespace LastKnownGood.Tests.Cli;
 
-/// <summary>
-/// The JSON document tests share one fixture, lkg compiled ahead of time: it compiles at the
-/// lowest CPU priority, started first of all (<see cref="Support.SlowStartsFirst"/>), beside the
-/// tests that time processes out.
-/// </summary>
-[CollectionDefinition(nameof(JsonDocumentTests))]
+/// <summary>The JSON document tests compile lkg ahead of time, which takes every core for minutes: they run alone, not beside tests that time processes out.</summary>
+[CollectionDefinition(nameof(JsonDocumentTests), DisableParallelization = true)]
 public sealed class JsonDocumentCollection;

@@ -69,17 +69,14 @@ public sealed class JsonDocumentFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// As scripts/publish.sh does: the native lkg, and lkg-host, the kernel's program, beside it;
-    /// under nice(1), so that the compiler takes only the time the tests beside it leave.
-    /// </summary>
+    /// <summary>As scripts/publish.sh does: the native lkg, and lkg-host, the kernel's program, beside it.</summary>
     private async Task PublishAotAsync()
     {
         foreach (var project in new[] { "lkg", "lkg-host" })
         {
-            using var publish = ChildProcess.StartExecutable("nice",
+            using var publish = ChildProcess.StartExecutable("dotnet",
             [
-                "-n", "19", "dotnet", "publish", Path.Combine(MachineManifestTests.RepositoryRoot(), "src", project), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
+                "publish", Path.Combine(MachineManifestTests.RepositoryRoot(), "src", project), "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
                 "--artifacts-path", _publish.Combine("artifacts"), "-o", _publish.Combine("lkg"), "-nodeReuse:false",
             ]);
             var exit = await publish.WaitForExitAsync(PublishTimeout);
