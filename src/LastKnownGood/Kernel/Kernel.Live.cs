@@ -37,7 +37,7 @@ public sealed partial class Kernel
                 _services?.CaptureChangedTrackedFiles();
             }
         })
-        { IsBackground = true, Name = "lkg live changes" };
+        { IsBackground = true, Name = "kernel live-change poll" };
         thread.Start();
     }
 

@@ -89,7 +89,7 @@ public sealed class TrackedFileWriter(string machineRoot, TrackedFileCapture? ca
 
             if (!Locate(file.Path, out var located, out var reason).IsSuccess)
             {
-                log($"{file.Service}: its tracked file {file.Path} changed on disk and is not captured: {reason}");
+                NotCaptured(file, reason);
                 continue;
             }
 
@@ -105,11 +105,14 @@ public sealed class TrackedFileWriter(string machineRoot, TrackedFileCapture? ca
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or LkgException)
                 {
-                    log($"{file.Service}: its tracked file {file.Path} changed on disk and is not captured: {e.Message}");
+                    NotCaptured(file, e.Message);
                 }
             }
         }
     }
+
+    private void NotCaptured(Watched file, string why) =>
+        log($"{file.Service}: its tracked file {file.Path} changed on disk and is not captured: {why}");
 
     private NtStatus Write(string service, TrackedFile file, out string reason)
     {
@@ -120,7 +123,7 @@ public sealed class TrackedFileWriter(string machineRoot, TrackedFileCapture? ca
         }
 
         using var directory = located.Directory;
-        var (name, target, existing) = (Path.GetFileName(file.Path), located.Target, located.Existing);
+        var (target, existing) = (located.Target, located.Existing);
         if (existing is { } same && (long)same.Size == file.Content.Size && HashOf(target) == file.Content.Hash)
         {
             log($"{service}: tracked file {file.Path} is up to date");
@@ -139,7 +142,7 @@ public sealed class TrackedFileWriter(string machineRoot, TrackedFileCapture? ca
 
         try
         {
-            Replace(directory, name, file.Content, existing is { } old ? (UnixFileMode)(old.Mode & PermissionBits) : NewFileMode);
+            Replace(directory, Path.GetFileName(file.Path), file.Content, existing is { } old ? (UnixFileMode)(old.Mode & PermissionBits) : NewFileMode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
