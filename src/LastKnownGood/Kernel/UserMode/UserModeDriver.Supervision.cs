@@ -1,4 +1,5 @@
 using LastKnownGood.Boot;
+using LastKnownGood.Kernel.ServiceControl;
 using LastKnownGood.Recovery;
 using LastKnownGood.Services;
 
@@ -98,9 +99,16 @@ internal sealed partial class UserModeDriver
             return;
         }
 
+        if (action.Kind == FailureActionKind.Run)
+        {
+            // As a service's: the command runs (a program of the driver's, in / with the kernel's environment), and the driver stays down.
+            _kernel.Events.Write("kernel", $"{Name}: failure {_counter.Count}: run {action.Command}");
+            _ = FailureCommand.RunAsync(_kernel, Name, new ServiceProgram(_entry.ImagePath), action.Command!, _counter.Count, _stop.Token);
+        }
+
         if (action.Kind != FailureActionKind.Restart)
         {
-            Disable(action);
+            Disable();
             return;
         }
 
@@ -139,12 +147,10 @@ internal sealed partial class UserModeDriver
         _kernel.ReportComponent(Name, ComponentState.Running, ProcessId, Restarts);
     }
 
-    private void Disable(FailureAction action)
+    private void Disable()
     {
         _kernel.ReportComponent(Name, ComponentState.Disabled, null, Restarts);
-        var unsupported = action.Kind is FailureActionKind.None ? ""
-            : $" (its FailureActions ask for {action.Kind.ToString().ToLowerInvariant()}, which user-mode drivers do not support yet)";
-        _kernel.Events.Write("kernel", $"{Name} disabled after {_crashes} crashes; it stays down for the rest of this boot{unsupported}");
+        _kernel.Events.Write("kernel", $"{Name} disabled after {_crashes} {(_crashes == 1 ? "crash" : "crashes")}; it stays down for the rest of this boot");
         var held = _kernel.WithHive((hive, set) => Quarantine.HoldNewestContent(hive, Name, set, _kernel.BootNumber, $"{Name}'s host crashed {_crashes} times on boot {_kernel.BootNumber}", "kernel", _kernel.Time.GetUtcNow()));
         _kernel.Events.Write("kernel", held.Count == 0
             ? $"{Name}: no change to its content in the control sets kept, so nothing to quarantine"

@@ -62,6 +62,24 @@ public sealed class UserModeDriverTests
     }
 
     [Fact]
+    public async Task DriverWhoseFailureActionsSayRun_RunsTheCommandWithTheFailureCount_ThenStaysDisabled()
+    {
+        using var machine = await UserModeMachine.CreateAsync("throw-later");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Services\UserModeProbe", "FailureActions", "run/echo failure $LKG_FAILURE_COUNT from $PWD", "--type", "multi_sz");
+
+        using var kernel = machine.StartKernel();
+        await kernel.WaitForErrorLineAsync(l => l.Contains("UserModeProbe: its failure command exited with code 0", StringComparison.Ordinal), Patience);
+
+        var log = kernel.StandardError;
+        Assert.Contains("UserModeProbe: failure 1: run echo failure $LKG_FAILURE_COUNT from $PWD", log);
+        Assert.Contains("UserModeProbe: failure 1 from /", log);
+        Assert.Contains("UserModeProbe disabled after 1 crash; it stays down", log);
+        Assert.Equal(0, Count(log, "restarting UserModeProbe"));
+        Assert.False(kernel.HasExited, "a run action does not end the boot");
+        Assert.Equal(KernelExitCodes.Shutdown, await ShutDownAsync(kernel));
+    }
+
+    [Fact]
     public async Task CriticalDriverThatThrows_IsBugCheck0xEF()
     {
         using var machine = await UserModeMachine.CreateAsync("throw-later", ("Critical", 1));
