@@ -129,6 +129,10 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int fd, int how);
 
+    /// <summary>geteuid(2): whom the kernel's control socket takes requests from, besides root.</summary>
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
     /// <summary>prctl(2) with one argument: PR_SET_CHILD_SUBREAPER keeps orphaned descendants of services the kernel's own.</summary>
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint argument);

@@ -38,14 +38,16 @@ internal sealed unsafe class UnixConnection : IDisposable
     }
 
     /// <summary>The process that connected (SO_PEERCRED), as the operating system recorded it at connect(2); 0 if unknown.</summary>
-    public int PeerProcessId
+    public int PeerProcessId => Peer()?.ProcessId ?? 0;
+
+    /// <summary>The user the connecting process ran as at connect(2) (SO_PEERCRED); null if unknown.</summary>
+    public uint? PeerUserId => Peer()?.UserId;
+
+    private Libc.PeerCredential? Peer()
     {
-        get
-        {
-            Libc.PeerCredential credential;
-            var length = sizeof(Libc.PeerCredential);
-            return Libc.GetSocketOption(_fd, Libc.SocketLevel, Libc.PeerCredentials, &credential, &length) == 0 ? credential.ProcessId : 0;
-        }
+        Libc.PeerCredential credential;
+        var length = sizeof(Libc.PeerCredential);
+        return Libc.GetSocketOption(_fd, Libc.SocketLevel, Libc.PeerCredentials, &credential, &length) == 0 ? credential : null;
     }
 
     /// <summary>Reads what has arrived, at most <paramref name="buffer"/>'s length; 0 at end of stream.</summary>

@@ -71,6 +71,7 @@ public sealed partial class Kernel
 
         SealProtectedStructures();
         OpenKernelSocket();
+        OpenControlSocket();
         return KernelExitCodes.Shutdown;
     }
 

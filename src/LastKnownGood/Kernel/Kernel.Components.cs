@@ -80,7 +80,12 @@ public sealed partial class Kernel
     /// <summary>Stops every started component in reverse start order, then ends whatever the services left behind.</summary>
     private void StopComponents()
     {
-        Ending = true;
+        // After a request being served: it started or stopped its service whole, and the next one finds the boot ending.
+        lock (_componentsGate)
+        {
+            Ending = true;
+        }
+
         foreach (var component in Enumerable.Reverse(_started))
         {
             component.Stop();

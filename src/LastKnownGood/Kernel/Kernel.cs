@@ -64,6 +64,7 @@ public sealed partial class Kernel : IDisposable, IHostServices
             WaitHandle.WaitAny([stop.WaitHandle, _rebootRequested.WaitHandle]);
             StopLiveChanges();
             CloseKernelSocket();
+            CloseControlSocket();
             StopComponents();
             return _rebootRequested.IsSet ? KernelExitCodes.Reboot : KernelExitCodes.Shutdown;
         }
@@ -80,6 +81,7 @@ public sealed partial class Kernel : IDisposable, IHostServices
         StopLiveChanges();
         Events.Dispose();
         _kernelSocket?.Dispose();
+        _controlSocket?.Dispose();
         // Under the gate: a driver thread still calling in must find the hive gone, not closing.
         lock (_hiveGate)
         {

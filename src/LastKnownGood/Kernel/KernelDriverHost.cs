@@ -14,7 +14,7 @@ internal sealed class KernelDriverHost(Kernel kernel) : IComponentHost
 
     private sealed class Started(Kernel kernel, LoadedDriver driver) : IStartedComponent
     {
-        public string Name => driver.Name;
+        public ServiceEntry Entry => driver.Entry;
 
         public int ProcessId => Environment.ProcessId;
 

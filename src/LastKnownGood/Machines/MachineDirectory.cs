@@ -30,8 +30,11 @@ public sealed class MachineDirectory
 
     public string LockPath => System.IO.Path.Combine(Root, "machine.lock");
 
-    /// <summary>Sockets of the running machine: each user-mode driver host's, and a content pre-flight's.</summary>
+    /// <summary>Sockets of the running machine: the kernel's control socket, each user-mode driver host's, a content pre-flight's, the services' notify sockets.</summary>
     public string RunPath => System.IO.Path.Combine(Root, "run");
+
+    /// <summary>The running kernel's control socket: <c>lkg service start|stop</c> (<c>ControlRequest</c>).</summary>
+    public string ControlSocketPath => System.IO.Path.Combine(RunPath, "control.sock");
 
     /// <summary>
     /// The kernel's start-up profile: the methods the last cleanly shut down kernel compiled, which

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using LastKnownGood.Cli.Documents;
+using LastKnownGood.Kernel.ServiceControl;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
+using Spectre.Console;
 
 namespace LastKnownGood.Cli.Commands;
 
@@ -8,7 +11,7 @@ namespace LastKnownGood.Cli.Commands;
 /// <c>lkg service create NAME --command "…" [--arg A]… [--start …] [--error-control …] [--notify]
 /// [--working-directory DIR] [--track FILE]… [--health KIND:TARGET]…</c> writes
 /// <c>Services\NAME</c> (<c>Type</c> 0x10) as one new control set; <c>list</c> and <c>show</c> read
-/// the <c>Default</c> set. <c>start</c> and <c>stop</c> are not built yet and say so.
+/// the <c>Default</c> set; <c>start</c> and <c>stop</c> ask the running boot's kernel.
 /// </summary>
 internal static partial class ServiceCommand
 {
@@ -18,8 +21,8 @@ internal static partial class ServiceCommand
         command.Subcommands.Add(CreateService(time));
         command.Subcommands.Add(List(time));
         command.Subcommands.Add(Show(time));
-        command.Subcommands.Add(NotBuilt(time, "start"));
-        command.Subcommands.Add(NotBuilt(time, "stop"));
+        command.Subcommands.Add(Control(time, ControlVerb.Start));
+        command.Subcommands.Add(Control(time, ControlVerb.Stop));
         return command;
     }
 
@@ -145,12 +148,46 @@ internal static partial class ServiceCommand
         }
     }
 
-    private static Command NotBuilt(TimeProvider time, string verb)
+    /// <summary>
+    /// <c>lkg service start|stop NAME</c>: one request to the running kernel's control socket
+    /// (<see cref="ControlRequest"/>), answered once the service has started (ready, its Required
+    /// health checks passed) or stopped. The change is the running boot's: the next boot starts
+    /// the service by its <c>Start</c> type again.
+    /// </summary>
+    private static Command Control(TimeProvider time, ControlVerb verb)
     {
         var name = new Argument<string>("name") { Description = "The service." };
-        var command = new Command(verb, $"Not built yet: services {verb} with their boot.") { name };
-        command.SetHandler(time, (_, _) => throw new UsageException(
-            $"lkg service {verb} is not built yet: a running boot's services {verb} with it; give a service --start auto to have it start at every boot (lkg reg set changes an existing one)."));
+        var command = verb == ControlVerb.Start
+            ? new Command("start", "Start a service of the running boot, and its dependencies; returns once it is ready.") { name }
+            : new Command("stop", "Stop a running service of the running boot: SIGTERM, then SIGKILL after its stop timeout.") { name };
+        command.SetHandler(time, (context, result) =>
+        {
+            var service = ValidName(result.GetValue(name)!);
+            context.Machine.RequireExists();
+            if (!context.BootRunning)
+            {
+                throw new LkgException(NtStatus.InvalidDeviceState, $"No boot manager is running on {context.Machine.Root}; start one with lkg boot (a service with --start auto or demand starts with it).");
+            }
+
+            ControlReply reply;
+            try
+            {
+                reply = ControlRequest.Send(context.Machine, verb, service);
+            }
+            catch (IOException e)
+            {
+                throw new LkgException(NtStatus.InvalidDeviceState,
+                    $"The running boot's kernel did not answer ({e.Message}); it may be starting, ending or between boots: see lkg status, and try again.");
+            }
+
+            if (!reply.Status.IsSuccess)
+            {
+                throw new LkgException(reply.Status, reply.Message);
+            }
+
+            return context.Report(new ServiceControlDocument(service, verb == ControlVerb.Start ? "start" : "stop", reply.ProcessId > 0 ? reply.ProcessId : null, reply.Message),
+                CliJson.Default.ServiceControlDocument, () => context.Console.MarkupLine(Markup.Escape(reply.Message)));
+        });
         return command;
     }
 

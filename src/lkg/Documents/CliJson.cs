@@ -42,6 +42,7 @@ namespace LastKnownGood.Cli.Documents;
 [JsonSerializable(typeof(Dictionary<string, CrowdStrikeRun>))]
 [JsonSerializable(typeof(EventDocument))]
 [JsonSerializable(typeof(EventDocument[]))]
+[JsonSerializable(typeof(ServiceControlDocument))]
 [JsonSerializable(typeof(ShutdownDocument))]
 [JsonSerializable(typeof(QuarantineEntry))]
 [JsonSerializable(typeof(QuarantineEntry[]))]

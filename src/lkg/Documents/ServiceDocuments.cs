@@ -22,3 +22,6 @@ internal sealed record ServiceDocument(
 
 /// <summary>One <c>Health\&lt;Check&gt;</c> of a service: its kind (<c>http</c>, <c>tcp</c>, <c>command</c>, or <c>invalid</c>), target, whether it is Required, and its timeout.</summary>
 internal sealed record HealthCheckDocument(string Name, string Kind, string Target, bool Required, double TimeoutSeconds);
+
+/// <summary><c>lkg service start|stop NAME --json</c>: what was asked, the service's process (null: none now) and the kernel's sentence.</summary>
+internal sealed record ServiceControlDocument(string Name, string Action, int? ProcessId, string Message);

@@ -37,7 +37,12 @@ internal sealed class ServiceSupervisor : IStartedComponent
         _failures = new FailureCounter(program.Failure);
     }
 
+    public ServiceEntry Entry => _entry;
+
     public string Name => _entry.Name;
+
+    /// <summary>Its process died and its FailureActions bring it back no more this boot (<c>none</c>, <c>run</c>, a failed last restart): only a new start does.</summary>
+    public bool StaysDown => _supervising.IsCompleted && !Volatile.Read(ref _stopping);
 
     /// <summary>How many times this boot the service was started again after a failure, whether or not that start succeeded: for <c>lkg status</c>.</summary>
     public int Restarts => Volatile.Read(ref _restarts);

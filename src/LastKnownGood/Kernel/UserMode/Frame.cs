@@ -36,7 +36,7 @@ internal sealed record Frame(FrameType Type, uint RequestId, byte[] Payload)
             throw new ProtocolViolationException($"a frame announced a payload of {length} bytes, over the protocol's limit of {MaxPayload}");
         }
 
-        if (type is 0 or > (ushort)FrameType.Stop)
+        if (type is 0 or > (ushort)FrameType.ServiceStop)
         {
             throw new ProtocolViolationException($"a frame has type {type}, which the protocol does not have");
         }

@@ -3,7 +3,8 @@ namespace LastKnownGood.Kernel.UserMode;
 /// <summary>
 /// What a frame of the user-mode driver protocol asks or answers (docs/user-mode-drivers.md).
 /// A host sends the requests and <see cref="Started"/>; the kernel sends <see cref="Reply"/>,
-/// <see cref="Event"/> and <see cref="Stop"/>. A frame the receiver does not expect is a protocol violation.
+/// <see cref="Event"/> and <see cref="Stop"/>; the command line sends <see cref="ServiceStart"/>
+/// and <see cref="ServiceStop"/> to the kernel's control socket, and the kernel replies. A frame the receiver does not expect is a protocol violation.
 /// </summary>
 internal enum FrameType : ushort
 {
@@ -42,4 +43,10 @@ internal enum FrameType : ushort
 
     /// <summary>Kernel: unload the driver and exit (request id 0).</summary>
     Stop = 12,
+
+    /// <summary>Command line, on the kernel's control socket: start the service named (<see cref="ServiceControl.ControlRequest"/>).</summary>
+    ServiceStart = 13,
+
+    /// <summary>Command line, on the kernel's control socket: stop the service named.</summary>
+    ServiceStop = 14,
 }

@@ -191,7 +191,7 @@ internal sealed partial class HostSession
                 Refuse(NtStatus.PrivilegeNotHeld, $"bug check 0x{code:X}, since a user-mode driver may not stop the machine", reply);
                 break;
             default:
-                throw new ProtocolViolationException($"the host sent a {frame.Type} frame, which only the kernel sends");
+                throw new ProtocolViolationException($"the host sent a {frame.Type} frame, which a host does not send");
         }
 
         reader.End();

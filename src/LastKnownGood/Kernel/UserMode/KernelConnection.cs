@@ -95,7 +95,7 @@ internal sealed class KernelConnection(FrameChannel channel, Action<KernelEvent>
                         _events.CompleteAdding();
                         break;
                     default:
-                        throw new ProtocolViolationException($"the kernel sent a {frame.Type} frame, which only a host sends");
+                        throw new ProtocolViolationException($"the kernel sent a {frame.Type} frame, which the kernel does not send to a host");
                 }
             }
 

@@ -38,6 +38,8 @@ internal sealed partial class UserModeDriver : IStartedComponent
         _acceptor = new Thread(Accept) { IsBackground = true, Name = $"umhost {entry.Name} accept" };
     }
 
+    public ServiceEntry Entry => _entry;
+
     public string Name => _entry.Name;
 
     /// <summary>How many times the kernel has restarted this driver's host this boot.</summary>
