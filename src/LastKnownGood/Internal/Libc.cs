@@ -125,6 +125,23 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static unsafe partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
 
+    public const int SocketNonBlocking = 0x800;
+    public const int EpollCloseOnExec = 0x80000;
+    public const int EpollAdd = 1;
+    public const int EpollDelete = 2;
+    public const uint EpollIn = 1;
+
+    /// <summary>epoll_create1(2): the notify sockets' one reader waits on all of them at once.</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate(int flags);
+
+    /// <summary>epoll_ctl(2); <paramref name="epollEvent"/> is a struct epoll_event (<c>NotifySocket</c> lays it out for the architecture).</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static unsafe partial int EpollControl(int epoll, int operation, int fd, byte* epollEvent);
+
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static unsafe partial int EpollWait(int epoll, byte* events, int capacity, int timeout);
+
     /// <summary>shutdown(2): wakes a thread blocked in <see cref="ReceiveMessage"/> on the socket, which close(2) does not.</summary>
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int fd, int how);

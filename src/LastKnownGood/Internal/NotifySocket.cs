@@ -6,10 +6,12 @@ namespace LastKnownGood.Internal;
 /// <summary>
 /// A service's <c>NOTIFY_SOCKET</c> (systemd's readiness protocol, sd_notify(3)): a Unix-domain
 /// datagram socket with SO_PASSCRED, so that each message arrives with the process id the
-/// kernel of the operating system vouches for (SCM_CREDENTIALS). One thread reads it and hands
-/// every message to <c>onMessage</c> with its sender; a message of more than
-/// <see cref="MessageCapacity"/> bytes is handed over as null. Descriptors a sender passes along
-/// (SCM_RIGHTS) are closed at once: the protocol's file-descriptor store is not offered.
+/// kernel of the operating system vouches for (SCM_CREDENTIALS). One thread of the process reads
+/// every notify socket (<see cref="Reader"/>, epoll) and hands each message to <c>onMessage</c>
+/// with its sender, so a socket costs no thread of its own and its start waits for none; a
+/// message of more than <see cref="MessageCapacity"/> bytes is handed over as null. Descriptors
+/// a sender passes along (SCM_RIGHTS) are closed at once: the protocol's file-descriptor store
+/// is not offered.
 /// </summary>
 internal sealed unsafe class NotifySocket : IDisposable
 {
@@ -22,20 +24,23 @@ internal sealed unsafe class NotifySocket : IDisposable
     private const int ControlCapacity = 256;
     private const int ControlHeaderSize = 16;
 
+    private static readonly Lazy<Reader> SharedReader = new(() => new Reader());
+
     private readonly int _fd;
-    private readonly Thread _reader;
-    private volatile bool _closing;
+    private readonly Action<string?, int> _onMessage;
+    private ulong _token;
+    private int _disposed;
 
     private NotifySocket(string path, int fd, Action<string?, int> onMessage)
     {
         Path = path;
         _fd = fd;
-        _reader = new Thread(() => Read(onMessage)) { IsBackground = true, Name = $"notify {System.IO.Path.GetFileName(path)}" };
+        _onMessage = onMessage;
     }
 
     public string Path { get; }
 
-    /// <summary>Binds a new socket at <paramref name="path"/>, replacing a stale one, and starts reading it.</summary>
+    /// <summary>Binds a new socket at <paramref name="path"/>, replacing a stale one, and has the reader read it.</summary>
     /// <exception cref="IOException">The path does not fit <c>sun_path</c>, or a system call failed.</exception>
     public static NotifySocket Open(string path, Action<string?, int> onMessage)
     {
@@ -46,8 +51,9 @@ internal sealed unsafe class NotifySocket : IDisposable
         }
 
         File.Delete(path);
-        var fd = Libc.Socket(Libc.AddressFamilyUnix, Libc.SocketDatagram | Libc.SocketCloseOnExec, 0);
+        var fd = Libc.Socket(Libc.AddressFamilyUnix, Libc.SocketDatagram | Libc.SocketCloseOnExec | Libc.SocketNonBlocking, 0);
         Check(fd, "socket", path);
+        var socket = new NotifySocket(path, fd, onMessage);
         try
         {
             var on = 1;
@@ -57,6 +63,7 @@ internal sealed unsafe class NotifySocket : IDisposable
             *(ushort*)sockaddr = Libc.AddressFamilyUnix;
             Encoding.UTF8.GetBytes(path, new Span<byte>(sockaddr + sizeof(ushort), PathCapacity));
             Check(Libc.Bind(fd, sockaddr, sizeof(ushort) + length + 1), "bind", path);
+            SharedReader.Value.Add(socket);
         }
         catch
         {
@@ -64,50 +71,154 @@ internal sealed unsafe class NotifySocket : IDisposable
             throw;
         }
 
-        var socket = new NotifySocket(path, fd, onMessage);
-        socket._reader.Start();
         return socket;
     }
 
-    /// <summary>Wakes and ends the reading thread, then closes the socket and removes its file.</summary>
+    /// <summary>Takes the socket from the reader, which reads it no more once this returns, then closes it and removes its file.</summary>
     public void Dispose()
     {
-        _closing = true;
-        _ = Libc.Shutdown(_fd, Libc.ShutdownBoth);
-        // The reader returns from recvmsg at once after shutdown(2); the descriptor is closed only after, never under it.
-        if (_reader.Join(TimeSpan.FromSeconds(5)))
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _ = Libc.Close(_fd);
+            return;
         }
 
+        SharedReader.Value.Remove(this);
+        _ = Libc.Close(_fd);
         File.Delete(Path);
     }
 
-    private void Read(Action<string?, int> onMessage)
+    /// <summary>Hands over every datagram waiting on the socket, which never blocks; on the reader's thread.</summary>
+    private void Drain(byte* data, byte* control)
     {
-        var buffer = new byte[MessageCapacity];
-        var control = new byte[ControlCapacity];
-        fixed (byte* data = buffer)
-        fixed (byte* controlData = control)
+        // A handler may dispose of its own socket (on this thread, so Remove does not wait): its descriptor is closed then.
+        while (Volatile.Read(ref _disposed) == 0)
         {
-            while (!_closing)
+            var vector = new Libc.IoVector { Base = (nint)data, Length = MessageCapacity };
+            var header = new Libc.MessageHeader { Vector = (nint)(&vector), VectorLength = 1, Control = (nint)control, ControlLength = ControlCapacity };
+            var received = Libc.ReceiveMessage(_fd, &header, Libc.MessageCloseOnExec);
+            if (received < 0 && Marshal.GetLastPInvokeError() == Libc.ErrorInterrupted)
             {
-                var vector = new Libc.IoVector { Base = (nint)data, Length = MessageCapacity };
-                var header = new Libc.MessageHeader { Vector = (nint)(&vector), VectorLength = 1, Control = (nint)controlData, ControlLength = ControlCapacity };
-                var received = Libc.ReceiveMessage(_fd, &header, Libc.MessageCloseOnExec);
-                if (received < 0 && Marshal.GetLastPInvokeError() == Libc.ErrorInterrupted)
+                continue;
+            }
+
+            if (received < 0)
+            {
+                // EAGAIN: nothing more waits. Any other error of a datagram socket has no message to hand over either.
+                return;
+            }
+
+            var sender = SenderOf(control, (int)header.ControlLength);
+            var truncated = (header.Flags & Libc.MessageTruncated) != 0;
+            _onMessage(truncated ? null : Encoding.UTF8.GetString(data, (int)received), sender);
+        }
+    }
+
+    /// <summary>
+    /// The one thread that reads the notify sockets: it waits on all of them in epoll_wait(2) and
+    /// drains each that is readable. A socket is known to the epoll set by a token, never reused,
+    /// so an event for a socket removed meanwhile finds nothing. <see cref="Remove"/> waits out
+    /// a drain of the socket under way, unless it is called from that drain's own handler.
+    /// </summary>
+    private sealed class Reader
+    {
+        private const int Capacity = 64;
+
+        /// <summary>struct epoll_event is packed on x86-64 (12 bytes, its data at offset 4) and naturally aligned elsewhere (16 bytes, at 8).</summary>
+        private static readonly bool Packed = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;
+
+        private static readonly int EventSize = Packed ? 12 : 16;
+        private static readonly int DataOffset = Packed ? 4 : 8;
+
+        private readonly object _gate = new();
+        private readonly Dictionary<ulong, NotifySocket> _sockets = [];
+        private readonly int _epoll;
+        private readonly Thread _thread;
+        private ulong _lastToken;
+        private ulong _draining;
+
+        public Reader()
+        {
+            _epoll = Libc.EpollCreate(Libc.EpollCloseOnExec);
+            Check(_epoll, "epoll_create1", "readers");
+            _thread = new Thread(Read) { IsBackground = true, Name = "notify sockets" };
+            _thread.Start();
+        }
+
+        public void Add(NotifySocket socket)
+        {
+            lock (_gate)
+            {
+                socket._token = ++_lastToken;
+                _sockets.Add(socket._token, socket);
+            }
+
+            var epollEvent = stackalloc byte[16];
+            *(uint*)epollEvent = Libc.EpollIn;
+            *(ulong*)(epollEvent + DataOffset) = socket._token;
+            if (Libc.EpollControl(_epoll, Libc.EpollAdd, socket._fd, epollEvent) < 0)
+            {
+                var error = Marshal.GetLastPInvokeErrorMessage();
+                lock (_gate)
                 {
-                    continue;
+                    _sockets.Remove(socket._token);
                 }
 
-                if (received < 0 || _closing)
-                {
-                    return;
-                }
+                throw new IOException($"epoll_ctl for the notify socket {socket.Path} failed: {error}");
+            }
+        }
 
-                var sender = SenderOf(controlData, (int)header.ControlLength);
-                var truncated = (header.Flags & Libc.MessageTruncated) != 0;
-                onMessage(truncated ? null : Encoding.UTF8.GetString(data, (int)received), sender);
+        public void Remove(NotifySocket socket)
+        {
+            lock (_gate)
+            {
+                _sockets.Remove(socket._token);
+                _ = Libc.EpollControl(_epoll, Libc.EpollDelete, socket._fd, null);
+                while (_draining == socket._token && Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        private void Read()
+        {
+            var events = stackalloc byte[Capacity * 16];
+            var buffer = new byte[MessageCapacity];
+            var control = new byte[ControlCapacity];
+            fixed (byte* data = buffer)
+            fixed (byte* controlData = control)
+            {
+                while (true)
+                {
+                    var ready = Libc.EpollWait(_epoll, events, Capacity, -1);
+                    for (var i = 0; i < ready; i++)
+                    {
+                        var token = *(ulong*)(events + (i * EventSize) + DataOffset);
+                        NotifySocket? socket;
+                        lock (_gate)
+                        {
+                            if (!_sockets.TryGetValue(token, out socket))
+                            {
+                                continue;
+                            }
+
+                            _draining = token;
+                        }
+
+                        try
+                        {
+                            socket.Drain(data, controlData);
+                        }
+                        finally
+                        {
+                            lock (_gate)
+                            {
+                                _draining = 0;
+                                Monitor.PulseAll(_gate);
+                            }
+                        }
+                    }
+                }
             }
         }
     }

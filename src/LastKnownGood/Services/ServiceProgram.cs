@@ -54,12 +54,16 @@ public sealed record ServiceProgram(string ImagePath)
         WatchdogTimeout = Seconds(key, "WatchdogTimeout"),
         Critical = Dword(key, "Critical") == 1,
         Failure = FailureActions.Read(key, FailureActions.ServiceDefault),
-        HealthChecks = [.. openSubkey("Health") is { } health
+        HealthChecks = [.. Subkey(key, "Health", openSubkey) is { } health
             ? health.Subkeys.Select(s => s.Name).Order(RegistryNames.Comparer).Select(name => HealthCheck.Read(name, openSubkey($@"Health\{name}") ?? KeyNode.Empty))
             : []],
-        TrackedFiles = [.. (openSubkey("TrackedFiles")?.Values ?? []).Where(v => v.Value.Kind == RegistryValueKind.File)
+        TrackedFiles = [.. (Subkey(key, "TrackedFiles", openSubkey)?.Values ?? []).Where(v => v.Value.Kind == RegistryValueKind.File)
             .OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => new TrackedFile(v.Name, v.Value.AsFile()))],
     };
+
+    /// <summary>Opens a subkey the key lists, and only then: a service start asks the hive for no key that is not there.</summary>
+    private static KeyNode? Subkey(KeyNode key, string name, Func<string, KeyNode?> openSubkey) =>
+        key.TryGetSubkey(name, out _) ? openSubkey(name) : null;
 
     private static uint? Dword(KeyNode key, string name) =>
         key.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : null;

@@ -24,7 +24,8 @@ internal sealed partial class ServiceProcess
     private readonly Lock _gate = new();
     /// <summary>Its process id once <see cref="Process.Start()"/> returned (0 if it did not run): a program that notifies at once may be faster than that.</summary>
     private readonly TaskCompletionSource<int> _launched = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>READY=1 believed. Its one continuation is the start's wait, woken from the notify thread directly, without a hop through the thread pool.</summary>
+    private readonly TaskCompletionSource _ready = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _died = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
