@@ -1,3 +1,4 @@
+using LastKnownGood.Kernel.ServiceControl;
 using LastKnownGood.Kernel.UserMode;
 
 namespace LastKnownGood.Fuzz;
@@ -8,7 +9,8 @@ public static partial class FuzzTargets
     /// A stream of user-mode driver protocol frames, as the kernel and a host read them: each
     /// frame parses or is refused as a protocol violation; a parsed one is as long as its header
     /// says, within the limit, and written again byte for byte; its payload's fields are read the
-    /// way the requests and events read them, and refused only as violations.
+    /// way the requests and events read them, and refused only as violations; and it is read as
+    /// the kernel's control socket reads a request.
     /// </summary>
     public static void Frames(byte[] input)
     {
@@ -36,6 +38,7 @@ public static partial class FuzzTargets
             Require(size == Frame.HeaderSize + frame.Payload.Length && size <= Frame.MaxSize, "A parsed frame's size is not its header and payload.");
             Require(WrittenAgain(frame).SequenceEqual(rest[..size]), "A parsed frame is written back as other bytes.");
             ReadFields(frame);
+            ReadControlRequest(frame);
             rest = rest[size..];
         }
     }
@@ -46,6 +49,21 @@ public static partial class FuzzTargets
         Frame.WriteHeader(bytes, frame.Type, frame.RequestId, frame.Payload.Length);
         frame.Payload.CopyTo(bytes, Frame.HeaderSize);
         return bytes;
+    }
+
+    /// <summary>As the kernel's control socket reads a request: a service start or stop naming the service, or a refusal of one line.</summary>
+    private static void ReadControlRequest(Frame frame)
+    {
+        try
+        {
+            var (verb, service) = ControlRequest.Read(frame);
+            Require(frame.Type == (verb == ControlVerb.Start ? FrameType.ServiceStart : FrameType.ServiceStop), $"A {frame.Type} frame was read as a request to {verb}.");
+            Require(frame.Payload.Length == sizeof(uint) + System.Text.Encoding.UTF8.GetByteCount(service), "A control request's name is not its whole payload.");
+        }
+        catch (ProtocolViolationException e)
+        {
+            Require(e.Message.Length is > 0 and < 200 && !e.Message.Contains('\n'), $"A control request's refusal is not one short sentence: {e.Message}");
+        }
     }
 
     /// <summary>Each field reader in turn, choosing by the payload's first byte, until the payload ends or is refused.</summary>

@@ -51,8 +51,37 @@ public sealed partial class Hive
         { Damage: var damage } => throw new HiveCorruptException($"The record of {ControlSetInfo.FormatName(id)} is damaged ({damage!.Problem})."),
     };
 
-    private RowRead<ControlSetInfo>? FindControlSetRow(int id) =>
-        _database.Query($"{ControlSetColumns} WHERE id = $id", ReadControlSet, ("$id", id)) is [var row] ? row : null;
+    /// <summary>
+    /// Control set records read and verified since the database last changed: <c>PRAGMA
+    /// data_version</c> moves with every commit of another connection, and this connection's own
+    /// writes clear them (<see cref="InTransaction{T}"/>). A reader that opens many keys of one
+    /// set, a running kernel above all, reads and checks its record once, not at every key.
+    /// </summary>
+    private readonly Dictionary<int, ControlSetInfo> _verifiedSets = [];
+
+    private long _verifiedAtVersion = -1;
+
+    private RowRead<ControlSetInfo>? FindControlSetRow(int id)
+    {
+        if (_database.Scalar("PRAGMA data_version") is long version && version != _verifiedAtVersion)
+        {
+            _verifiedSets.Clear();
+            _verifiedAtVersion = version;
+        }
+
+        if (_verifiedSets.TryGetValue(id, out var verified))
+        {
+            return new(verified, null);
+        }
+
+        var row = _database.Query($"{ControlSetColumns} WHERE id = $id", ReadControlSet, ("$id", id)) is [var read] ? read : (RowRead<ControlSetInfo>?)null;
+        if (row?.Value is { } set)
+        {
+            _verifiedSets[id] = set;
+        }
+
+        return row;
+    }
 
     /// <summary>The key at <paramref name="path"/> in control set <paramref name="id"/>, or null when it does not exist.</summary>
     public KeyNode? OpenKey(int id, KeyPath path)

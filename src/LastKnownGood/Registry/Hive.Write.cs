@@ -110,6 +110,8 @@ public sealed partial class Hive
 
     private T InTransaction<T>(Func<T> work)
     {
+        // This connection's own writes do not move data_version: the sets verified before and inside them are read again.
+        _verifiedSets.Clear();
         try
         {
             return _database.InTransaction ? work() : _database.Write(work);
@@ -119,6 +121,10 @@ public sealed partial class Hive
             // Nodes read inside the rolled-back transaction (this one, or the caller's it fails) may not exist any more.
             _nodes.Clear();
             throw;
+        }
+        finally
+        {
+            _verifiedSets.Clear();
         }
     }
 

@@ -128,6 +128,27 @@ public sealed class HiveCorruptionTests : IDisposable
     }
 
     [Fact]
+    public void ALongLivedHive_VerifiesASetsRecordOnce_YetSeesAnotherConnectionsDamageAndWrites()
+    {
+        using var kernel = _machine.OpenHive(TimeProvider.System);
+        Assert.Equal(Marker, kernel.OpenKey(1, Sensor)!.Values.Single(v => v.Name == "ImagePath").Value.AsString());
+
+        // Another connection damages the record the long-lived hive has verified: its next read finds it.
+        Damage.FlipText(_machine.HivePath, "control_sets", "reason", 1, 0);
+        Assert.StartsWith("The record of ControlSet001 is damaged", Assert.Throws<HiveCorruptException>(() => kernel.OpenKey(1, Sensor)).Message);
+        Damage.FlipText(_machine.HivePath, "control_sets", "reason", 1, 0);
+        Assert.NotNull(kernel.OpenKey(1, Sensor));
+
+        // Another connection writes a set: the long-lived hive reads it at once.
+        using (var other = _machine.OpenHive(TimeProvider.System))
+        {
+            other.Derive(1, "test", "from another connection", e => e.SetValue(Sensor, "Start", RegistryValue.Dword(3)));
+        }
+
+        Assert.Equal(3u, kernel.OpenKey(2, Sensor)!.Values.Single(v => v.Name == "Start").Value.AsDword());
+    }
+
+    [Fact]
     public void OpenOnRead_ContentOfAnotherSize_IsDetectedWhenTheFileIsOpened()
     {
         using (var database = SqliteDatabase.Open(_machine.HivePath, create: false))
