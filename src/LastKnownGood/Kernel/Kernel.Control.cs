@@ -109,9 +109,6 @@ public sealed partial class Kernel
                     ? string.Create(CultureInfo.InvariantCulture, $"{started.Name} runs already (pid {started.ProcessId}).")
                     : $"{started.Name} runs already; it is being restarted by its FailureActions.");
             }
-
-            started.Stop();
-            Forget(started);
         }
 
         var status = StartWithDependencies(service, [], out var entry, out var reason);
@@ -156,7 +153,7 @@ public sealed partial class Kernel
         }
 
         starting.Add(read.Name);
-        foreach (var dependency in read.DependOnService.Where(d => !_running.Contains(d)))
+        foreach (var dependency in read.DependOnService.Where(d => !IsUp(d)))
         {
             if (starting.Contains(dependency))
             {
@@ -169,6 +166,13 @@ public sealed partial class Kernel
                 reason = $"it depends on {dependency}, which did not start: {why}";
                 return NtStatus.ServiceDependencyFail;
             }
+        }
+
+        // One down for good after its FailureActions is no longer watched: it starts again, with a new failure count.
+        if (_started.OfType<ServiceSupervisor>().FirstOrDefault(s => RegistryNames.Comparer.Equals(s.Name, read.Name)) is { StaysDown: true } down)
+        {
+            down.Stop();
+            Forget(down);
         }
 
         // Its group dependencies, and the start itself, as at boot.
@@ -201,7 +205,7 @@ public sealed partial class Kernel
                 $"{started.Name} is a {TypeName(started.Entry.Type)}, which stops with its boot; lkg service stop stops services (Type 16).");
         }
 
-        var dependents = _started.Where(s => s.Entry.DependOnService.Contains(started.Name, RegistryNames.Comparer)).Select(s => s.Name).ToList();
+        var dependents = _started.Where(s => IsUp(s.Name) && s.Entry.DependOnService.Contains(started.Name, RegistryNames.Comparer)).Select(s => s.Name).ToList();
         if (dependents.Count > 0)
         {
             return new(NtStatus.InvalidDeviceState, started.ProcessId,
@@ -216,6 +220,10 @@ public sealed partial class Kernel
         Events.Write("kernel", $"{said[..^1]}, as lkg service stop asked");
         return new(NtStatus.Success, pid, said);
     }
+
+    /// <summary>Started this boot and not a service down for good: a running dependency, or a running dependent.</summary>
+    private bool IsUp(string name) =>
+        _started.Any(s => RegistryNames.Comparer.Equals(s.Name, name) && s is not ServiceSupervisor { StaysDown: true });
 
     /// <summary>A component stopped by request, or down for good and about to start again, is no longer one of the boot's started ones.</summary>
     private void Forget(IStartedComponent component)

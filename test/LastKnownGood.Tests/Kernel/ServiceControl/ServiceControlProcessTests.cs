@@ -28,6 +28,7 @@ public sealed class ServiceControlProcessTests : IDisposable
             ["Web"] = Python(Marker("web"), NotifyReady, ("Start", 3), ("Notify", 1), ("StartTimeout", 10), ("DependOnService", new[] { "Db" })),
             ["Guard"] = Shell(Marker("guard"), Sleep, ("Critical", 1)),
             ["Off"] = Shell(Marker("off"), Sleep, ("Start", 4)),
+            ["Brief"] = Python(Marker("brief"), $"{Notifier}notify('READY=1')\ntime.sleep(0.3)\nsys.exit(1)", ("Start", 3), ("Notify", 1), ("StartTimeout", 10), ("FailureActions", new[] { "none" })),
         });
 
         using (var manager = machine.StartBoot("--timeout", "90s"))
@@ -67,6 +68,16 @@ public sealed class ServiceControlProcessTests : IDisposable
             // Started again after its stop: a new process.
             await machine.LkgAsync("service", "start", "Web");
             Assert.NotEqual([web], Running(Marker("web")));
+
+            // A service down for good after its FailureActions is not running, and starts again.
+            await machine.LkgAsync("service", "start", "Brief");
+            for (var deadline = DateTime.UtcNow + Timeout; !(await machine.LkgAsync("logs", "-u", "kernel")).Output.Contains("failure 1: none; it stays stopped", StringComparison.Ordinal); await Task.Delay(100))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "Brief did not exit after it started");
+            }
+
+            Assert.Equal("Brief is not running.", (await machine.LkgAsync("service", "stop", "Brief")).Output.Trim());
+            Assert.StartsWith("Brief started (pid ", (await machine.LkgAsync("service", "start", "Brief")).Output.Trim());
 
             // lkg status shows each as the kernel reported it, once its event log's writer has written the report.
             (string?, string?) states = default;
