@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LastKnownGood.Cli.Commands;
+using LastKnownGood.Cli.Documents;
 
 namespace LastKnownGood.Cli;
 
@@ -54,8 +55,8 @@ public static class LkgCommand
         var result = root.Parse(args);
         if (result.Errors is [var first, ..])
         {
-            Console.Error.WriteLine($"{OneLine(UnknownWordError(result) ?? first.Message).TrimEnd('.')}; run lkg --help for usage.");
-            return ExitCodes.Usage;
+            return CommandBoundary.Failed(NtStatus.InvalidParameter, $"{OneLine(UnknownWordError(result) ?? first.Message).TrimEnd('.')}; run lkg --help for usage.",
+                ExitCodes.Usage, JsonErrors(result));
         }
 
         return result.Invoke();
@@ -76,5 +77,12 @@ public static class LkgCommand
 
     /// <summary>Wraps a command's work in <see cref="CommandBoundary"/>.</summary>
     internal static void SetHandler(this Command command, TimeProvider time, Func<CommandContext, ParseResult, int> work) =>
-        command.SetAction(result => CommandBoundary.Run(() => work(CommandContext.From(result, time), result)));
+        command.SetAction(result => CommandBoundary.Run(() => work(CommandContext.From(result, time), result), JsonErrors(result)));
+
+    /// <summary>With <c>--json</c>, a failure is also one JSON document on standard output (DESIGN §14): its status, code, sentence and exit code.</summary>
+    private static Action<NtStatus, string, int>? JsonErrors(ParseResult result) =>
+        result.GetValue(JsonOption)
+            ? (status, message, exitCode) => CommandContext.WriteJson(
+                new ErrorDocument(new ErrorDetail(status.Name ?? status.ToString(), $"0x{status.Value:X8}", message, exitCode)), CliJson.Default.ErrorDocument)
+            : null;
 }

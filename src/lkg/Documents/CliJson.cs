@@ -11,6 +11,7 @@ namespace LastKnownGood.Cli.Documents;
 /// null or not. <see cref="CommandContext.Report{T}"/> writes them.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ErrorDocument))]
 [JsonSerializable(typeof(InitDocument))]
 [JsonSerializable(typeof(BootRunDocument))]
 [JsonSerializable(typeof(BootDocument))]

@@ -36,6 +36,30 @@ public sealed class LkgCliTests : IDisposable
         Assert.Equal("stopped", status.GetProperty("state").GetString());
     }
 
+    [Theory]
+    [InlineData("STATUS_OBJECT_NAME_NOT_FOUND", "0xC0000034", 1, "There is no machine at", "status")]
+    [InlineData("STATUS_INVALID_PARAMETER", "0xC000000D", 2, "Unrecognized command or argument 'stauts'", "stauts")]
+    [InlineData("STATUS_INVALID_PARAMETER", "0xC000000D", 2, "contains a backslash", "service", "start", "a\\b")]
+    public async Task AFailedCommand_WithJson_PrintsOneErrorDocument_AsWellAsItsSentence(string status, string code, int exitCode, string message, params string[] args)
+    {
+        var result = await Lkg.RunAsync([.. args, "--json", "--machine", Machine], null);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        var error = JsonDocument.Parse(result.Output).RootElement.GetProperty("error");
+        Assert.Equal((status, code, exitCode), (error.GetProperty("status").GetString(), error.GetProperty("code").GetString(), error.GetProperty("exitCode").GetInt32()));
+        Assert.Contains(message, error.GetProperty("message").GetString());
+        Assert.Equal(error.GetProperty("message").GetString(), result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task AFailedCommand_WithoutJson_PrintsNothingOnStandardOutput()
+    {
+        var result = await Lkg.RunAsync(["status", "--machine", Machine], null);
+
+        Assert.Equal((1, ""), (result.ExitCode, result.Output));
+        Assert.StartsWith("There is no machine at", result.Error);
+    }
+
     [Fact]
     public async Task MachineOption_FallsBackToTheEnvironmentVariable()
     {
