@@ -75,6 +75,24 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
         AssertSameDocument(jit, aot);
     }
 
+    public static TheoryData<string[]> Failures => new()
+    {
+        { ["status", "--machine", "{root}/nowhere"] },
+        { ["stauts"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task Failure_AotAndJit_WriteTheSameErrorDocument(string[] command)
+    {
+        var jit = await JitAsync(command);
+        var aot = await AotAsync(command);
+
+        Assert.NotEqual(0, jit.ExitCode);
+        Assert.Equal(jit.ExitCode, JsonDocument.Parse(jit.Output).RootElement.GetProperty("error").GetProperty("exitCode").GetInt32());
+        Assert.Equal((jit.ExitCode, jit.Error, jit.Output), (aot.ExitCode, aot.Error, aot.Output));
+    }
+
     [Theory]
     [MemberData(nameof(Writes))]
     public async Task Write_AotAndJit_WriteTheSameDocument(string[] command)
