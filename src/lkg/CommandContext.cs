@@ -50,7 +50,8 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         var hive = Machine.OpenHive(Time, access, verification);
         if (!Json && CodeIntegrityPolicy.Read(hive, hive.ResolveCurrentControlSet(BootRunning)).TestSigning)
         {
-            Console.MarkupLine($"[yellow]{Markup.Escape(TestModeNotice)}[/]");
+            // A banner, not output: on standard error, so that a pipe reads only what the command answers.
+            System.Console.Error.WriteLine(TestModeNotice);
         }
 
         return hive;

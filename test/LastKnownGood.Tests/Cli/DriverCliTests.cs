@@ -81,7 +81,8 @@ public sealed class DriverCliTests : IDisposable
             await Run("reg", "query", @"SYSTEM\CurrentControlSet\Control", "--machine", Machine), await Run("crashes", "--machine", Machine) };
 
         Assert.False(Directory.Exists(_temp.Combine("no-machine")));
-        Assert.All(screens, screen => Assert.Contains(CommandContext.TestModeNotice, screen.Output));
+        Assert.All(screens, screen => Assert.Contains(CommandContext.TestModeNotice, screen.Error));
+        Assert.All(screens, screen => Assert.DoesNotContain("Test Mode", screen.Output));
         Assert.Contains("test-signed", install.Output);
         Assert.True(statusJson.GetProperty("testSigning").GetBoolean());
     }
@@ -94,7 +95,7 @@ public sealed class DriverCliTests : IDisposable
         var status = await Run("status", "--machine", Machine);
         var json = await Json("status", "--machine", Machine);
 
-        Assert.DoesNotContain("Test Mode", status.Output);
+        Assert.DoesNotContain("Test Mode", status.Output + status.Error);
         Assert.False(json.GetProperty("testSigning").GetBoolean());
     }
 
