@@ -9,10 +9,8 @@ namespace LastKnownGood.Kernel;
 
 public sealed partial class Kernel
 {
-    /// <summary>Every component started this boot, in start order: they stop in reverse.</summary>
+    /// <summary>Every component started this boot, in start order, less those stopped by request since: they stop in reverse. Which ones run, and which groups have a member running, is read from it.</summary>
     private readonly List<IStartedComponent> _started = [];
-    private readonly HashSet<string> _running = new(RegistryNames.Comparer);
-    private readonly HashSet<string> _runningGroups = new(RegistryNames.Comparer);
     private ServiceHost? _services;
     private UserModeDriverHost? _userModeDrivers;
 
@@ -52,19 +50,17 @@ public sealed partial class Kernel
         {
             ReportComponent(entry.Name, ComponentState.Running, started.ProcessId is var pid and > 0 ? pid : null, started.Restarts);
             _started.Add(started);
-            _running.Add(entry.Name);
-            if (entry.Group is { } group)
-            {
-                _runningGroups.Add(group);
-            }
         }
 
         return status;
     }
 
     private string? DependencyNotRunning(ServiceEntry entry) =>
-        entry.DependOnService.Where(d => !_running.Contains(d)).Select(d => $"it depends on {d}, which did not start").FirstOrDefault()
-        ?? entry.DependOnGroup.Where(g => !_runningGroups.Contains(g)).Select(g => $"it depends on group {g}, of which no member started").FirstOrDefault();
+        entry.DependOnService.Where(d => Started(d) is null).Select(d => $"it depends on {d}, which did not start").FirstOrDefault()
+        ?? entry.DependOnGroup.Where(g => !_started.Any(s => RegistryNames.Comparer.Equals(s.Entry.Group, g))).Select(g => $"it depends on group {g}, of which no member started").FirstOrDefault();
+
+    /// <summary>The component of that name started this boot (and not stopped since by request), if any.</summary>
+    private IStartedComponent? Started(string name) => _started.FirstOrDefault(s => RegistryNames.Comparer.Equals(s.Name, name));
 
     /// <summary>
     /// The service control manager, made when the first service starts. The kernel becomes a

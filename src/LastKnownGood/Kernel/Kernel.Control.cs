@@ -101,14 +101,11 @@ public sealed partial class Kernel
     /// </summary>
     private ControlReply StartOnRequest(string service)
     {
-        if (_started.OfType<ServiceSupervisor>().FirstOrDefault(s => RegistryNames.Comparer.Equals(s.Name, service)) is { } started)
+        if (Started(service) is ServiceSupervisor { StaysDown: false } started)
         {
-            if (!started.StaysDown)
-            {
-                return new(NtStatus.Success, started.ProcessId, started.ProcessId > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"{started.Name} runs already (pid {started.ProcessId}).")
-                    : $"{started.Name} runs already; it is being restarted by its FailureActions.");
-            }
+            return new(NtStatus.Success, started.ProcessId, started.ProcessId > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{started.Name} runs already (pid {started.ProcessId}).")
+                : $"{started.Name} runs already; it is being restarted by its FailureActions.");
         }
 
         var status = StartWithDependencies(service, [], out var entry, out var reason);
@@ -169,10 +166,10 @@ public sealed partial class Kernel
         }
 
         // One down for good after its FailureActions is no longer watched: it starts again, with a new failure count.
-        if (_started.OfType<ServiceSupervisor>().FirstOrDefault(s => RegistryNames.Comparer.Equals(s.Name, read.Name)) is { StaysDown: true } down)
+        if (Started(read.Name) is ServiceSupervisor { StaysDown: true } down)
         {
             down.Stop();
-            Forget(down);
+            _started.Remove(down);
         }
 
         // Its group dependencies, and the start itself, as at boot.
@@ -193,7 +190,7 @@ public sealed partial class Kernel
     /// </summary>
     private ControlReply StopOnRequest(string service)
     {
-        var started = _started.FirstOrDefault(s => RegistryNames.Comparer.Equals(s.Name, service));
+        var started = Started(service);
         if (started is null or ServiceSupervisor { StaysDown: true })
         {
             return new(NtStatus.Success, 0, $"{started?.Name ?? service} is not running.");
@@ -214,7 +211,7 @@ public sealed partial class Kernel
 
         var pid = started.ProcessId;
         started.Stop();
-        Forget(started);
+        _started.Remove(started);
         ReportComponent(started.Name, ComponentState.Stopped);
         var said = pid > 0 ? string.Create(CultureInfo.InvariantCulture, $"{started.Name} stopped (pid {pid}).") : $"{started.Name} stopped; it was waiting to be restarted.";
         Events.Write("kernel", $"{said[..^1]}, as lkg service stop asked");
@@ -222,17 +219,5 @@ public sealed partial class Kernel
     }
 
     /// <summary>Started this boot and not a service down for good: a running dependency, or a running dependent.</summary>
-    private bool IsUp(string name) =>
-        _started.Any(s => RegistryNames.Comparer.Equals(s.Name, name) && s is not ServiceSupervisor { StaysDown: true });
-
-    /// <summary>A component stopped by request, or down for good and about to start again, is no longer one of the boot's started ones.</summary>
-    private void Forget(IStartedComponent component)
-    {
-        _started.Remove(component);
-        _running.Remove(component.Name);
-        if (component.Entry.Group is { } group && !_started.Any(s => RegistryNames.Comparer.Equals(s.Entry.Group, group)))
-        {
-            _runningGroups.Remove(group);
-        }
-    }
+    private bool IsUp(string name) => Started(name) is { } and not ServiceSupervisor { StaysDown: true };
 }
