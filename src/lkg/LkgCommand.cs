@@ -53,27 +53,13 @@ public static class LkgCommand
         }
 
         var result = root.Parse(args);
-        if (result.Errors is [var first, ..])
+        if (result.Errors.Count > 0)
         {
-            return CommandBoundary.Failed(NtStatus.InvalidParameter, $"{OneLine(UnknownWordError(result) ?? first.Message).TrimEnd('.')}; run lkg --help for usage.",
-                ExitCodes.Usage, JsonErrors(result));
+            return CommandBoundary.Failed(NtStatus.InvalidParameter, ParseErrors.Describe(result), ExitCodes.Usage, JsonErrors(result));
         }
 
         return result.Invoke();
     }
-
-    /// <summary>
-    /// An unknown word where a subcommand belongs gives two errors, "Required command was not
-    /// provided" first; the word is what the user needs to hear about.
-    /// </summary>
-    private static string? UnknownWordError(ParseResult result) =>
-        result.UnmatchedTokens is [var word, ..]
-            ? result.Errors.Select(e => e.Message).FirstOrDefault(m => m.Contains($"'{word}'", StringComparison.Ordinal))
-            : null;
-
-    /// <summary>System.CommandLine lists the allowed values on lines of their own; an error is one line.</summary>
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Wraps a command's work in <see cref="CommandBoundary"/>.</summary>
     internal static void SetHandler(this Command command, TimeProvider time, Func<CommandContext, ParseResult, int> work) =>

@@ -51,6 +51,22 @@ public sealed class LkgCliTests : IDisposable
         Assert.Equal(error.GetProperty("message").GetString(), result.Error.Trim());
     }
 
+    [Theory]
+    [InlineData("Unrecognized command or argument 'stauts' (did you mean status?); run lkg --help for usage.", "stauts")]
+    [InlineData("Unrecognized command or argument 'help' (did you mean --help?); run lkg --help for usage.", "help")]
+    [InlineData("Unrecognized command or argument 'ls' (did you mean list?); run lkg controlset --help for usage.", "controlset", "ls")]
+    [InlineData("Unrecognized command or argument '--jsn' (did you mean --json?); run lkg status --help for usage.", "status", "--jsn")]
+    [InlineData("Unrecognized command or argument 'frobnicate'; run lkg --help for usage.", "frobnicate")]
+    [InlineData("Required argument missing for option: '--machine'; required command was not provided; run lkg --help for usage.", "--machine")]
+    [InlineData("<set> takes a whole number, not \"abc\"; run lkg controlset show --help for usage.", "controlset", "show", "abc")]
+    [InlineData("Unrecognized command or argument 'y'; <b> takes a whole number, not \"x\"; run lkg controlset diff --help for usage.", "controlset", "diff", "1", "x", "y")]
+    public async Task AParseError_IsEveryProblem_InOneSentence_WithTheNearestWord(string message, params string[] args)
+    {
+        var result = await Lkg.RunAsync(args, new Dictionary<string, string> { ["LKG_MACHINE"] = Machine });
+
+        Assert.Equal((ExitCodes.Usage, "", message), (result.ExitCode, result.Output, result.Error));
+    }
+
     [Fact]
     public async Task AFailedCommand_WithoutJson_PrintsNothingOnStandardOutput()
     {
@@ -77,7 +93,7 @@ public sealed class LkgCliTests : IDisposable
     [InlineData(ExitCodes.Usage, "is outside the hive", "reg", "query", @"SOFTWARE\Microsoft")]
     [InlineData(ExitCodes.Usage, "key name is empty", "reg", "query", @"SYSTEM\\ControlSet001")]
     [InlineData(ExitCodes.Usage, "control character U+0001", "reg", "set", "SYSTEM\\CurrentControlSet\\Services\\A\u0001", "X", "1")]
-    [InlineData(ExitCodes.Usage, "run lkg --help", "reg", "frobnicate")]
+    [InlineData(ExitCodes.Usage, "run lkg reg --help", "reg", "frobnicate")]
     [InlineData(ExitCodes.Failed, "is immutable", "reg", "set", @"SYSTEM\ControlSet001\Services\A", "X", "1")]
     [InlineData(ExitCodes.Failed, "maintained by the boot manager", "reg", "set", @"SYSTEM\Select", "Default", "1", "--type", "dword")]
     [InlineData(ExitCodes.Failed, "does not exist", "reg", "query", @"SYSTEM\CurrentControlSet\Services\Nope")]
