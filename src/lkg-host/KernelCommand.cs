@@ -25,7 +25,7 @@ internal static class KernelCommand
           --boot N            The boot's number, recorded in crash records.
           --mode MODE         normal, last-known-good, safe-minimal or safe-network (default: normal).
           --crash-fd FD       The boot manager's crash pipe: a bug check hands its record over it.
-          --watchdog SECONDS  Seconds a driver call may run before bug check 0xEA (default: 10).
+          --watchdog TIME     How long a driver call may run before bug check 0xEA, such as 500ms or 10s (default: 10s).
           --machine DIR       The machine directory (default: $LKG_MACHINE, else ./machine).
         """;
 
@@ -107,7 +107,7 @@ internal static class KernelCommand
                     options = options with { CrashHandoff = WholeNumber(args, ref i) };
                     break;
                 case "--watchdog":
-                    options = options with { WatchdogTimeout = Seconds(args, ref i) };
+                    options = options with { WatchdogTimeout = Duration(args, ref i) };
                     break;
                 case "--machine":
                     machine = Value(args, ref i);
@@ -128,10 +128,8 @@ internal static class KernelCommand
             ? number
             : throw Usage($"{args[i - 1]} takes a whole number, not '{args[i]}'");
 
-    private static TimeSpan Seconds(IReadOnlyList<string> args, ref int i) =>
-        double.TryParse(Value(args, ref i), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : throw Usage($"{args[i - 1]} takes a number of seconds greater than 0, not '{args[i]}'");
+    private static TimeSpan Duration(IReadOnlyList<string> args, ref int i) =>
+        Durations.TryParse(Value(args, ref i), out var duration) ? duration : throw Usage($"{args[i - 1]} takes {Durations.Expected}, not '{args[i]}'");
 
     private static BootMode Mode(IReadOnlyList<string> args, ref int i)
     {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using LastKnownGood.Boot;
 using LastKnownGood.Cli.Documents;
 using LastKnownGood.Diagnostics;
@@ -11,7 +9,7 @@ using LastKnownGood.Recovery;
 namespace LastKnownGood.Cli.Commands;
 
 /// <summary><c>lkg boot [--safe-mode minimal|network] [--until accepted|halted|N-boots] [--timeout T]</c>: the boot manager.</summary>
-internal static partial class BootCommand
+internal static class BootCommand
 {
     public static Command Create(TimeProvider time)
     {
@@ -79,28 +77,8 @@ internal static partial class BootCommand
         }
     }
 
-    /// <summary>Timers take at most 2^31 - 1 milliseconds: a little under 25 days.</summary>
-    private const double MaxTimeout = 24 * 24 * 3600;
-
-    /// <summary>
-    /// A duration in the one syntax of DESIGN §14: numbers each with a unit (ms, s, m, h, d), such
-    /// as 90s, 1h30m or 1d; a number alone is seconds.
-    /// </summary>
-    private static TimeSpan ParseDuration(string text)
-    {
-        var match = DurationParts().Match(text);
-        var seconds = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) ? bare
-            : match.Success ? match.Groups["number"].Captures.Zip(match.Groups["unit"].Captures, (n, u) => double.Parse(n.Value, CultureInfo.InvariantCulture) * UnitSeconds(u.Value)).Sum()
-            : 0;
-        return seconds is > 0 and <= MaxTimeout
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"--timeout takes a duration from 1ms to 24 days, such as 90s, 1h30m or 1d, not \"{Quote.Short(text)}\".");
-    }
-
-    private static double UnitSeconds(string unit) => unit switch { "ms" => 0.001, "s" => 1, "m" => 60, "h" => 3600, _ => 86400 };
-
-    [GeneratedRegex(@"^(?:(?<number>[0-9]+(?:\.[0-9]+)?)(?<unit>ms|s|m|h|d))+$")]
-    private static partial Regex DurationParts();
+    private static TimeSpan ParseDuration(string text) =>
+        Durations.TryParse(text, out var duration) ? duration : throw new UsageException($"--timeout takes {Durations.Expected}, not \"{Quote.Short(text)}\".");
 
     private static int Fail(string message)
     {

@@ -37,8 +37,9 @@ public sealed class KernelCommandTests : IDisposable
     [InlineData("--boot needs a value", "--boot")]
     [InlineData("--control-set takes a whole number, not 'x'", "--control-set", "x")]
     [InlineData("--control-set takes a whole number, not '-1'", "--control-set", "-1")]
-    [InlineData("--watchdog takes a number of seconds greater than 0, not '0'", "--watchdog", "0")]
-    [InlineData("--watchdog takes a number of seconds greater than 0, not 'NaN'", "--watchdog", "NaN")]
+    [InlineData("--watchdog takes a duration from 1ms to 24 days, such as 90s, 1h30m or 1d, not '0'", "--watchdog", "0")]
+    [InlineData("--watchdog takes a duration from 1ms to 24 days, such as 90s, 1h30m or 1d, not 'NaN'", "--watchdog", "NaN")]
+    [InlineData("--watchdog takes a duration from 1ms to 24 days, such as 90s, 1h30m or 1d, not '10 s'", "--watchdog", "10 s")]
     public void Parse_AWordItDoesNotKnow_IsAUsageError(string message, params string[] args)
     {
         var error = Assert.Throws<UsageException>(() => KernelCommand.Parse(args));
