@@ -27,6 +27,8 @@ internal static class BootFormat
             + $"{Markup.Escape(crash.Message)}\n\n"
             + $"Crash {crash.Id}: lkg crashes shows it; lkg analyze {crash.Id} explains it.",
             new Style(Color.White, Color.Blue));
-        return new Panel(text).Border(BoxBorder.Heavy).BorderStyle(new Style(Color.White, Color.Blue)).Expand();
+        var panel = new Panel(text).Border(BoxBorder.Heavy).BorderStyle(new Style(Color.White, Color.Blue));
+        // A terminal's stop screen fills its width; a pipe's lines are as long as they need to be.
+        return Console.IsOutputRedirected ? panel : panel.Expand();
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LastKnownGood.Drivers;
@@ -24,7 +25,27 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     /// </summary>
     public IAnsiConsole Console => Json
         ? throw new InvalidOperationException("With --json, a command writes only its document and must not use the console.")
-        : AnsiConsole.Console;
+        : Terminal.Value;
+
+    /// <summary>
+    /// DESIGN §14: piped output never wraps, so a pipe gets lines as long as they are (tables are
+    /// plain columns there, <see cref="TextTable"/>); a terminal is as wide as it says, or as
+    /// <c>COLUMNS</c> says. Spectre leaves out colour under <c>NO_COLOR</c>, and escape codes in a pipe.
+    /// </summary>
+    private static readonly Lazy<IAnsiConsole> Terminal = new(() =>
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = PipedWidth;
+        }
+        else if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0)
+        {
+            console.Profile.Width = columns;
+        }
+
+        return console;
+    });
 
     /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
     public const string TestModeNotice = "Test Mode: TestSigning is on; development-signed drivers load.";
@@ -55,15 +76,6 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         }
 
         return hive;
-    }
-
-    /// <summary>DESIGN §14: piped output never wraps. Call before writing to <see cref="Console"/>.</summary>
-    public void NeverWrapWhenPiped()
-    {
-        if (System.Console.IsOutputRedirected)
-        {
-            Console.Profile.Width = PipedWidth;
-        }
     }
 
     private const int PipedWidth = 1000;

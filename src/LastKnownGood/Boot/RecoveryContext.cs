@@ -23,7 +23,7 @@ public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadO
     public IReadOnlyList<FailedBoot> FailedBoots() =>
     [
         .. ClassicRecovery.FailedBootsSince(History).Reverse().Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
-            CrashLog.FindForBoot(Hive, b.Number) is { } crash ? $"{StopCodeJsonConverter.Format(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : null)),
+            CrashLog.FindForBoot(Hive, b.Number) is { } crash ? BugCheckSummary.Of(crash) : null)),
     ];
 
     /// <summary>The report of a fallback to <paramref name="plan"/>: the failed boots before it, and why.</summary>

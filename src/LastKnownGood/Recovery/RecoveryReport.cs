@@ -32,7 +32,7 @@ public sealed record RecoveryReport(string Policy, string Mode, int ControlSet, 
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> Lines =>
     [
-        .. FailedBoots.Select(f => $"boot {f.Number} on {ControlSetInfo.FormatName(f.ControlSet)}: {f.Outcome}, {f.BugCheck ?? f.How}"),
+        .. FailedBoots.Select(f => $"boot {f.Number} on {ControlSetInfo.FormatName(f.ControlSet)}: {f.Outcome}, {f.BugCheck?.ToString() ?? f.How}"),
         $"boot {Boot}: {Mode} on {ControlSetInfo.FormatName(ControlSet)}, because {Reason}",
         .. Bisection is not { } b ? [] : new[] { $"bisection of {b.Units} change{(b.Units == 1 ? "" : "s")} of {ControlSetInfo.FormatName(b.Failed)}: 1..{b.Good} good, 1..{b.Bad} bad, {b.Trials} trial boot{(b.Trials == 1 ? "" : "s")}" },
         .. Blamed is null ? [] : new[] { $"blamed: {Blamed}" + (Bucket is null ? "" : $" ({Bucket})") },
@@ -42,5 +42,5 @@ public sealed record RecoveryReport(string Policy, string Mode, int ControlSet, 
     ];
 }
 
-/// <summary>A boot that failed before a fallback: how it ended, and its bug check in words when it had one.</summary>
-public sealed record FailedBoot(int Number, int ControlSet, string Outcome, string? How, string? BugCheck);
+/// <summary>A boot that failed before a fallback: how it ended, and its bug check when it had one.</summary>
+public sealed record FailedBoot(int Number, int ControlSet, string Outcome, string? How, Diagnostics.BugCheckSummary? BugCheck);

@@ -48,7 +48,6 @@ internal static class ContentCommand
             var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail) : null;
             return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight, pushed.LiveBoot), CliJson.Default.ContentPushDocument, () =>
             {
-                context.NeverWrapWhenPiped();
                 context.Console.MarkupLine(preflight is null
                     ? $"Pushed {Markup.Escape(fileName)} to {Markup.Escape(pushed.Where)}. [yellow]Classic policy: the file is outside the control sets, so Last Known Good cannot undo it, and no pre-flight tries it.[/]"
                     : $"Pushed {Markup.Escape(fileName)}: {pushed.Where} is Default"
@@ -73,13 +72,13 @@ internal static class ContentCommand
             var files = store.List(hive, set, result.GetValue(Component)!);
             return context.Report([.. files.Select(f => new ContentFileDocument(f.Name, f.Size, f.Sha256))], CliJson.Default.ContentFileDocumentArray, () =>
             {
-                var table = new Table().AddColumns("Name", "Size", "SHA-256");
+                var table = new TextTable("Name", "Size", "SHA-256");
                 foreach (var file in files)
                 {
-                    table.AddRow(Markup.Escape(file.Name), $"{file.Size:N0}", file.Sha256[..16]);
+                    table.Add(file.Name, $"{file.Size:N0}", file.Sha256[..16]);
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;

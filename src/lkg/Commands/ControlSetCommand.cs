@@ -27,14 +27,14 @@ internal static class ControlSetCommand
             var sets = hive.ListControlSets();
             return context.Report([.. sets.Select(s => Document(s, select))], CliJson.Default.ControlSetDocumentArray, () =>
             {
-                var table = new Table().AddColumns("Set", "Select", "Parent", "Created", "Author", "Reason");
+                var table = new TextTable("Set", "Select", "Parent", "Created", "Author", "Reason");
                 foreach (var set in sets)
                 {
-                    table.AddRow(set.Name, string.Join(", ", Roles(set.Id, select)), set.Parent is { } p ? ControlSetInfo.FormatName(p) : "",
-                        set.Created.ToString("u"), Markup.Escape(set.Author), Markup.Escape(set.Reason));
+                    table.Add(set.Name, string.Join(", ", Roles(set.Id, select)), set.Parent is { } p ? ControlSetInfo.FormatName(p) : "",
+                        set.Created.ToString("u"), set.Author, set.Reason);
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;
@@ -72,14 +72,19 @@ internal static class ControlSetCommand
             var json = differences.Select(d => new DifferenceDocument(d.Kind, d.Key.ToString(), d.Name, (d.New ?? d.Old) is { } v ? RegistryValueKinds.Name(v.Kind) : null, d.Old, d.New));
             return context.Report([.. json], CliJson.Default.DifferenceDocumentArray, () =>
             {
-                var table = new Table().AddColumns("Change", "Key", "Value", "Old", "New");
-                foreach (var d in differences)
+                if (differences.Count == 0)
                 {
-                    table.AddRow(d.Kind.ToString(), Markup.Escape(d.Key.ToString()), Markup.Escape(d.Name ?? ""),
-                        Markup.Escape(d.Old?.ToDisplayString() ?? ""), Markup.Escape(d.New?.ToDisplayString() ?? ""));
+                    context.Console.WriteLine("The two sets are the same.");
+                    return;
                 }
 
-                context.Console.Write(differences.Count == 0 ? new Text("The two sets are the same.") : table);
+                var table = new TextTable("Change", "Key", "Value", "Old", "New");
+                foreach (var d in differences)
+                {
+                    table.Add(d.Kind.ToString(), d.Key.ToString(), d.Name ?? "", d.Old?.ToDisplayString() ?? "", d.New?.ToDisplayString() ?? "");
+                }
+
+                table.Write(context);
             });
         });
         return command;

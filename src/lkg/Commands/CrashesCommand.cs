@@ -18,14 +18,14 @@ internal static class CrashesCommand
             var crashes = CrashLog.List(hive);
             return context.Report([.. crashes.Select(CrashDocument.From)], CliJson.Default.CrashDocumentArray, () =>
             {
-                var table = new Table().AddColumns("Crash", "Time", "Boot", "Stop code", "Component", "Parameters", "Exception");
+                var table = new TextTable("Crash", "Time", "Boot", "Stop code", "Component", "Parameters", "Exception");
                 foreach (var crash in crashes)
                 {
-                    table.AddRow($"{crash.Id}", $"{crash.Time:HH:mm:ss}", $"{crash.Boot}", $"0x{(uint)crash.Code:X} {crash.Name}", Markup.Escape(crash.Component ?? "unknown"),
-                        string.Join(" ", crash.Parameters.Select(p => $"0x{p:X}")), Markup.Escape(crash.ExceptionType?.Split('.')[^1] ?? ""));
+                    table.Add($"{crash.Id}", $"{crash.Time:u}", $"{crash.Boot}", $"0x{(uint)crash.Code:X} {crash.Name}", crash.Component ?? "unknown",
+                        string.Join(" ", crash.Parameters.Select(p => $"0x{p:X}")), crash.ExceptionType?.Split('.')[^1] ?? "");
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;

@@ -79,24 +79,22 @@ internal static class DemoCommand
 
     private static void Print(CommandContext context, IReadOnlyList<NotMyFaultRow> rows, bool withVerifier, TimeSpan total)
     {
-        context.NeverWrapWhenPiped();
-        var table = new Table().AddColumns("Fault", "Verifier", "Bug check", "Blamed", "Failure bucket", "Confidence", "Other suspects", "Took");
-        table.ShowRowSeparators = withVerifier;
+        var table = new TextTable("Fault", "Verifier", "Bug check", "Blamed", "Failure bucket", "Confidence", "Other suspects", "Took");
         foreach (var row in rows)
         {
             var ran = row != NotMyFaultDemo.CriticalProcess;
-            table.AddRow(
-                Markup.Escape(row.Fault),
+            table.Add(
+                row.Fault,
                 !ran ? "" : row.Verifier ? "on" : "off",
-                row.BugCheck is { } stop ? Markup.Escape($"0x{Convert.ToUInt32(stop.Code, 16):X} {stop.Name}") : $"[grey]{Markup.Escape(row.Note ?? "")}[/]",
-                Markup.Escape(row.Blamed is null ? "" : row.Module is { } module && module != row.Blamed ? $"{row.Blamed} / {module}" : row.Blamed),
-                Markup.Escape(row.Bucket ?? ""),
-                row.Confidence is { } confidence ? ConfidenceMarkup(confidence) : "",
-                Markup.Escape(string.Join(", ", row.Suspects.Select(s => s.Driver))),
+                row.BugCheck is { } stop ? $"0x{Convert.ToUInt32(stop.Code, 16):X} {stop.Name}" : new TableCell(row.Note ?? "", Color.Grey),
+                row.Blamed is null ? "" : row.Module is { } module && module != row.Blamed ? $"{row.Blamed} / {module}" : row.Blamed,
+                row.Bucket ?? "",
+                row.Confidence is { } confidence ? ConfidenceCell(confidence) : "",
+                string.Join(", ", row.Suspects.Select(s => s.Driver)),
                 ran ? $"{row.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "");
         }
 
-        context.Console.Write(table);
+        table.Write(context);
         var boots = rows.Count(r => r != NotMyFaultDemo.CriticalProcess);
         context.Console.MarkupLineInterpolated($"{boots} boot{(boots == 1 ? "" : "s")} in {total.TotalSeconds:0} s, each on a fresh throwaway machine, all deleted now.");
         if (rows.Any(r => r.Fault is "hang" or "deadlock" && !r.Verifier))
@@ -106,11 +104,43 @@ internal static class DemoCommand
         }
     }
 
-    private static string ConfidenceMarkup(Diagnostics.Confidence confidence) => confidence switch
+    /// <summary>
+    /// The machines' timelines: on a terminal side by side, a column per machine, as the incident
+    /// struck them at once; in a pipe, one line per event, each naming its machine.
+    /// </summary>
+    private static void WriteTimeline(CommandContext context, IReadOnlyDictionary<string, CrowdStrikeRun> runs)
     {
-        Diagnostics.Confidence.Certain => "[green]certain[/]",
-        Diagnostics.Confidence.Likely => "[yellow]likely[/]",
-        _ => "[red]uncertain[/]",
+        static string Time(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds,6:+0.0;-0.0} s");
+        if (System.Console.IsOutputRedirected)
+        {
+            var lines = new TextTable("Mode", "Time", "Event");
+            foreach (var (mode, run) in runs)
+            {
+                foreach (var e in run.Timeline)
+                {
+                    lines.Add(mode, Time(e.Seconds).Trim(), e.What);
+                }
+            }
+
+            lines.Write(context);
+            return;
+        }
+
+        var timeline = new Table();
+        foreach (var mode in runs.Keys)
+        {
+            timeline.AddColumn(new TableColumn(new Text(mode)));
+        }
+
+        timeline.AddRow(runs.Values.Select(r => new Text(string.Join('\n', r.Timeline.Select(e => $"{Time(e.Seconds)}  {e.What}")))));
+        context.Console.Write(timeline);
+    }
+
+    private static TableCell ConfidenceCell(Diagnostics.Confidence confidence) => confidence switch
+    {
+        Diagnostics.Confidence.Certain => new("certain", Color.Green),
+        Diagnostics.Confidence.Likely => new("likely", Color.Yellow),
+        _ => new("uncertain", Color.Red),
     };
 
     private static Command CrowdStrike(TimeProvider time)
@@ -128,7 +158,6 @@ internal static class DemoCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             if (!context.Json)
             {
-                context.NeverWrapWhenPiped();
                 context.Console.MarkupLineInterpolated($"[grey]Replaying the bad channel file 291 on {modes.Length} throwaway machine{(modes.Length == 1 ? "" : "s")} ({string.Join(", ", modes)}), side by side...[/]");
             }
 
@@ -162,25 +191,16 @@ internal static class DemoCommand
 
     private static void PrintCrowdStrike(CommandContext context, IReadOnlyDictionary<string, CrowdStrikeRun> runs)
     {
-        context.NeverWrapWhenPiped();
-        var timeline = new Table();
-        foreach (var mode in runs.Keys)
-        {
-            timeline.AddColumn(Markup.Escape(mode));
-        }
-
-        timeline.AddRow([.. runs.Values.Select(r => Markup.Escape(string.Join('\n', r.Timeline.Select(e => $"{e.Seconds,6:+0.0;-0.0} s  {e.What}"))))]);
-        context.Console.Write(timeline);
-
-        var summary = new Table().AddColumns("Mode", "Failed boots", "Manual steps", "Machine down", "Recovered", "Seconds", "Blamed", "Quarantined");
+        WriteTimeline(context, runs);
+        var summary = new TextTable("Mode", "Failed boots", "Manual steps", "Machine down", "Recovered", "Seconds", "Blamed", "Quarantined");
         foreach (var (mode, run) in runs)
         {
-            summary.AddRow(Markup.Escape(mode), $"{run.FailedBoots}", $"{run.ManualSteps}", run.MachineDown ? "[red]yes[/]" : "[green]no[/]",
-                run.Recovered ? "yes" : "[red]no[/]", run.Seconds.ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(run.Blamed ?? ""),
-                Markup.Escape(string.Join(", ", run.Quarantined)));
+            summary.Add(mode, $"{run.FailedBoots}", $"{run.ManualSteps}", run.MachineDown ? new TableCell("yes", Color.Red) : new TableCell("no", Color.Green),
+                run.Recovered ? "yes" : new TableCell("no", Color.Red), run.Seconds.ToString("0.0", CultureInfo.InvariantCulture), run.Blamed ?? "",
+                string.Join(", ", run.Quarantined));
         }
 
-        context.Console.Write(summary);
+        summary.Write(context);
         context.Console.MarkupLine("Times are seconds from the bad file's arrival; every machine was a throwaway copy, all deleted now.");
     }
 }

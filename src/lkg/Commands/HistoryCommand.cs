@@ -108,7 +108,7 @@ internal static class HistoryCommand
                 continue;
             }
 
-            write(Row(width, $"{boot.Number}", $"{boot.Started:yyyy-MM-dd HH:mm:ss}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
+            write(Row(width, $"{boot.Number}", $"{boot.Started:u}", ControlSetInfo.FormatName(boot.ControlSet), BootNames.Name(boot.Mode),
                 BootNames.Name(boot.Outcome), line.Crash is { } crash ? $"0x{(uint)crash.Code:X} {crash.Component}" : "", boot.Reason), Colour(boot.Outcome));
             if (line.Recovery is { Blamed: not null } or { Quarantined.Count: > 0 })
             {
@@ -125,7 +125,7 @@ internal static class HistoryCommand
 
     /// <summary>One line of the timeline: fixed columns, so a row is written before the next is read.</summary>
     private static string[] Row(int width, string boot, string started, string controlSet, string mode, string outcome, string stop, string why) =>
-        [boot.PadLeft(width), started.PadRight(19), controlSet.PadRight(13), mode.PadRight(15), outcome.PadRight(13), stop.PadRight(20), why];
+        [boot.PadLeft(width), started.PadRight(20), controlSet.PadRight(13), mode.PadRight(15), outcome.PadRight(13), stop.PadRight(20), why];
 
     /// <summary>A row as markup for a terminal, its outcome cell (or its only cell) in <paramref name="colour"/>.</summary>
     private static string Markup(string[] cells, string? colour)

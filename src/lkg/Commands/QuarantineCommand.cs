@@ -35,16 +35,15 @@ internal static class QuarantineCommand
                     return;
                 }
 
-                context.NeverWrapWhenPiped();
-                var table = new Table().AddColumns("Id", "Component", "Kind", "Name", "Identity", "Crash", "Why", "Since");
+                var table = new TextTable("Id", "Component", "Kind", "Name", "Identity", "Crash", "Why", "Since");
                 foreach (var e in entries)
                 {
-                    table.AddRow($"{e.Id}", Markup.Escape(e.Component), e.Kind, Markup.Escape(e.Name), Markup.Escape(e.Identity[..Math.Min(e.Identity.Length, 19)]),
-                        e.Crash?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", Markup.Escape(e.Reason),
+                    table.Add($"{e.Id}", e.Component, e.Kind, e.Name, e.Identity[..Math.Min(e.Identity.Length, 19)],
+                        e.Crash?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Reason,
                         e.Released is { } released ? $"released {released:u}" : $"{e.Created:u}");
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;

@@ -161,13 +161,13 @@ internal static class RegCommand
             context.Console.MarkupLineInterpolated($"[bold]{path}[/]");
             if (values.Count > 0)
             {
-                var table = new Table().AddColumns("Name", "Type", "Data");
+                var table = new TextTable("Name", "Type", "Data");
                 foreach (var value in values)
                 {
-                    table.AddRow(Markup.Escape(value.Name.Length == 0 ? "(Default)" : value.Name), RegistryValueKinds.Name(value.Value.Kind), Markup.Escape(value.Value.ToDisplayString()));
+                    table.Add(value.Name.Length == 0 ? "(Default)" : value.Name, RegistryValueKinds.Name(value.Value.Kind), value.Value.ToDisplayString());
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             }
 
             foreach (var subkey in subkeyList)

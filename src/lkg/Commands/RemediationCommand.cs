@@ -77,15 +77,13 @@ internal static class RemediationCommand
                     return;
                 }
 
-                context.NeverWrapWhenPiped();
-                var table = new Table().AddColumns("Id", "Package", "Source", "Boot", "Outcome", "Control set", "Why", "When");
+                var table = new TextTable("Id", "Package", "Source", "Boot", "Outcome", "Control set", "Why", "When");
                 foreach (var r in records)
                 {
-                    table.AddRow($"{r.Id}", Markup.Escape(r.Name), Markup.Escape(r.Source), $"{r.Boot}", r.Outcome,
-                        r.ControlSet is { } set ? ControlSetInfo.FormatName(set) : "", Markup.Escape(r.Reason), $"{r.Created:u}");
+                    table.Add($"{r.Id}", r.Name, r.Source, $"{r.Boot}", r.Outcome, r.ControlSet is { } set ? ControlSetInfo.FormatName(set) : "", r.Reason, $"{r.Created:u}");
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;

@@ -25,20 +25,19 @@ internal static partial class ServiceCommand
                 .ToArray();
             return context.Report(services, CliJson.Default.ServiceSummaryDocumentArray, () =>
             {
-                context.NeverWrapWhenPiped();
                 if (services.Length == 0)
                 {
                     context.Console.MarkupLine($"{ControlSetInfo.FormatName(set)} has no services; lkg service create makes one.");
                     return;
                 }
 
-                var table = new Table().AddColumns("Name", "Start", "Command");
+                var table = new TextTable("Name", "Start", "Command");
                 foreach (var service in services)
                 {
-                    table.AddRow(Markup.Escape(service.Name), service.Start, Markup.Escape(service.Command));
+                    table.Add(service.Name, service.Start, service.Command);
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;
@@ -67,19 +66,18 @@ internal static partial class ServiceCommand
 
     private static void Print(CommandContext context, ServiceDocument service)
     {
-        context.NeverWrapWhenPiped();
         var console = context.Console;
         console.MarkupLineInterpolated($"[bold]{service.Name}[/] in {ControlSetInfo.FormatName(service.ControlSet)}: start {service.Start}, error control {service.ErrorControl}");
         console.MarkupLineInterpolated($"  command: {service.Command}");
         console.MarkupLineInterpolated($"  working directory: {service.WorkingDirectory}");
         console.MarkupLineInterpolated($"  started: {(service.Notify ? "when it sends READY=1" : $"once it has stayed up {service.StartTimeoutSeconds:0.#} s")}");
-        var values = new Table().AddColumns("Name", "Type", "Data");
+        var values = new TextTable("Name", "Type", "Data");
         foreach (var value in service.Values)
         {
-            values.AddRow(Markup.Escape(value.Name), value.Type, Markup.Escape(value.Value.ToDisplayString()));
+            values.Add(value.Name, value.Type, value.Value.ToDisplayString());
         }
 
-        console.Write(values);
+        values.Write(context);
         foreach (var check in service.HealthChecks)
         {
             console.MarkupLineInterpolated($"  health {check.Name}: {check.Kind} {check.Target} ({(check.Required ? "Required" : "Wanted")}, {check.TimeoutSeconds:0.#} s)");

@@ -47,7 +47,7 @@ internal static class StatusCommand
                 SelectDocument.From(select),
                 latest is null ? null : new StatusBootDocument(latest.Number, BootNames.Name(latest.Mode), latest.ControlSet),
                 recovery,
-                lastCrash is null ? null : new LastCrashDocument(lastCrash.Id, lastCrash.Boot, lastCrash.Time, BootFormat.StopCode(lastCrash.Code), lastCrash.Name, lastCrash.Component),
+                lastCrash is null ? null : new LastCrashDocument(lastCrash.Id, lastCrash.Time, BootFormat.StopCode(lastCrash.Code), lastCrash.Name, lastCrash.Boot, lastCrash.Component),
                 BootLog.IsLastKnownGoodEnabled(hive) ? "enabled" : "disabled",
                 [.. recoveries.Select(r => new HiveRestoreDocument(r.Time, r.Reason, r.Lost))],
                 testSigning,
@@ -55,7 +55,6 @@ internal static class StatusCommand
                 [.. components.Select(ComponentDocument.From)]);
             return context.Report(json, CliJson.Default.StatusDocument, () =>
             {
-                context.NeverWrapWhenPiped();
                 context.Console.MarkupLineInterpolated($"Machine [bold]{context.Machine.Root}[/]: {state}{(holder is null ? "" : $", held by {holder}")}");
                 var now = context.Time.GetUtcNow();
                 if (latest is not null)
@@ -68,13 +67,13 @@ internal static class StatusCommand
                     }
                 }
 
-                var table = new Table().AddColumns("Select", "Control set");
+                var table = new TextTable("Select", "Control set");
                 foreach (var (name, id) in select.Values)
                 {
-                    table.AddRow(name, id == 0 ? "[grey]none[/]" : ControlSetInfo.FormatName(id));
+                    table.Add(name, id == 0 ? new TableCell("none", Color.Grey) : ControlSetInfo.FormatName(id));
                 }
 
-                context.Console.Write(table);
+                table.Write(context);
                 if (lastCrash is not null)
                 {
                     context.Console.MarkupLineInterpolated(
@@ -103,8 +102,8 @@ internal static class StatusCommand
 
     /// <summary>When the boot started, and for how long it has run or ran.</summary>
     private static string Since(BootRecord boot, DateTimeOffset now) => boot.Ended is { } ended
-        ? $"from {boot.Started:yyyy-MM-dd HH:mm:ss}Z to {ended:HH:mm:ss}Z ({Duration(ended - boot.Started)})"
-        : $"since {boot.Started:yyyy-MM-dd HH:mm:ss}Z ({Duration(now - boot.Started)} ago)";
+        ? $"from {boot.Started:u} to {ended:u} ({Duration(ended - boot.Started)})"
+        : $"since {boot.Started:u} ({Duration(now - boot.Started)} ago)";
 
     /// <summary>The boot's components as a table: state (coloured on a terminal), process, uptime when running, restarts.</summary>
     private static void WriteComponents(CommandContext context, IReadOnlyList<ComponentRecord> components, DateTimeOffset now)
@@ -114,27 +113,27 @@ internal static class StatusCommand
             return;
         }
 
-        var table = new Table().AddColumns("Component", "Type", "State", "PID", "Since", "Restarts");
+        var table = new TextTable("Component", "Type", "State", "PID", "Since", "Restarts");
         foreach (var component in components)
         {
             var state = BootNames.Name(component.State);
-            table.AddRow(
-                Markup.Escape(component.Name),
+            table.Add(
+                component.Name,
                 component.Type,
-                component.State switch
+                new TableCell(state, component.State switch
                 {
-                    ComponentState.Running => $"[green]{state}[/]",
-                    ComponentState.Failed or ComponentState.Disabled => $"[red]{state}[/]",
-                    _ => state,
-                },
+                    ComponentState.Running => Color.Green,
+                    ComponentState.Failed or ComponentState.Disabled => Color.Red,
+                    _ => null,
+                }),
                 component.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "",
                 component.State == ComponentState.Running
-                    ? $"{component.Since:yyyy-MM-dd HH:mm:ss}Z ({Duration(now - component.Since)})"
-                    : $"{component.Since:yyyy-MM-dd HH:mm:ss}Z",
+                    ? $"{component.Since:u} ({Duration(now - component.Since)})"
+                    : $"{component.Since:u}",
                 (component.Restarts ?? 0).ToString(CultureInfo.InvariantCulture));
         }
 
-        context.Console.Write(table);
+        table.Write(context);
     }
 
     /// <summary>A duration as systemd shows one: <c>3s</c>, <c>4min 12s</c>, <c>2h 5min</c>, <c>3d 4h</c>.</summary>

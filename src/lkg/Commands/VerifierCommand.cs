@@ -115,14 +115,14 @@ internal static class VerifierCommand
                     return;
                 }
 
-                var table = new Table().AddColumns(["Driver", .. Checks.Select(c => c.Column)]);
+                var table = new TextTable(["Driver", .. Checks.Select(c => c.Column)]);
                 foreach (var (name, flags) in shown)
                 {
-                    table.AddRow([Markup.Escape(name), .. Checks.Select(c => flags.HasFlag(c.Check) ? "on" : "-")]);
+                    table.Add([name, .. Checks.Select(c => (TableCell)(flags.HasFlag(c.Check) ? "on" : "-"))]);
                 }
 
                 context.Console.MarkupLineInterpolated($"The verifier in {ControlSetInfo.FormatName(set)} (Default), for the next boot; never in safe mode:");
-                context.Console.Write(table);
+                table.Write(context);
             });
         });
         return command;

@@ -74,7 +74,7 @@ internal sealed class NotMyFaultDemo(ThrowawayMachines machines, TimeProvider ti
         }
 
         var analysis = new Analyzer(hive, machine).Analyze(crash);
-        return new(fault, verifier, new(StopCodeJsonConverter.Format(analysis.Code), analysis.Name), analysis.FollowupName, analysis.ModuleName,
+        return new(fault, verifier, BugCheckSummary.Of(crash), analysis.FollowupName, analysis.ModuleName,
             analysis.FailureBucketId, analysis.Confidence, analysis.Suspects, seconds, null);
     }
 

@@ -16,7 +16,7 @@ internal sealed record BootDocument(
     string Mode,
     string Outcome,
     bool Accepted,
-    BootBugCheckDocument? BugCheck,
+    BugCheckSummary? BugCheck,
     DateTimeOffset Started,
     DateTimeOffset? Ready,
     DateTimeOffset? AcceptedAt,
@@ -31,7 +31,7 @@ internal sealed record BootDocument(
         BootNames.Name(boot.Mode),
         BootNames.Name(boot.Outcome),
         boot.Accepted is not null,
-        crash is null ? null : new BootBugCheckDocument(BootFormat.StopCode(crash.Code), crash.Name, crash.Component, crash.Id),
+        crash is null ? null : BugCheckSummary.Of(crash),
         boot.Started,
         boot.Ready,
         boot.Accepted,
@@ -40,9 +40,6 @@ internal sealed record BootDocument(
         boot.EndReason,
         recovery);
 }
-
-/// <summary>A boot's bug check: the stop code as a hex string, its name, the component that failed and the crash record's number.</summary>
-internal sealed record BootBugCheckDocument(string Code, string Name, string? Component, long Crash);
 
 /// <summary><c>SYSTEM\Select</c>: the control set each of its values names, 0 for none.</summary>
 internal sealed record SelectDocument(int Current, int Default, int Failed, int LastKnownGood)

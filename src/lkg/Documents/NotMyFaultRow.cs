@@ -20,7 +20,7 @@ namespace LastKnownGood.Cli.Documents;
 internal sealed record NotMyFaultRow(
     string Fault,
     bool Verifier,
-    BugCheckDocument? BugCheck,
+    BugCheckSummary? BugCheck,
     string? Blamed,
     string? Module,
     string? Bucket,

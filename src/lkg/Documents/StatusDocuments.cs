@@ -21,8 +21,8 @@ internal sealed record StatusDocument(
     IReadOnlyList<DamagedRowDocument> DamagedRows,
     IReadOnlyList<ComponentDocument> Components);
 
-/// <summary>The machine's newest crash record: its number, boot, time, stop code as a hex string, name and the component that failed.</summary>
-internal sealed record LastCrashDocument(long Crash, int? Boot, DateTimeOffset Time, string Code, string Name, string? Component);
+/// <summary>The machine's newest crash record, with the names <see cref="CrashDocument"/> gives the same fields: its number, time, stop code as a hex string, name, boot and the component that failed.</summary>
+internal sealed record LastCrashDocument(long Id, DateTimeOffset Time, string Code, string Name, int? Boot, string? Component);
 
 /// <summary>The process that holds the machine: a boot manager, while it runs.</summary>
 internal sealed record LockHolderDocument(int Pid, DateTimeOffset? Since, string Command);

@@ -102,7 +102,9 @@ public sealed class DemoProcessTests : IDisposable
 
         Assert.Contains("boot 3, last-known-good on ControlSet", output);
         Assert.Contains("quarantined", output);
-        Assert.Matches(@"improved\s+│\s+1\s+│\s+0\s+│\s+yes", output);
+        // In a pipe, the timeline is a line per event and the summary plain columns.
+        Assert.Matches(@"(?m)^improved +\+ *\d+\.\d s +boot 3, last-known-good on ControlSet", output);
+        Assert.Matches(@"(?m)^improved +1 +0 +yes +yes ", output);
         Assert.DoesNotContain("classic", output);
     }
 

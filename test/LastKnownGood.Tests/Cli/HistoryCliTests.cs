@@ -34,7 +34,7 @@ public sealed class HistoryCliTests
         var lines = (await machine.LkgAsync("history")).Output.Split('\n');
         Assert.Equal(1 + HistoryCommand.DefaultCount + 1, lines.Length);
         Assert.StartsWith("Boot  Started", lines[0]);
-        Assert.StartsWith($" {Boots - HistoryCommand.DefaultCount + 1}  {BootHistory.StartOf(Boots - HistoryCommand.DefaultCount + 1):yyyy-MM-dd HH:mm:ss}  ControlSet", lines[1]);
+        Assert.StartsWith($" {Boots - HistoryCommand.DefaultCount + 1}  {BootHistory.StartOf(Boots - HistoryCommand.DefaultCount + 1):yyyy-MM-dd HH:mm:ss}Z  ControlSet", lines[1]);
         Assert.StartsWith($"{Boots}  ", lines[^2]);
         Assert.Equal($"The newest 50 of {Boots} boots: --all shows every one, --since BOOT or --since TIME those from there on.", lines[^1]);
     }
@@ -54,8 +54,21 @@ public sealed class HistoryCliTests
         var recovery = status.GetProperty("lastRecovery");
         Assert.Equal((fallback.Number, fallback.Reason), (recovery.GetProperty("boot").GetInt32(), recovery.GetProperty("reason").GetString()));
         Assert.Equal(failed, recovery.GetProperty("failedBoots").EnumerateArray().Select(b => b.GetProperty("number").GetInt32()));
-        Assert.Equal(machine.Crashes()[^1].Id, status.GetProperty("lastCrash").GetProperty("crash").GetInt64());
+        Assert.Equal(machine.Crashes()[^1].Id, status.GetProperty("lastCrash").GetProperty("id").GetInt64());
         Assert.Empty(status.GetProperty("damagedRows").EnumerateArray());
+
+        // One shape for a bug check: the recovery report's failed boots carry the object history gives the same boot.
+        var history = JsonDocument.Parse((await machine.LkgAsync("history", "--since", $"{failed[0]}", "--json")).Output).RootElement.EnumerateArray()
+            .ToDictionary(b => b.GetProperty("number").GetInt32(), b => b.GetProperty("bugCheck"));
+        var reported = recovery.GetProperty("failedBoots").EnumerateArray().Where(b => b.GetProperty("bugCheck").ValueKind != JsonValueKind.Null).ToList();
+        Assert.NotEmpty(reported);
+        foreach (var boot in reported)
+        {
+            Assert.Equal(BugCheck(history[boot.GetProperty("number").GetInt32()]), BugCheck(boot.GetProperty("bugCheck")));
+        }
+
+        static (string?, string?, string?, long) BugCheck(JsonElement e) => (e.GetProperty("code").GetString(), e.GetProperty("name").GetString(),
+            e.GetProperty("component").GetString(), e.GetProperty("crash").GetInt64());
     }
 
     [Fact]

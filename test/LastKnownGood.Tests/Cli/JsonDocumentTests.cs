@@ -105,6 +105,63 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
         AssertSameDocument(jit with { Output = Seconds.Replace(jit.Output, "\"seconds\": 0") }, aot with { Output = Seconds.Replace(aot.Output, "\"seconds\": 0") });
     }
 
+    /// <summary>
+    /// What each table command prints into a pipe, and how many lines its JSON document says that is:
+    /// a line per row (and the header), so that no cell was wrapped onto a line of its own.
+    /// </summary>
+    public static TheoryData<string[]> Tables => new()
+    {
+        { ["controlset", "list"] },
+        { ["controlset", "diff", "1", "{lkg}"] },
+        { ["crashes"] },
+        { ["content", "list", "Sensor"] },
+        { ["service", "list"] },
+        { ["quarantine", "list"] },
+        { ["remediation", "list"] },
+        { ["reg", "query", @"SYSTEM\CurrentControlSet\Services\Hello\Parameters"] },
+        { ["verifier", "query"] },
+        { ["status"] },
+        { ["history"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public async Task Table_InAPipe_IsPlainColumns_WithALinePerRow_AndNoEscapeCode(string[] command)
+    {
+        var json = JsonDocument.Parse((await AotAsync(command)).Output).RootElement;
+        var piped = await Lkg.RunPublishedAsync(fixture.AotLkg, Arguments(command)[..^1], fixture.Machine.Environment);
+
+        Assert.Equal(0, piped.ExitCode);
+        var lines = piped.Output.TrimEnd('\n').Split('\n');
+        Assert.DoesNotContain('\u001b', piped.Output);
+        Assert.DoesNotContain(piped.Output, c => c is >= '\u2500' and <= '\u259f');
+        Assert.All(lines, line => Assert.Equal(line.TrimEnd(), line));
+        int? expected = command switch
+        {
+            ["reg", ..] => 1 + (json.GetProperty("values").GetArrayLength() is var values and > 0 ? values + 1 : 0) + json.GetProperty("subkeys").GetArrayLength(),
+            ["verifier", ..] => json.GetProperty("drivers").GetArrayLength() is var drivers and > 0 ? drivers + 2 : 1,
+            ["status" or "history"] => null,
+            _ => json.GetArrayLength() + 1,
+        };
+        if (expected is { } count)
+        {
+            Assert.True(lines.Length == count, $"{count} lines expected, {lines.Length} printed:\n{piped.Output}");
+        }
+        else if (command[0] == "status")
+        {
+            // Each component of the newest boot is one line: its name, type and state together.
+            Assert.NotEmpty(json.GetProperty("components").EnumerateArray());
+            Assert.All(json.GetProperty("components").EnumerateArray(), c => Assert.Single(lines, l => Regex.IsMatch(l,
+                $@"^{Regex.Escape(c.GetProperty("name").GetString()!)} +{c.GetProperty("type").GetString()} +{c.GetProperty("state").GetString()} ")));
+        }
+        else
+        {
+            // Each boot is one line: its number, then when it started, with the date and the zone.
+            Assert.All(json.EnumerateArray(), b => Assert.Single(lines, l => Regex.IsMatch(l,
+                $@"^ *{b.GetProperty("number").GetInt32()}  {b.GetProperty("started").GetDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z  ")));
+        }
+    }
+
     /// <summary>boot-ok, crash and boot-bad, each build's against a boot manager of its own on the same snapshot.</summary>
     [Fact]
     public async Task RunningBootCommands_AotAndJit_WriteTheSameDocuments()

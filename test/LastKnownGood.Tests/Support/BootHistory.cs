@@ -45,7 +45,8 @@ public static class BootHistory
             // A fallback leaves its report, as a recovery policy writes it: the failed boots before it.
             var select = hive.ReadSelect();
             var failed = ClassicRecovery.FailedBootsSince(BootLog.ReadForDecision(hive)).Reverse()
-                .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason, null)).ToList();
+                .Select(b => new FailedBoot(b.Number, b.ControlSet, BootNames.Name(b.Outcome), b.EndReason,
+                    CrashLog.FindForBoot(hive, b.Number) is { } crash ? BugCheckSummary.Of(crash) : null)).ToList();
             plan = plan with { Recovery = new RecoveryReport("Classic", BootNames.Name(mode), mode == BootMode.LastKnownGood ? select.LastKnownGood : select.Default, plan.Reason, failed) };
         }
 
