@@ -61,10 +61,10 @@ public static class CodeIntegrity
             return CodeIntegrityResult.Refused(error);
         }
 
-        if (signature.Algorithm != PackageSignature.EcdsaP256Sha256)
+        if (signature.Envelope is null && signature.Algorithm != PackageSignature.EcdsaP256Sha256)
         {
             return CodeIntegrityResult.Refused(
-                $"The package {packageDirectory} is signed with \"{signature.Algorithm}\"; only {PackageSignature.EcdsaP256Sha256} is accepted, so sign it again with lkg sign.");
+                $"The package {packageDirectory} is signed with \"{signature.Algorithm}\"; only an {SignatureEnvelope.Algorithm} envelope (or, from before it, {PackageSignature.EcdsaP256Sha256}) is accepted, so sign it again with lkg sign.");
         }
 
         if (!PackageDigest.TryCompute(packageDirectory, out var digest, out error))
@@ -98,19 +98,20 @@ public static class CodeIntegrity
         }
 
         return trusted
-            ? new(NtStatus.Success, null, null, digest, trustedName, TestSigned: false)
+            ? new(NtStatus.Success, null, null, digest, trustedName, TestSigned: false) { Identity = signature.Identity }
             : new(NtStatus.Success,
                 $@"The package {packageDirectory} is test-signed by the key ""{signature.Key}"", which Control\CI\Keys does not trust; it loads only because TestSigning is on.",
-                null, digest, signature.Key, TestSigned: true);
+                null, digest, signature.Key, TestSigned: true) { Identity = signature.Identity };
     }
 
+    /// <summary>The signature over <paramref name="digest"/>: an envelope's, or an older file's over the digest's bytes alone.</summary>
     private static bool TryVerifySignature(PackageSignature signature, string digest, CodeIntegrityPolicy policy, out string error)
     {
-        byte[] signatureBytes;
+        byte[] publicKey, signed, signatureBytes;
         try
         {
-            _ = Convert.FromBase64String(signature.PublicKey);
-            signatureBytes = Convert.FromBase64String(signature.Signature);
+            publicKey = Convert.FromBase64String(signature.PublicKey);
+            signatureBytes = signature.Envelope is null ? Convert.FromBase64String(signature.Signature!) : [];
         }
         catch (FormatException)
         {
@@ -118,7 +119,20 @@ public static class CodeIntegrity
             return false;
         }
 
-        if (!policy.TryVerify(signature.PublicKey, Convert.FromHexString(digest), signatureBytes, out var valid, out error))
+        if (signature.Envelope is not { } envelope)
+        {
+            signed = Convert.FromHexString(digest);
+        }
+        else if (SignatureEnvelope.TryOpen(envelope, Convert.FromHexString(digest), publicKey, out var input, out var sealedSignature, out error))
+        {
+            (signed, signatureBytes) = (input, sealedSignature);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (!policy.TryVerify(signature.PublicKey, signed, signatureBytes, out var valid, out error))
         {
             return false;
         }

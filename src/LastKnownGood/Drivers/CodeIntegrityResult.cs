@@ -10,6 +10,9 @@ namespace LastKnownGood.Drivers;
 /// </summary>
 public sealed record CodeIntegrityResult(NtStatus Status, string? Reason, DriverManifest? Manifest, string? Digest, string? KeyName, bool TestSigned)
 {
+    /// <summary>On success, the package's identity: the SHA-256 of its <c>signature.json</c> (<see cref="PackageSignature.Identity"/>), which names its installed copy.</summary>
+    public string? Identity { get; init; }
+
     public bool Succeeded => Status.IsSuccess;
 
     internal static CodeIntegrityResult Refused(string reason) => new(NtStatus.InvalidImageHash, reason, null, null, null, false);

@@ -8,8 +8,8 @@ public sealed partial class DriverStore
     /// <summary>
     /// Installs a driver package: checks it against the code integrity policy of the
     /// <c>Default</c> control set (the set the write derives from), copies it into
-    /// <c>drivers/&lt;digest&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
-    /// ErrorControl, Group if given, <c>ImagePath</c> = the digest, <c>Version</c>) in one hive
+    /// <c>drivers/&lt;identity&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
+    /// ErrorControl, Group if given, <c>ImagePath</c> = the identity, <c>Version</c>) in one hive
     /// write. Values not mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
     /// A refused package changes nothing; if the hive write fails, the copied package stays
     /// (content-addressed, it is harmless) and the registry is unchanged. Throws
@@ -33,10 +33,10 @@ public sealed partial class DriverStore
         }
 
         var manifest = integrity.Manifest!;
-        var digest = integrity.Digest!;
+        var identity = integrity.Identity!;
         var key = KeyPath.Root.Child("Services").Child(manifest.Name);
-        var values = ServiceValues(key, defaultSet == 0 ? null : hive.OpenKey(defaultSet, key), manifest, digest, options);
-        var copied = Store(source, digest, policy);
+        var values = ServiceValues(key, defaultSet == 0 ? null : hive.OpenKey(defaultSet, key), manifest, identity, options);
+        var copied = Store(source, identity, policy);
         var write = hive.Write(author, $"driver install {manifest.Name} {manifest.Version}", editor =>
         {
             foreach (var (name, value) in values)
@@ -44,10 +44,10 @@ public sealed partial class DriverStore
                 editor.SetValue(key, name, value);
             }
         });
-        return new(manifest, digest, Path.Combine(Root, digest), copied, write, integrity);
+        return new(manifest, integrity.Digest!, identity, Path.Combine(Root, identity), copied, write, integrity);
     }
 
-    private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, string digest, DriverInstallOptions options)
+    private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, string imagePath, DriverInstallOptions options)
     {
         uint Current(string name, uint fallback) =>
             existing is not null && existing.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : fallback;
@@ -71,7 +71,7 @@ public sealed partial class DriverStore
             ("Type", RegistryValue.Dword(options.Type is { } type ? (uint)type : existingType)),
             ("Start", RegistryValue.Dword(options.Start is { } start ? (uint)start : Current("Start", (uint)StartType.Demand))),
             ("ErrorControl", RegistryValue.Dword(options.ErrorControl is { } errorControl ? (uint)errorControl : Current("ErrorControl", (uint)ErrorControl.Normal))),
-            ("ImagePath", RegistryValue.String(digest)),
+            ("ImagePath", RegistryValue.String(imagePath)),
             ("Version", RegistryValue.String(manifest.Version.ToString())),
         };
         if (options.Group is { } group)

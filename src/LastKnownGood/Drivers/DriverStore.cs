@@ -5,10 +5,14 @@ using LastKnownGood.Machines;
 namespace LastKnownGood.Drivers;
 
 /// <summary>
-/// A machine's installed driver packages, <c>&lt;machine&gt;/drivers/&lt;digest&gt;/</c>: content-addressed
-/// by <see cref="PackageDigest"/> and immutable. A driver's <c>ImagePath</c> is its package's
-/// digest; <see cref="Verify"/> is how the kernel turns it into a checked directory before a load.
-/// Entries whose names start with '.' are installs in progress or left by a crash, never packages.
+/// A machine's installed driver packages, <c>&lt;machine&gt;/drivers/&lt;identity&gt;/</c>: content-addressed
+/// by <see cref="PackageSignature.Identity"/>, the hash of the signature file, which names the
+/// digest of every other file, and immutable. The same files signed again, by another key or the
+/// same one, are another package with a directory of its own, so a control set keeps the signature
+/// it was written with. A driver's <c>ImagePath</c> is that identity (or, for a package installed
+/// before the signature counted, its digest); <see cref="Verify"/> is how the kernel turns it into
+/// a checked directory before a load. Entries whose names start with '.' are installs in progress
+/// or left by a crash, never packages.
 /// </summary>
 public sealed partial class DriverStore
 {
@@ -32,9 +36,10 @@ public sealed partial class DriverStore
 
     /// <summary>
     /// The kernel's check before loading a driver: resolves <paramref name="imagePath"/>, runs
-    /// <see cref="CodeIntegrity.Check"/> on the directory, and requires the files' digest to be
-    /// the directory's name, so a validly signed package put in another package's place (an old,
-    /// vulnerable version, say) is refused too. Never throws for anything on disk.
+    /// <see cref="CodeIntegrity.Check"/> on the directory, and requires the package's identity (or,
+    /// for an older install, its files' digest) to be the directory's name, so a validly signed
+    /// package put in another package's place (an old, vulnerable version, or the same files under
+    /// another signature) is refused too. Never throws for anything on disk.
     /// </summary>
     public CodeIntegrityResult Verify(string imagePath, CodeIntegrityPolicy policy)
     {
@@ -46,24 +51,24 @@ public sealed partial class DriverStore
         }
 
         var result = CodeIntegrity.Check(directory, policy);
-        return result.Succeeded && result.Digest != imagePath
-            ? CodeIntegrityResult.Refused($"The installed package {directory} holds a different package (digest {result.Digest![..12]}…) than its name says; install the driver again.")
+        return result.Succeeded && result.Identity != imagePath && result.Digest != imagePath
+            ? CodeIntegrityResult.Refused($"The installed package {directory} holds a different package (signature {result.Identity![..12]}…, digest {result.Digest![..12]}…) than its name says; install the driver again.")
             : result;
     }
 
     /// <summary>
-    /// Copies a checked package into <c>drivers/&lt;digest&gt;/</c> unless a sound copy is there
+    /// Copies a checked package into <c>drivers/&lt;identity&gt;/</c> unless a sound copy is there
     /// already; true when it copied. The copy is built in a temporary directory beside the
     /// others, flushed, checked again (so what is installed is what was checked, even if the
     /// source changes meanwhile) and renamed into place; its files are made read-only.
     /// </summary>
-    private bool Store(string source, string digest, CodeIntegrityPolicy policy)
+    private bool Store(string source, string identity, CodeIntegrityPolicy policy)
     {
         Directory.CreateDirectory(Root);
-        var target = Path.Combine(Root, digest);
+        var target = Path.Combine(Root, identity);
         if (Directory.Exists(target))
         {
-            if (Verify(digest, policy).Succeeded)
+            if (Verify(identity, policy).Succeeded)
             {
                 return false;
             }
@@ -76,7 +81,7 @@ public sealed partial class DriverStore
         {
             Copy(source, temporary);
             var copy = CodeIntegrity.Check(temporary, policy);
-            if (!copy.Succeeded || copy.Digest != digest)
+            if (!copy.Succeeded || copy.Identity != identity)
             {
                 throw new LkgException(NtStatus.InvalidImageHash, $"The package {source} changed while it was being installed; install it again.");
             }

@@ -7,22 +7,32 @@ namespace LastKnownGood.Drivers;
 
 /// <summary>
 /// A package's <c>signature.json</c>: the signing key's name and public key (base64
-/// SubjectPublicKeyInfo), the algorithm (always <see cref="EcdsaP256Sha256"/>), the package
-/// digest it covers (<see cref="PackageDigest"/>, hex) and the signature (base64, IEEE P1363:
-/// r then s, 32 bytes each) of ECDSA P-256 with SHA-256 over the digest's 32 bytes.
+/// SubjectPublicKeyInfo), the package digest it covers (<see cref="PackageDigest"/>, hex) and the
+/// signature, a <see cref="SignatureEnvelope"/> that names its algorithm, its key and what it signs.
+/// Files signed before the envelope carry <c>algorithm</c> (<see cref="EcdsaP256Sha256"/>) and
+/// <c>signature</c> (base64, IEEE P1363, of ECDSA P-256 with SHA-256 over the digest's 32 bytes)
+/// instead, and still verify.
 /// </summary>
 /// <remarks>The key name is informational: trust is decided by the public key's bytes alone.</remarks>
-public sealed record PackageSignature(string Key, string PublicKey, string Algorithm, string Digest, string Signature)
+public sealed record PackageSignature(string Key, string PublicKey, string Digest, string? Envelope, string? Algorithm = null, string? Signature = null)
 {
     public const string FileName = "signature.json";
 
+    /// <summary>The algorithm of a signature made before the envelope.</summary>
     public const string EcdsaP256Sha256 = "ECDSA-P256-SHA256";
 
     /// <summary>Larger files are refused unread: a signature file is a few hundred bytes.</summary>
     private const int MaxFileSize = 64 * 1024;
 
-    /// <summary>The fields, in the order a missing one is reported.</summary>
-    private static readonly string[] Fields = ["key", "publicKey", "algorithm", "digest", "signature"];
+    /// <summary>The fields, the three every file has first, in the order a missing one is reported.</summary>
+    private static readonly string[] Fields = ["key", "publicKey", "digest", "envelope", "algorithm", "signature"];
+
+    /// <summary>
+    /// SHA-256 of the file as it was read, hex: the name of the package's installed copy. The file
+    /// names the digest of every other file, so two packages share it only when they share every
+    /// byte, their signature's included (<see cref="DriverStore"/>).
+    /// </summary>
+    public string Identity { get; init; } = "";
 
     /// <summary>Reads <c>signature.json</c>; false with one sentence when it is missing or malformed. Never throws for bad input.</summary>
     public static bool TryRead(string packageDirectory, [NotNullWhen(true)] out PackageSignature? signature, out string error)
@@ -47,7 +57,8 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
                 return Fail($"{path} is {info.Length:N0} bytes, over the limit of {MaxFileSize:N0}; sign the package again.", out error);
             }
 
-            if (!JsonFields.TryRead(File.ReadAllBytes(path), Fields, out var fields, out var line))
+            var bytes = File.ReadAllBytes(path);
+            if (!JsonFields.TryRead(bytes, Fields, out var fields, out var line))
             {
                 return Fail($"{path} is not valid JSON (line {line}); sign the package again.", out error);
             }
@@ -57,7 +68,9 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
                 return Fail($"{path} is not a JSON object; sign the package again.", out error);
             }
 
-            for (var i = 0; i < Fields.Length; i++)
+            // The envelope, or (from older files) the algorithm and the signature.
+            int[] required = fields.Has(3) || !(fields.Has(4) || fields.Has(5)) ? [0, 1, 2, 3] : [0, 1, 2, 4, 5];
+            foreach (var i in required)
             {
                 if (string.IsNullOrEmpty(fields.String(i)))
                 {
@@ -65,7 +78,10 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
                 }
             }
 
-            signature = new(fields.String(0)!, fields.String(1)!, fields.String(2)!, fields.String(3)!, fields.String(4)!);
+            signature = new(fields.String(0)!, fields.String(1)!, fields.String(2)!, fields.String(3), fields.String(4), fields.String(5))
+            {
+                Identity = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+            };
             error = "";
             return true;
         }
@@ -95,9 +111,8 @@ public sealed record PackageSignature(string Key, string PublicKey, string Algor
                     writer.WriteStartObject();
                     writer.WriteString("key", Key);
                     writer.WriteString("publicKey", PublicKey);
-                    writer.WriteString("algorithm", Algorithm);
                     writer.WriteString("digest", Digest);
-                    writer.WriteString("signature", Signature);
+                    writer.WriteString("envelope", Envelope ?? throw new InvalidOperationException("Only an envelope is written: older signatures are read, never made."));
                     writer.WriteEndObject();
                 }
 

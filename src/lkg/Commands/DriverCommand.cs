@@ -65,6 +65,7 @@ internal static class DriverCommand
             installed.Manifest.Name,
             installed.Manifest.Version.ToString(),
             installed.Digest,
+            installed.ImagePath,
             installed.Directory,
             installed.Copied,
             kernelMode ? "kernel" : "user",
@@ -77,7 +78,7 @@ internal static class DriverCommand
         {
             var set = ControlSetInfo.FormatName(installed.Write.ControlSet);
             context.Console.MarkupLineInterpolated(
-                $"Installed [bold]{json.Name} {json.Version}[/] as a {(kernelMode ? "kernel-mode" : "user-mode")} driver, signed by {json.Key}, in drivers/{json.Digest}{(installed.Copied ? "" : " (already there)")}.");
+                $"Installed [bold]{json.Name} {json.Version}[/] as a {(kernelMode ? "kernel-mode" : "user-mode")} driver, signed by {json.Key}, in drivers/{installed.ImagePath}{(installed.Copied ? "" : " (already there)")}.");
             context.Console.MarkupLine(installed.Write.Changed
                 ? $@"Wrote [bold]{set}[/] (Services\{Markup.Escape(json.Name)}); it is Default now."
                 : $@"Services\{Markup.Escape(json.Name)} was already so; [bold]{set}[/] stays Default.");

@@ -143,9 +143,15 @@ public sealed class BadInputFixture : IAsyncLifetime
         Add("tampered", Package(Named("tampered"), "release"));
         File.AppendAllText(Path.Combine(Named("tampered"), "Sensor.dll"), "tampered");
         Add("forged", Package(Named("forged"), "release"));
-        EditSignature("forged", s => s["signature"] = JsonNode.Parse(File.ReadAllText(Path.Combine(Named("untrusted"), PackageSignature.FileName)))!["signature"]!.GetValue<string>());
+        EditSignature("forged", s => s["envelope"] = JsonNode.Parse(File.ReadAllText(Path.Combine(Named("untrusted"), PackageSignature.FileName)))!["envelope"]!.GetValue<string>());
         Add("rsa-signed", Package(Named("rsa-signed"), "release"));
-        EditSignature("rsa-signed", s => s["algorithm"] = "RSA-SHA1");
+        EditSignature("rsa-signed", s =>
+        {
+            // A file of before the envelope, with another algorithm.
+            s.AsObject().Remove("envelope");
+            s["algorithm"] = "RSA-SHA1";
+            s["signature"] = "AAAA";
+        });
         Add("garbled", Package(Named("garbled"), "release"));
         File.WriteAllText(Path.Combine(Named("garbled"), PackageSignature.FileName), "garbage");
         Add("hollow", Package(Named("hollow"), "release"));

@@ -36,12 +36,16 @@ public sealed class DriverCliTests : IDisposable
         Assert.Equal((3, true, "release", false, false),
             (installed.GetProperty("controlSet").GetInt32(), installed.GetProperty("copied").GetBoolean(), installed.GetProperty("key").GetString(),
              installed.GetProperty("testSigned").GetBoolean(), installed.GetProperty("testSigning").GetBoolean()));
-        Assert.True(File.Exists(Path.Combine(Machine, "drivers", digest, "lib", "LastKnownGood.dll")));
+        // Installed under its identity, the hash of its signature file, which names the digest.
+        var imagePath = installed.GetProperty("imagePath").GetString()!;
+        Assert.NotEqual(digest, imagePath);
+        Assert.Equal(Path.Combine(Machine, "drivers", imagePath), installed.GetProperty("directory").GetString());
+        Assert.True(File.Exists(Path.Combine(Machine, "drivers", imagePath, "lib", "LastKnownGood.dll")));
         var values = service.GetProperty("values").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!, v => v.GetProperty("value").ToString());
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["ErrorControl"] = "3", ["Group"] = "Early-Launch", ["ImagePath"] = digest, ["Start"] = "0", ["Type"] = "1", ["Version"] = "7.11.0",
+                ["ErrorControl"] = "3", ["Group"] = "Early-Launch", ["ImagePath"] = imagePath, ["Start"] = "0", ["Type"] = "1", ["Version"] = "7.11.0",
             },
             values);
     }

@@ -174,11 +174,13 @@ public sealed class CodeIntegrityTests : IDisposable
     }
 
     [Theory]
-    [InlineData("algorithm", "RSA-SHA1", "only ECDSA-P256-SHA256 is accepted")]
-    [InlineData("signature", "AAAA", "is not valid")]
-    [InlineData("signature", "not base64!", "is not base64")]
-    [InlineData("publicKey", "AAAA", "not a DER SubjectPublicKeyInfo")]
+    [InlineData("envelope", "AAAA", "is not a detached JWS")]
+    [InlineData("envelope", "e30..not base64!", "is not base64url")]
+    [InlineData("envelope", "e30..AAAA", "says the algorithm \"\"")]
+    [InlineData("publicKey", "AAAA", "names another key than the public key it carries")]
+    [InlineData("publicKey", "not base64!", "is not base64")]
     [InlineData("key", null, "\"key\" is missing")]
+    [InlineData("envelope", null, "\"envelope\" is missing")]
     public void Verify_MalformedSignatureFile_IsRefusedWithTheField(string field, string? value, string expected)
     {
         PackageSigner.Sign(_package, _trusted);
@@ -228,6 +230,70 @@ public sealed class CodeIntegrityTests : IDisposable
 
         Assert.Contains("driver.json: \"version\" is \"seven\"", error.Message);
         Assert.False(File.Exists(Path.Combine(_package, "signature.json")));
+    }
+
+    [Theory]
+    [InlineData("alg", "none", "says the algorithm \"none\"; only ES256 is accepted")]
+    [InlineData("cty", "application/vnd.lastknowngood.remediation", "not a package digest")]
+    [InlineData("kid", "0000", "names another key than the public key it carries")]
+    public void Verify_AnEnvelopeWhoseHeaderWasChanged_IsRefused(string field, string value, string expected)
+    {
+        PackageSigner.Sign(_package, _trusted);
+        EditSignature(s =>
+        {
+            var parts = s["envelope"]!.GetValue<string>().Split('.');
+            var header = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]))!.AsObject();
+            header[field] = value;
+            s["envelope"] = $"{System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(header.ToJsonString()))}..{parts[2]}";
+        });
+
+        Assert.Equal(NtStatus.InvalidImageHash, CodeIntegrity.Verify(_package, _policy, out _, out var reason));
+        Assert.Contains(expected, reason);
+    }
+
+    [Fact]
+    public void Sign_WritesAnEnvelope_ThatNamesItsKeyAndWhatItSigns_AndCoversTheHeader()
+    {
+        PackageSigner.Sign(_package, _trusted);
+        var envelope = JsonNode.Parse(File.ReadAllText(Path.Combine(_package, PackageSignature.FileName)))!["envelope"]!.GetValue<string>();
+        var parts = envelope.Split('.');
+        var header = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]))!;
+
+        Assert.Equal(("ES256", SignatureEnvelope.KeyId(_trusted.PublicKey.Span), SignatureEnvelope.PayloadType),
+            (header["alg"]!.GetValue<string>(), header["kid"]!.GetValue<string>(), header["cty"]!.GetValue<string>()));
+        Assert.Equal("", parts[1]);
+        // RFC 7515: the signature is over the header and the payload, each base64url, joined by a dot.
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(_trusted.PublicKey.Span, out _);
+        var input = System.Text.Encoding.ASCII.GetBytes($"{parts[0]}.{System.Buffers.Text.Base64Url.EncodeToString(Convert.FromHexString(PackageDigest.Compute(_package)))}");
+        Assert.True(key.VerifyData(input, System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]), System.Security.Cryptography.HashAlgorithmName.SHA256));
+    }
+
+    [Fact]
+    public void Verify_ASignatureMadeBeforeTheEnvelope_StillVerifies_AndItsAlgorithmIsChecked()
+    {
+        WriteSignatureOfBeforeTheEnvelope(PackageSignature.EcdsaP256Sha256);
+        var result = CodeIntegrity.Check(_package, _policy);
+        WriteSignatureOfBeforeTheEnvelope("RSA-SHA1");
+        var refused = CodeIntegrity.Check(_package, _policy);
+
+        Assert.Equal((NtStatus.Success, "release"), (result.Status, result.KeyName));
+        Assert.Equal(NtStatus.InvalidImageHash, refused.Status);
+        Assert.Contains("is signed with \"RSA-SHA1\"; only an ES256 envelope (or, from before it, ECDSA-P256-SHA256) is accepted", refused.Reason);
+    }
+
+    /// <summary>signature.json as lkg sign wrote it before the envelope: the algorithm, and ECDSA over the digest's bytes alone.</summary>
+    private void WriteSignatureOfBeforeTheEnvelope(string algorithm)
+    {
+        var digest = PackageDigest.Compute(_package);
+        File.WriteAllText(Path.Combine(_package, PackageSignature.FileName), new JsonObject
+        {
+            ["key"] = "release",
+            ["publicKey"] = Convert.ToBase64String(_trusted.PublicKey.Span),
+            ["algorithm"] = algorithm,
+            ["digest"] = digest,
+            ["signature"] = Convert.ToBase64String(_trusted.Sign(Convert.FromHexString(digest))),
+        }.ToJsonString());
     }
 
     private void EditSignature(Action<JsonObject> edit)

@@ -36,6 +36,7 @@ public sealed class DriverStoreTests : IDisposable
     {
         var package = Signed("Sensor", "7.11.0");
         var digest = PackageDigest.Compute(package);
+        var identity = PackageSignatureIdentity(package);
         using var hive = _machine.OpenHive(TimeProvider.System);
 
         var result = _store.Install(package, hive, "test", new DriverInstallOptions
@@ -45,8 +46,8 @@ public sealed class DriverStoreTests : IDisposable
             Group = "Early-Launch",
         });
 
-        Assert.Equal((digest, true, new WriteResult(2, true)), (result.Digest, result.Copied, result.Write));
-        Assert.Equal(Path.Combine(_machine.DriversPath, digest), result.Directory);
+        Assert.Equal((digest, identity, true, new WriteResult(2, true)), (result.Digest, result.ImagePath, result.Copied, result.Write));
+        Assert.Equal(Path.Combine(_machine.DriversPath, identity), result.Directory);
         Assert.Equal(["Sensor.dll", "driver.json", "lib/LastKnownGood.dll", "signature.json"], Files(result.Directory));
         Assert.Equal(File.ReadAllBytes(Path.Combine(package, "Sensor.dll")), File.ReadAllBytes(Path.Combine(result.Directory, "Sensor.dll")));
         Assert.Equal(2, hive.ListControlSets().Count);
@@ -54,7 +55,7 @@ public sealed class DriverStoreTests : IDisposable
         Assert.Equal("driver install Sensor 7.11.0", hive.GetControlSet(2).Reason);
         var service = hive.OpenKey(2, SensorKey)!;
         Assert.Equal(
-            ["ErrorControl = DWORD 0x00000003 (3)", "Group = SZ Early-Launch", $"ImagePath = SZ {digest}", "Start = DWORD 0x00000000 (0)",
+            ["ErrorControl = DWORD 0x00000003 (3)", "Group = SZ Early-Launch", $"ImagePath = SZ {identity}", "Start = DWORD 0x00000000 (0)",
              "Type = DWORD 0x00000001 (1)", "Version = SZ 7.11.0"],
             service.Values.Select(v => $"{v.Name} = {v.Value}"));
         Assert.Null(hive.OpenKey(1, SensorKey));
@@ -126,7 +127,7 @@ public sealed class DriverStoreTests : IDisposable
         Assert.True(service.TryGetValue("Type", out var type) && type.AsDword() == (uint)ServiceType.UserModeDriver);
         Assert.True(service.TryGetValue("Group", out var group) && group.AsString() == "Base");
         Assert.True(service.TryGetValue("Version", out var version) && version.AsString() == "7.12.0");
-        Assert.True(service.TryGetValue("ImagePath", out var image) && image.AsString() == second.Digest);
+        Assert.True(service.TryGetValue("ImagePath", out var image) && image.AsString() == second.ImagePath);
         Assert.NotNull(hive.OpenKey(second.Write.ControlSet, SensorKey.Child("Parameters")));
         Assert.Equal(2, Directory.EnumerateDirectories(_machine.DriversPath).Count());
     }
@@ -168,7 +169,7 @@ public sealed class DriverStoreTests : IDisposable
         Assert.ThrowsAny<Exception>(() => _store.Install(package, hive, "test"));
         Assert.Single(hive.ListControlSets());
         Assert.Null(hive.OpenKey(hive.ReadSelect().Default, SensorKey));
-        Assert.True(Directory.Exists(Path.Combine(_machine.DriversPath, PackageDigest.Compute(package))));
+        Assert.True(Directory.Exists(Path.Combine(_machine.DriversPath, PackageSignatureIdentity(package))));
     }
 
     [Fact]
@@ -194,10 +195,51 @@ public sealed class DriverStoreTests : IDisposable
         Directory.Delete(current.Directory, recursive: true);
         Directory.Move(old.Directory, current.Directory);
 
-        var result = _store.Verify(current.Digest, CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default));
+        var result = _store.Verify(current.ImagePath, CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default));
 
         Assert.Equal(NtStatus.InvalidImageHash, result.Status);
         Assert.Contains("holds a different package", result.Reason);
+    }
+
+    [Fact]
+    public void Install_TheSameFilesSignedByAnotherKey_IsANewPackage_AndEachSetKeepsItsSignature()
+    {
+        // The story: test-signed with a developer key, then signed for release, then TestSigning turned off.
+        using var developer = SigningKey.Create("dev");
+        var package = DriverPackages.Create(_temp.Combine("Sensor"));
+        PackageSigner.Sign(package, developer);
+        using var hive = _machine.OpenHive(TimeProvider.System);
+        hive.Write("test", "test mode", e => e.SetValue(CodeIntegrityPolicy.KeyPath, "TestSigning", RegistryValue.Dword(1)));
+        var testSigned = _store.Install(package, hive, "test");
+
+        PackageSigner.Sign(package, _release);
+        var released = _store.Install(package, hive, "test");
+        hive.Write("test", "test mode off", e => e.SetValue(CodeIntegrityPolicy.KeyPath, "TestSigning", RegistryValue.Dword(0)));
+        var policy = CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default);
+
+        Assert.Equal(testSigned.Digest, released.Digest);
+        Assert.NotEqual(testSigned.ImagePath, released.ImagePath);
+        Assert.True(released.Copied, "the re-signed package was taken for the one already there");
+        Assert.True(released.Write.Changed);
+        Assert.Equal(("release", false), (released.Integrity.KeyName, released.Integrity.TestSigned));
+        var image = hive.OpenKey(hive.ReadSelect().Default, SensorKey)!.Values.Single(v => v.Name == "ImagePath").Value.AsString();
+        Assert.Equal(released.ImagePath, image);
+        Assert.Equal((NtStatus.Success, "release"), (_store.Verify(image, policy).Status, _store.Verify(image, policy).KeyName));
+        // The set the test-signed install wrote still names its own copy, with the developer's signature.
+        Assert.Equal(NtStatus.InvalidImageHash, _store.Verify(testSigned.ImagePath, policy).Status);
+        Assert.Contains("\"dev\"", _store.Verify(testSigned.ImagePath, policy).Reason);
+    }
+
+    [Fact]
+    public void Verify_APackageInstalledUnderItsDigest_BeforeTheSignatureCounted_StillLoads()
+    {
+        var package = Signed("Sensor", "7.11.0");
+        var digest = PackageDigest.Compute(package);
+        using var hive = _machine.OpenHive(TimeProvider.System);
+        var installed = _store.Install(package, hive, "test");
+        Directory.Move(installed.Directory, Path.Combine(_machine.DriversPath, digest));
+
+        Assert.Equal(NtStatus.Success, _store.Verify(digest, CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default)).Status);
     }
 
     [Theory]
@@ -226,7 +268,7 @@ public sealed class DriverStoreTests : IDisposable
         var second = _store.Install(package, hive, "test");
 
         Assert.True(second.Copied);
-        Assert.Equal(NtStatus.Success, _store.Verify(first.Digest, CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default)).Status);
+        Assert.Equal(NtStatus.Success, _store.Verify(first.ImagePath, CodeIntegrityPolicy.Read(hive, hive.ReadSelect().Default)).Status);
         Assert.Single(Directory.EnumerateFileSystemEntries(_machine.DriversPath));
     }
 
@@ -236,6 +278,9 @@ public sealed class DriverStoreTests : IDisposable
         PackageSigner.Sign(package, _release);
         return package;
     }
+
+    private static string PackageSignatureIdentity(string package) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(package, PackageSignature.FileName))));
 
     private static IEnumerable<string> Files(string directory) => Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
         .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/')).Order(StringComparer.Ordinal);
