@@ -2,7 +2,6 @@ using LastKnownGood.Boot;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Registry;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace LastKnownGood.Cli;
 
@@ -18,17 +17,16 @@ internal static class BootFormat
     public static string Describe(BootRecord boot) => $"{ControlSetInfo.FormatName(boot.ControlSet)}, {BootNames.Name(boot.Mode)}";
 
     /// <summary>The stop screen, as Windows 10 draws it: the sad face, the stop code, what failed, and where the record is.</summary>
-    public static IRenderable BlueScreen(CrashRecord crash)
+    public static TextPanel BlueScreen(CrashRecord crash) => new(null,
+    [
+        ":(", "", $"Boot {crash.Boot} ran into a problem and the machine is restarting.", "",
+        $"Stop code: {crash.Name} ({StopCode(crash.Code)})",
+        $"What failed: {crash.Component ?? "unknown"}",
+        .. crash.Message.Split('\n'), "",
+        $"Crash {crash.Id}: lkg crashes shows it; lkg analyze {crash.Id} explains it.",
+    ])
     {
-        var text = new Markup(
-            $"[bold]:([/]\n\nBoot {crash.Boot} ran into a problem and the machine is restarting.\n\n"
-            + $"Stop code: [bold]{crash.Name}[/] ({StopCode(crash.Code)})\n"
-            + $"What failed: [bold]{Markup.Escape(crash.Component ?? "unknown")}[/]\n"
-            + $"{Markup.Escape(crash.Message)}\n\n"
-            + $"Crash {crash.Id}: lkg crashes shows it; lkg analyze {crash.Id} explains it.",
-            new Style(Color.White, Color.Blue));
-        var panel = new Panel(text).Border(BoxBorder.Heavy).BorderStyle(new Style(Color.White, Color.Blue));
-        // A terminal's stop screen fills its width; a pipe's lines are as long as they need to be.
-        return Console.IsOutputRedirected ? panel : panel.Expand();
-    }
+        Body = new Style(Color.White, Color.Blue),
+        Heavy = true,
+    };
 }

@@ -34,7 +34,7 @@ internal sealed class ConsoleBootReporter(CommandContext context) : IBootReporte
     {
         if (crash is not null && !context.Json)
         {
-            Console.Write(BootFormat.BlueScreen(crash));
+            BootFormat.BlueScreen(crash).Write(context);
         }
 
         Line($"Boot {boot.Number} ended: {BootNames.Name(boot.Outcome)} ({Markup.Escape(boot.EndReason ?? "")})");

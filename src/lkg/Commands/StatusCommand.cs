@@ -82,7 +82,7 @@ internal static class StatusCommand
 
                 if (recovery is not null)
                 {
-                    context.Console.Write(new Panel(new Markup(Markup.Escape(string.Join('\n', recovery.Lines)))).Header($"Why boot {recovery.Boot} fell back").BorderColor(Color.Yellow));
+                    new TextPanel($"Why boot {recovery.Boot} fell back", [.. recovery.Lines]).Write(context);
                 }
 
                 foreach (var row in damaged)
@@ -92,8 +92,7 @@ internal static class StatusCommand
 
                 foreach (var restore in recoveries)
                 {
-                    context.Console.Write(new Panel(new Markup(Markup.Escape(string.Join('\n', restore.Lost.Prepend(restore.Reason)))))
-                        .Header($"Hive restored from backup at {restore.Time:u}").BorderColor(Color.Yellow));
+                    new TextPanel($"Hive restored from backup at {restore.Time:u}", [restore.Reason, .. restore.Lost]).Write(context);
                 }
             });
         });
