@@ -43,6 +43,7 @@ public static class LkgCommand
             RemediationCommand.Create(time),
             .. BootStatusCommands.Create(time),
             ShutdownCommand.Create(time),
+            DoctorCommand.Create(time),
             LastKnownGoodCommand.Create(time),
             KeysCommand.Create(time),
             SignCommand.Create(time),

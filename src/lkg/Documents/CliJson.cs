@@ -12,6 +12,7 @@ namespace LastKnownGood.Cli.Documents;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ErrorDocument))]
+[JsonSerializable(typeof(DoctorDocument))]
 [JsonSerializable(typeof(InitDocument))]
 [JsonSerializable(typeof(BootRunDocument))]
 [JsonSerializable(typeof(BootDocument))]

@@ -1,0 +1,195 @@
+using LastKnownGood.Drivers;
+using LastKnownGood.Registry;
+
+namespace LastKnownGood.Machines;
+
+/// <summary>How much a finding of <see cref="MachineDoctor"/> asks of a person.</summary>
+public enum DoctorSeverity
+{
+    /// <summary>Worth knowing; nothing to do.</summary>
+    Info,
+
+    /// <summary>The machine runs, but not as it should: do what the finding says.</summary>
+    Warning,
+
+    /// <summary>Something is damaged or unsafe: do what the finding says before the next boot.</summary>
+    Error,
+}
+
+/// <summary>One thing <c>lkg doctor</c> found: which check, how bad, what is wrong and what to do.</summary>
+public sealed record DoctorFinding(string Check, DoctorSeverity Severity, string Problem, string Remedy);
+
+/// <summary>
+/// <c>lkg doctor</c>'s checks of a machine and of the key directory, each read-only: the hive
+/// (SQLite's integrity check, the sets <c>Select</c> names, every sealed row), its backup, the
+/// trusted keys and test mode, the private keys' permissions, every installed package against its
+/// signature and its name, and what an interrupted write left behind. Nothing is repaired here:
+/// each finding says what to do.
+/// </summary>
+public static class MachineDoctor
+{
+    /// <summary>The checks, in the order they run and are shown.</summary>
+    public static readonly IReadOnlyList<string> Checks = ["hive", "backup", "trust", "keys", "packages", "leftovers"];
+
+    public static IReadOnlyList<DoctorFinding> Examine(MachineDirectory machine, string keyDirectory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        machine.RequireExists();
+        var findings = new List<DoctorFinding>();
+        CodeIntegrityPolicy? policy = null;
+        try
+        {
+            using var hive = Hive.Open(machine.HivePath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
+            findings.AddRange(hive.CheckForBackup().Select(problem => HiveFinding("hive", problem,
+                "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged")));
+            var select = hive.ReadSelect();
+            findings.AddRange(Trust(hive, select.Default));
+            policy = CodeIntegrityPolicy.Read(hive, select.Default);
+        }
+        catch (LkgException e)
+        {
+            findings.Add(new("hive", DoctorSeverity.Error, e.Message.TrimEnd('.'),
+                "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged"));
+        }
+
+        findings.AddRange(Backup(machine, time));
+        findings.AddRange(KeyFiles(keyDirectory));
+        if (policy is not null)
+        {
+            findings.AddRange(Packages(new DriverStore(machine), policy));
+        }
+
+        findings.AddRange(MachineLock.ReadHolder(machine.LockPath) is { } holder
+            ? [new("leftovers", DoctorSeverity.Info, $"{holder} holds the machine, so what looks left over may be in use", "run lkg doctor again once it has stopped to check for leftovers")]
+            : Leftovers(machine));
+        return findings;
+    }
+
+    /// <summary>A problem of a hive's full check, with what to do for its kind.</summary>
+    private static DoctorFinding HiveFinding(string check, string problem, string setRemedy) => problem switch
+    {
+        _ when problem.StartsWith("SQLite's integrity check", StringComparison.Ordinal) => new(check, DoctorSeverity.Error, problem,
+            "the database file itself is damaged: while no boot manager runs, copy system.db.lkg (the backup of the last accepted boot) over system.db, and check the disk"),
+        _ when problem.Contains(" row ", StringComparison.Ordinal) && problem.EndsWith("left out", StringComparison.Ordinal) => new(check, DoctorSeverity.Warning, problem,
+            "lkg status and lkg history leave the row out and say so; the control sets are sound; check the disk if it happens again"),
+        _ => new(check, DoctorSeverity.Error, problem, setRemedy),
+    };
+
+    private static IEnumerable<DoctorFinding> Backup(MachineDirectory machine, TimeProvider time)
+    {
+        if (!File.Exists(machine.BackupPath))
+        {
+            return [new("backup", DoctorSeverity.Warning, "there is no backup of the hive (system.db.lkg) yet, so damage to the hive could not be undone",
+                "boot the machine with lkg boot: every accepted boot backs the hive up")];
+        }
+
+        try
+        {
+            using var backup = Hive.Open(machine.BackupPath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
+            return [.. backup.CheckForBackup().Select(problem => HiveFinding("backup", $"system.db.lkg: {problem}",
+                "the next accepted boot writes a new backup; until then, the hive has no sound copy to be restored from"))];
+        }
+        catch (LkgException e)
+        {
+            return [new("backup", DoctorSeverity.Error, $"system.db.lkg cannot be used: {e.Message.TrimEnd('.')}",
+                "the next accepted boot writes a new backup; until then, the hive has no sound copy to be restored from")];
+        }
+    }
+
+    /// <summary>The keys <c>Control\CI\Keys</c> of <c>Default</c> trusts, and test mode.</summary>
+    private static IEnumerable<DoctorFinding> Trust(Hive hive, int set)
+    {
+        var keys = set == 0 ? [] : hive.OpenKey(set, CodeIntegrityPolicy.KeysPath)?.Values ?? [];
+        foreach (var (name, value) in keys)
+        {
+            if (value.Kind != RegistryValueKind.Binary || !SigningKey.TryImportPublicKey(value.Data, out var key, out _))
+            {
+                yield return new("trust", DoctorSeverity.Error, $@"Control\CI\Keys\{name} is not a P-256 public key, so nothing it signed loads",
+                    $@"delete it with lkg reg delete 'SYSTEM\CurrentControlSet\Control\CI\Keys' {name}, then trust the key again with lkg keys trust {name}");
+                continue;
+            }
+
+            key.Dispose();
+        }
+
+        var testSigning = CodeIntegrityPolicy.Read(hive, set).TestSigning;
+        if (testSigning)
+        {
+            yield return new("trust", DoctorSeverity.Warning, "TestSigning is on: a driver signed by any key loads",
+                $@"sign the drivers with a trusted key, then turn it off with lkg reg set 'SYSTEM\CurrentControlSet\Control\CI' TestSigning 0 --type dword");
+        }
+        else if (keys.Count == 0)
+        {
+            yield return new("trust", DoctorSeverity.Warning, @"Control\CI\Keys trusts no key, and TestSigning is off: no driver can load",
+                "trust the key that signs your drivers with lkg keys trust NAME");
+        }
+    }
+
+    /// <summary>The private keys of the key directory: readable by their owner alone, as ssh wants.</summary>
+    private static IEnumerable<DoctorFinding> KeyFiles(string directory)
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        if ((File.GetUnixFileMode(directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            yield return new("keys", DoctorSeverity.Error, $"the key directory {directory} can be written by other users, who could put their keys in it",
+                $"chmod 700 {directory}");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory, $"*{SigningKey.PrivateKeyExtension}").Order(StringComparer.Ordinal))
+        {
+            if ((File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+            {
+                yield return new("keys", DoctorSeverity.Error, $"the private key {file} can be read by other users, and lkg sign refuses it",
+                    $"chmod 600 {file}, and make a new key if others may have copied it");
+            }
+        }
+    }
+
+    /// <summary>Every installed package: its files as signed, a key the Default set trusts, and the name it is installed under.</summary>
+    private static IEnumerable<DoctorFinding> Packages(DriverStore store, CodeIntegrityPolicy policy)
+    {
+        if (!Directory.Exists(store.Root))
+        {
+            yield break;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(store.Root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.StartsWith('.'))
+            {
+                continue;
+            }
+
+            var result = store.Verify(name, policy);
+            if (!result.Succeeded)
+            {
+                yield return new("packages", DoctorSeverity.Error, result.Reason!.TrimEnd('.'),
+                    "install the driver again from its signed package with lkg driver install; a control set that names this copy cannot load it");
+            }
+        }
+    }
+
+    /// <summary>What a write a crash interrupted leaves: installs, staged files, replaced copies and dumps in progress.</summary>
+    private static IEnumerable<DoctorFinding> Leftovers(MachineDirectory machine)
+    {
+        var left = Entries(machine.Root, n => n.EndsWith(".lkg-new", StringComparison.Ordinal) || n.EndsWith(".tmp", StringComparison.Ordinal))
+            .Concat(Entries(machine.DriversPath, n => n.StartsWith('.')))
+            .Concat(Entries(machine.DumpsPath, n => n.EndsWith(Diagnostics.DumpFile.WritingSuffix, StringComparison.Ordinal)));
+        foreach (var path in left)
+        {
+            yield return new("leftovers", DoctorSeverity.Warning, $"{path} was left by a write that did not finish (a crash or a kill); it is never used",
+                $"delete it: rm -r {path}");
+        }
+    }
+
+    private static IEnumerable<string> Entries(string directory, Func<string, bool> left) =>
+        Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory, "*", Everything).Where(p => left(Path.GetFileName(p))).Order(StringComparer.Ordinal) : [];
+
+    /// <summary>Dot-files too: what an interrupted write leaves is named with a leading dot.</summary>
+    private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0 };
+}
