@@ -6,7 +6,13 @@ namespace LastKnownGood.Kernel.ServiceControl;
 
 internal sealed partial class ServiceProcess
 {
-    private static readonly string[] KnownAssignments = ["READY", "STOPPING", "WATCHDOG", "WATCHDOG_USEC", "EXTEND_TIMEOUT_USEC"];
+    private static readonly string[] KnownAssignments = ["READY", "STOPPING", "WATCHDOG", "WATCHDOG_USEC", "EXTEND_TIMEOUT_USEC", BootOk];
+
+    /// <summary>
+    /// lkg's own assignment, a service's <c>ReportBootOk()</c>: this boot is good, accept it now.
+    /// sd_notify(3) leaves names starting with <c>X_</c> to the service manager's own use.
+    /// </summary>
+    public const string BootOk = "X_LKG_BOOT_OK";
 
     /// <summary>How long a message that arrives before <see cref="Process.Start()"/> has returned waits for the process id it is checked against.</summary>
     private static readonly TimeSpan LaunchWait = TimeSpan.FromSeconds(1);
@@ -58,6 +64,9 @@ internal sealed partial class ServiceProcess
                     break;
                 case "EXTEND_TIMEOUT_USEC" when Microseconds(value) is { } extension:
                     Extend(extension);
+                    break;
+                case BootOk when value == "1":
+                    _ = _kernel.ReportBootOk(Name);
                     break;
                 default:
                     if (_ignoredAssignments.Add(name))
