@@ -12,6 +12,9 @@ internal sealed class DriverLoadContext(string name, string packageDirectory) : 
 {
     private static readonly string SdkName = typeof(IDriver).Assembly.GetName().Name!;
 
+    /// <summary>The SDK every driver of this kernel gets: a driver built against another major version, or a later one, is refused.</summary>
+    internal static readonly Version SdkVersion = typeof(IDriver).Assembly.GetName().Version!;
+
     /// <summary>The driver this context loads: a crash frame in one of its assemblies is that driver's.</summary>
     public string DriverName => name;
 
@@ -26,6 +29,12 @@ internal sealed class DriverLoadContext(string name, string packageDirectory) : 
         try
         {
             var assembly = new DriverLoadContext(name, package).LoadFromAssemblyPath(Path.Combine(package, assemblyFile));
+            if (assembly.GetReferencedAssemblies().FirstOrDefault(a => a.Name == SdkName)?.Version is { } built && !IsCompatible(built))
+            {
+                reason = $"it was built against {SdkName} {built.ToString(3)}, and this kernel serves {SdkVersion.ToString(3)}: build it against {SdkName} {SdkVersion.Major}.x, at most {SdkVersion.ToString(3)}";
+                return null;
+            }
+
             return assembly.GetType(typeName, throwOnError: true) is { } type && Activator.CreateInstance(type) is IDriver driver
                 ? driver
                 : throw new InvalidOperationException($"{typeName} does not implement {nameof(IDriver)}");
@@ -36,6 +45,9 @@ internal sealed class DriverLoadContext(string name, string packageDirectory) : 
             return null;
         }
     }
+
+    /// <summary>Within a major version the SDK only grows: a driver built against this kernel's SDK or an earlier one of its major version finds everything it calls.</summary>
+    internal static bool IsCompatible(Version built) => built.Major == SdkVersion.Major && new Version(built.Major, built.Minor, Math.Max(built.Build, 0)) <= SdkVersion;
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {

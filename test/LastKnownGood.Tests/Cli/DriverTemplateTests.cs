@@ -54,6 +54,58 @@ public sealed class DriverTemplateTests : IDisposable
     }
 
     [Fact]
+    public async Task ADriverBuiltAgainstALaterSdk_IsRefusedByTheKernel_InOneSentence()
+    {
+        var root = MachineManifestTests.RepositoryRoot();
+        await DotnetAsync("pack", Path.Combine(root, "src", "LastKnownGood.Sdk"), "-c", "Release", "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"), "-p:LastKnownGoodVersion=1.0.0");
+        await DotnetAsync("pack", Path.Combine(root, "templates", "LastKnownGood.Templates.csproj"), "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"));
+        var hive = _temp.Combine("template-hive");
+        await DotnetAsync("new", "install", Directory.GetFiles(Feed, "LastKnownGood.Templates.*.nupkg").Single(), "--debug:custom-hive", hive);
+        var project = _temp.Combine("Future");
+        await DotnetAsync("new", "lkg-driver", "-n", "Future", "-o", project, "--sdkVersion", "1.0.0", "--debug:custom-hive", hive);
+        await DotnetAsync("build", project, "--source", Feed);
+
+        using var machine = await TestMachine.CreateAsync();
+        var package = Path.Combine(project, "bin", "Debug", "net10.0");
+        await machine.LkgAsync("sign", package, "--key", "test");
+        await machine.LkgAsync("driver", "install", package, "--start", "system");
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
+        await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
+
+        var log = (await machine.LkgAsync("logs", "-b", "all")).Output;
+        Assert.Contains("it was built against LastKnownGood.Sdk 1.0.0, and this kernel serves 0.9.0: build it against LastKnownGood.Sdk 0.x, at most 0.9.0", log);
+        Assert.DoesNotContain("Future: ready", log);
+    }
+
+    [Fact]
+    public async Task TheSdksPublicApi_IsABaseline_ARemovedMemberFailsTheBuild()
+    {
+        var root = MachineManifestTests.RepositoryRoot();
+        var copy = _temp.Combine("repo");
+        foreach (var file in (string[])["Directory.Build.props", "Directory.Packages.props", "global.json"])
+        {
+            Directory.CreateDirectory(copy);
+            File.Copy(Path.Combine(root, file), Path.Combine(copy, file));
+        }
+
+        var sdk = Path.Combine(copy, "src", "LastKnownGood.Sdk");
+        Directory.CreateDirectory(sdk);
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "src", "LastKnownGood.Sdk")))
+        {
+            File.Copy(file, Path.Combine(sdk, Path.GetFileName(file)));
+        }
+
+        var context = Path.Combine(sdk, "IDriverContext.cs");
+        File.WriteAllText(context, File.ReadAllText(context).Replace("    NtStatus ReportBootOk();", "", StringComparison.Ordinal));
+
+        using var build = ChildProcess.StartExecutable("dotnet", ["build", sdk, "-nodeReuse:false"], Environment);
+        var exit = await build.WaitForExitAsync(Timeout);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(build.Lines, l => l.Contains("RS0017", StringComparison.Ordinal) && l.Contains("ReportBootOk", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheTemplate_BuildsAgainstTheSdkThisRepositoryMakes()
     {
         var root = MachineManifestTests.RepositoryRoot();
