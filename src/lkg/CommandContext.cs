@@ -47,6 +47,16 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         return console;
     });
 
+    /// <summary>
+    /// A long wait (a pre-flight, a demo's boots, a service's start, a shutdown): on a terminal, a
+    /// spinner with <paramref name="what"/> while <paramref name="work"/> runs; in a pipe or with
+    /// --json, nothing is shown, so that the output is only the answer (DESIGN §14).
+    /// </summary>
+    public T Waiting<T>(string what, Func<T> work) =>
+        Json || System.Console.IsOutputRedirected
+            ? work()
+            : Console.Status().Spinner(Spinner.Known.Dots).Start(Markup.Escape(what), _ => work());
+
     /// <summary>What every screen of a machine in test mode says (DESIGN §10).</summary>
     public const string TestModeNotice = "Test Mode: TestSigning is on; development-signed drivers load.";
 

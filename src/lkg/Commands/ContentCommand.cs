@@ -44,7 +44,10 @@ internal static class ContentCommand
             var store = ContentStore.For(context.Machine, hive, hive.ReadSelect().Default);
             var fileName = result.GetValue(name) ?? source.Name;
             var skipped = result.GetValue(noPreflight);
-            var pushed = store.Push(hive, result.GetValue(Component)!, source.FullName, fileName, CommandContext.Author, result.GetValue(force), skipped ? null : new Preflight(LkgProgram.Host()));
+            var component = result.GetValue(Component)!;
+            // Under Improved, a pre-flight runs the component on the file first: seconds.
+            var pushed = context.Waiting($"Pushing {fileName} to {component}...",
+                () => store.Push(hive, component, source.FullName, fileName, CommandContext.Author, result.GetValue(force), skipped ? null : new Preflight(LkgProgram.Host())));
             var preflight = pushed.Preflight is { } run ? new PreflightDocument(BootNames.Name(run.Outcome), run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), run.Detail) : null;
             return context.Report(new ContentPushDocument(result.GetValue(Component)!, fileName, store.Policy.ToString().ToLowerInvariant(), pushed.Where, preflight, pushed.LiveBoot), CliJson.Default.ContentPushDocument, () =>
             {

@@ -60,12 +60,8 @@ internal static class DemoCommand
             {
                 foreach (var verified in withVerifier ? [false, true] : new[] { false })
                 {
-                    if (!context.Json)
-                    {
-                        context.Console.MarkupLineInterpolated($"[grey]Booting a fresh machine with NotMyFault's {fault}, verifier {(verified ? "on" : "off")}...[/]");
-                    }
-
-                    rows.Add(await demo.RunAsync(fault, verified, stop));
+                    rows.Add(context.Waiting($"Booting a fresh machine with NotMyFault's {fault}, verifier {(verified ? "on" : "off")}...",
+                        () => demo.RunAsync(fault, verified, stop).GetAwaiter().GetResult()));
                 }
             }
 
@@ -161,7 +157,7 @@ internal static class DemoCommand
                 context.Console.MarkupLineInterpolated($"[grey]Replaying the bad channel file 291 on {modes.Length} throwaway machine{(modes.Length == 1 ? "" : "s")} ({string.Join(", ", modes)}), side by side...[/]");
             }
 
-            var runs = RunCrowdStrikeAsync(modes, context.Time, stop.Token).GetAwaiter().GetResult();
+            var runs = context.Waiting("The machines boot, crash and recover...", () => RunCrowdStrikeAsync(modes, context.Time, stop.Token).GetAwaiter().GetResult());
             return context.Report(runs, CliJson.Default.DictionaryStringCrowdStrikeRun, () => PrintCrowdStrike(context, runs));
 
             void Stop(PosixSignalContext signal)

@@ -172,7 +172,7 @@ internal static partial class ServiceCommand
             ControlReply reply;
             try
             {
-                reply = ControlRequest.Send(context.Machine, verb, service);
+                reply = context.Waiting($"{(verb == ControlVerb.Start ? "Starting" : "Stopping")} {service}...", () => ControlRequest.Send(context.Machine, verb, service));
             }
             catch (IOException e)
             {

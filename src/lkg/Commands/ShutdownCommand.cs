@@ -39,8 +39,8 @@ internal static class ShutdownCommand
                 throw new LkgException(NtStatus.InvalidDeviceState, $"Boot {boot.Number} has been marked bad already; its boot manager reboots it into Last Known Good rather than shut it down.");
             }
 
-            var stopped = Until(context.Time, WaitForBootManager,
-                () => BootLog.Get(hive, running.Number) is { Ended: not null } ended && MachineLock.ReadHolder(context.Machine.LockPath) is null ? ended : null)
+            var stopped = context.Waiting($"Boot {running.Number} shuts down...", () => Until(context.Time, WaitForBootManager,
+                () => BootLog.Get(hive, running.Number) is { Ended: not null } ended && MachineLock.ReadHolder(context.Machine.LockPath) is null ? ended : null))
                 ?? throw new LkgException(NtStatus.IoTimeout, string.Create(CultureInfo.InvariantCulture,
                     $"The boot manager (pid {holder.ProcessId}) was asked to shut boot {running.Number} down and has not stopped within {WaitForBootManager.TotalSeconds:0} s; see lkg status, or stop it with kill -TERM {holder.ProcessId}."));
             var outcome = BootNames.Name(stopped.Outcome);

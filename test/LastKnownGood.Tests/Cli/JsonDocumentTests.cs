@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LastKnownGood.Cli;
 using LastKnownGood.Internal;
 using LastKnownGood.Tests.Support;
 
@@ -160,6 +161,23 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
             Assert.All(json.EnumerateArray(), b => Assert.Single(lines, l => Regex.IsMatch(l,
                 $@"^ *{b.GetProperty("number").GetInt32()}  {b.GetProperty("started").GetDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z  ")));
         }
+    }
+
+    /// <summary>A pre-flight takes seconds: on a terminal (a pseudo-terminal from script(1)) a spinner says what is waited for; in a pipe nothing does.</summary>
+    [Fact]
+    public async Task ALongWait_OnATerminal_SaysWhatItWaitsFor_AndInAPipeNothing()
+    {
+        string[] push = Arguments(["content", "push", "Sensor", "{root}/C-00000291-00000000-00000002.sys"])[..^1];
+        fixture.Restore();
+        var piped = await Lkg.RunPublishedAsync(fixture.AotLkg, push, fixture.Machine.Environment);
+        fixture.Restore();
+        var terminal = await Lkg.RunPublishedAsync("script", ["-qec", CommandWords.Join([fixture.AotLkg, .. push]), "/dev/null"], fixture.Machine.Environment);
+
+        Assert.Equal((0, 0), (piped.ExitCode, terminal.ExitCode));
+        Assert.Contains("Pushing C-00000291-00000000-00000002.sys to Sensor...", terminal.Output);
+        Assert.Contains("Pre-flight passed", terminal.Output);
+        Assert.DoesNotContain("Pushing", piped.Output);
+        Assert.Contains("Pre-flight passed", piped.Output);
     }
 
     /// <summary>boot-ok, crash and boot-bad, each build's against a boot manager of its own on the same snapshot.</summary>
