@@ -26,15 +26,7 @@ public sealed class DriverTemplateTests : IDisposable
     [Fact]
     public async Task ANewDriver_FromTheTemplate_Builds_Signs_Installs_AndBoots()
     {
-        var root = MachineManifestTests.RepositoryRoot();
-        await DotnetAsync("pack", Path.Combine(root, "src", "LastKnownGood.Sdk"), "-c", "Release", "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"));
-        await DotnetAsync("pack", Path.Combine(root, "templates", "LastKnownGood.Templates.csproj"), "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"));
-        var hive = _temp.Combine("template-hive");
-        await DotnetAsync("new", "install", Directory.GetFiles(Feed, "LastKnownGood.Templates.*.nupkg").Single(), "--debug:custom-hive", hive);
-        var project = _temp.Combine("Acme.Probe");
-        await DotnetAsync("new", "lkg-driver", "-n", "Acme.Probe", "-o", project, "--debug:custom-hive", hive);
-        await DotnetAsync("build", project, "--source", Feed);
-        var package = Path.Combine(project, "bin", "Debug", "net10.0");
+        var package = await NewDriverAsync("Acme.Probe", sdkVersion: null);
         Assert.False(File.Exists(Path.Combine(package, "LastKnownGood.Sdk.dll")), "the SDK is the kernel's: a driver package never carries it");
 
         using var machine = await TestMachine.CreateAsync();
@@ -56,17 +48,9 @@ public sealed class DriverTemplateTests : IDisposable
     [Fact]
     public async Task ADriverBuiltAgainstALaterSdk_IsRefusedByTheKernel_InOneSentence()
     {
-        var root = MachineManifestTests.RepositoryRoot();
-        await DotnetAsync("pack", Path.Combine(root, "src", "LastKnownGood.Sdk"), "-c", "Release", "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"), "-p:LastKnownGoodVersion=1.0.0");
-        await DotnetAsync("pack", Path.Combine(root, "templates", "LastKnownGood.Templates.csproj"), "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"));
-        var hive = _temp.Combine("template-hive");
-        await DotnetAsync("new", "install", Directory.GetFiles(Feed, "LastKnownGood.Templates.*.nupkg").Single(), "--debug:custom-hive", hive);
-        var project = _temp.Combine("Future");
-        await DotnetAsync("new", "lkg-driver", "-n", "Future", "-o", project, "--sdkVersion", "1.0.0", "--debug:custom-hive", hive);
-        await DotnetAsync("build", project, "--source", Feed);
+        var package = await NewDriverAsync("Future", sdkVersion: "1.0.0");
 
         using var machine = await TestMachine.CreateAsync();
-        var package = Path.Combine(project, "bin", "Debug", "net10.0");
         await machine.LkgAsync("sign", package, "--key", "test");
         await machine.LkgAsync("driver", "install", package, "--start", "system");
         await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
@@ -113,6 +97,26 @@ public sealed class DriverTemplateTests : IDisposable
         var version = XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("LastKnownGoodVersion").Single().Value;
 
         Assert.Equal(version, template.GetProperty("symbols").GetProperty("sdkVersion").GetProperty("defaultValue").GetString());
+    }
+
+    /// <summary>
+    /// As a driver author starts: the SDK packed (as <paramref name="sdkVersion"/>, else this
+    /// repository's version) and the template packed into a feed, the template installed, a driver
+    /// made from it and built against the feed alone; returns its build output, the package.
+    /// </summary>
+    private async Task<string> NewDriverAsync(string name, string? sdkVersion)
+    {
+        var root = MachineManifestTests.RepositoryRoot();
+        string[] version = sdkVersion is null ? [] : [$"-p:LastKnownGoodVersion={sdkVersion}"];
+        await DotnetAsync(["pack", Path.Combine(root, "src", "LastKnownGood.Sdk"), "-c", "Release", "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"), .. version]);
+        await DotnetAsync("pack", Path.Combine(root, "templates", "LastKnownGood.Templates.csproj"), "-o", Feed, "--artifacts-path", _temp.Combine("artifacts"));
+        var hive = _temp.Combine("template-hive");
+        await DotnetAsync("new", "install", Directory.GetFiles(Feed, "LastKnownGood.Templates.*.nupkg").Single(), "--debug:custom-hive", hive);
+        var project = _temp.Combine(name);
+        string[] sdk = sdkVersion is null ? [] : ["--sdkVersion", sdkVersion];
+        await DotnetAsync(["new", "lkg-driver", "-n", name, "-o", project, .. sdk, "--debug:custom-hive", hive]);
+        await DotnetAsync("build", project, "--source", Feed);
+        return Path.Combine(project, "bin", "Debug", "net10.0");
     }
 
     private async Task DotnetAsync(params string[] args)
