@@ -30,7 +30,8 @@ public sealed class ServiceManagerNotifier : IDisposable
         if (environment("NOTIFY_SOCKET") is { Length: > 1 } path && path[0] is '/' or '@')
         {
             _endPoint = new UnixDomainSocketEndPoint(path[0] == '@' ? "\0" + path[1..] : path);
-            _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            // Never waits: a manager whose queue is full loses the message rather than stalling the host.
+            _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
         }
 
         // sd_watchdog_enabled(3): the watchdog is this process's unless WATCHDOG_PID names another.

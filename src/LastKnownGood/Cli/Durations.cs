@@ -22,7 +22,7 @@ public static partial class Durations
         var match = Parts().Match(text);
         var seconds = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) ? bare
             : match.Success ? Sum(match) : 0;
-        duration = seconds is > 0 && seconds <= Longest.TotalSeconds ? TimeSpan.FromSeconds(seconds) : default;
+        duration = seconds >= 0.001 && seconds <= Longest.TotalSeconds ? TimeSpan.FromSeconds(seconds) : default;
         return duration > TimeSpan.Zero;
     }
 

@@ -71,6 +71,12 @@ internal static class MachineDatabase
                     $"The machine database {path} has schema {version}, older than the schema {MachineSchema.Version} of this version of lkg, and a command that only reads does not migrate it: run a command that writes, such as lkg boot, to migrate it first.");
             }
 
+            if (!walMode && !migrate)
+            {
+                // A reader leaves a file in rollback mode as it is (a backup, system.db.lkg): read-only, never switched to WAL.
+                return database;
+            }
+
             if (version < MachineSchema.Version)
             {
                 database.BackupTo(BackupPath(path, version));

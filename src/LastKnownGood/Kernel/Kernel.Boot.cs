@@ -158,6 +158,13 @@ public sealed partial class Kernel
             return integrity.Succeeded ? NtStatus.InvalidImageHash : integrity.Status;
         }
 
+        // A package is its driver.json's driver only: another driver's package named in this entry's ImagePath would run as this one, under its floor.
+        if (!string.Equals(manifest.Name, entry.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            reason = $@"Services\{entry.Name}'s ImagePath names the package of {manifest.Name}, not of {entry.Name}; install {entry.Name} with lkg driver install";
+            return NtStatus.InvalidImageHash;
+        }
+
         // DESIGN §10: no set, however good it once was, starts a component below the floor a later write set.
         if (WithHive((hive, _) => Floors.Of(hive, entry.Name)) is { } floor && manifest.Version < floor.Version)
         {

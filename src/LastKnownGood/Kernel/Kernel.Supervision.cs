@@ -63,7 +63,13 @@ public sealed partial class Kernel
     /// <summary>The SDK's <c>ReportBootOk()</c>: asks the boot manager to accept this boot now.</summary>
     internal NtStatus ReportBootOk(string component)
     {
-        Events.Write(component, "reported the boot good");
+        var status = RequestBootOk();
+        Events.Write(component, status.IsSuccess ? "reported the boot good" : $"reported the boot good, which cannot be taken: {status.Name ?? status.ToString()}");
+        return status;
+    }
+
+    private NtStatus RequestBootOk()
+    {
         if (_options.Boot is null)
         {
             return NtStatus.InvalidDeviceState;

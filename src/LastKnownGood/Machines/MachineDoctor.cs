@@ -36,34 +36,43 @@ public static class MachineDoctor
         ArgumentNullException.ThrowIfNull(machine);
         machine.RequireExists();
         var findings = new List<DoctorFinding>();
-        CodeIntegrityPolicy? policy = null;
-        try
+        Hive? hive = null;
+        findings.AddRange(Run("hive", () =>
         {
-            using var hive = Hive.Open(machine.HivePath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
-            findings.AddRange(hive.CheckForBackup().Select(problem => HiveFinding("hive", problem,
-                "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged")));
-            var select = hive.ReadSelect();
-            findings.AddRange(Trust(hive, select.Default));
-            policy = CodeIntegrityPolicy.Read(hive, select.Default);
-        }
-        catch (LkgException e)
-        {
-            findings.Add(new("hive", DoctorSeverity.Error, e.Message.TrimEnd('.'),
+            hive = Hive.Open(machine.HivePath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
+            return hive.CheckForBackup().Select(problem => HiveFinding("hive", problem,
                 "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged"));
-        }
-
-        findings.AddRange(Backup(machine, time));
-        findings.AddRange(KeyFiles(keyDirectory));
-        if (policy is not null)
+        }));
+        using (hive)
         {
-            findings.AddRange(Packages(new DriverStore(machine), policy));
+            findings.AddRange(Run("backup", () => Backup(machine, time)));
+            findings.AddRange(hive is null ? NotChecked("trust") : Run("trust", () => Trust(hive, hive.ReadSelect().Default)));
+            findings.AddRange(Run("keys", () => KeyFiles(keyDirectory)));
+            findings.AddRange(hive is null ? NotChecked("packages") : Run("packages", () => Packages(new DriverStore(machine), hive)));
         }
 
         findings.AddRange(MachineLock.ReadHolder(machine.LockPath) is { } holder
             ? [new("leftovers", DoctorSeverity.Info, $"{holder} holds the machine, so what looks left over may be in use", "run lkg doctor again once it has stopped to check for leftovers")]
-            : Leftovers(machine));
+            : Run("leftovers", () => Leftovers(machine)));
         return findings;
     }
+
+    /// <summary>A check's findings; what stopped it (a file it cannot read, a database it cannot open) is a finding too, never an exception.</summary>
+    private static IReadOnlyList<DoctorFinding> Run(string check, Func<IEnumerable<DoctorFinding>> examine)
+    {
+        try
+        {
+            return [.. examine()];
+        }
+        catch (Exception e) when (e is LkgException or IOException or UnauthorizedAccessException)
+        {
+            return [new(check, DoctorSeverity.Error, $"it could not be checked: {e.Message.TrimEnd('.')}",
+                check == "hive" ? "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged" : "make it readable to this user, then run lkg doctor again")];
+        }
+    }
+
+    private static DoctorFinding[] NotChecked(string check) =>
+        [new(check, DoctorSeverity.Info, "not checked: the hive could not be opened", "mend the hive first (above), then run lkg doctor again")];
 
     /// <summary>A problem of a hive's full check, with what to do for its kind.</summary>
     private static DoctorFinding HiveFinding(string check, string problem, string setRemedy) => problem switch
@@ -81,6 +90,11 @@ public static class MachineDoctor
         {
             return [new("backup", DoctorSeverity.Warning, "there is no backup of the hive (system.db.lkg) yet, so damage to the hive could not be undone",
                 "boot the machine with lkg boot: every accepted boot backs the hive up")];
+        }
+
+        if (Internal.FileStatus.Of(machine.BackupPath) is { IsRegularFile: false } status)
+        {
+            return [new("backup", DoctorSeverity.Error, $"system.db.lkg is {status.Kind}, not a regular file", $"remove it (rm {machine.BackupPath}); the next accepted boot writes a new backup")];
         }
 
         try
@@ -149,30 +163,40 @@ public static class MachineDoctor
         }
     }
 
-    /// <summary>Every installed package: its files as signed, a key the Default set trusts, and the name it is installed under.</summary>
-    private static IEnumerable<DoctorFinding> Packages(DriverStore store, CodeIntegrityPolicy policy)
+    /// <summary>
+    /// Every package a set <c>Select</c> names loads (its <c>ImagePath</c>): its files as signed, by a
+    /// key that set trusts (or any, under TestSigning), installed under its own name. Copies no
+    /// selected set names are only counted: an older set's, or one signed again since.
+    /// </summary>
+    private static IEnumerable<DoctorFinding> Packages(DriverStore store, Hive hive)
     {
-        if (!Directory.Exists(store.Root))
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var set in hive.ReadSelect().Named)
         {
-            yield break;
+            var policy = CodeIntegrityPolicy.Read(hive, set);
+            foreach (var service in hive.OpenKey(set, Services)?.Subkeys ?? [])
+            {
+                if (hive.OpenKey(set, Services.Child(service.Name)) is { } key && key.TryGetValue("ImagePath", out var image) && image.Kind == RegistryValueKind.Sz
+                    && store.TryResolve(image.AsString(), out var directory) && Directory.Exists(directory) && used.Add(image.AsString())
+                    && store.Verify(image.AsString(), policy) is { Succeeded: false } result)
+                {
+                    yield return new("packages", DoctorSeverity.Error, $@"{ControlSetInfo.FormatName(set)}\Services\{service.Name}: {result.Reason!.TrimEnd('.')}",
+                        "install the driver again from its signed package with lkg driver install; until then this set cannot load it");
+                }
+            }
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(store.Root).Order(StringComparer.Ordinal))
+        var unused = Directory.Exists(store.Root)
+            ? Directory.EnumerateDirectories(store.Root).Select(Path.GetFileName).Count(n => !n!.StartsWith('.') && !used.Contains(n))
+            : 0;
+        if (unused > 0)
         {
-            var name = Path.GetFileName(directory);
-            if (name.StartsWith('.'))
-            {
-                continue;
-            }
-
-            var result = store.Verify(name, policy);
-            if (!result.Succeeded)
-            {
-                yield return new("packages", DoctorSeverity.Error, result.Reason!.TrimEnd('.'),
-                    "install the driver again from its signed package with lkg driver install; a control set that names this copy cannot load it");
-            }
+            yield return new("packages", DoctorSeverity.Info, $"{unused} installed package{(unused == 1 ? "" : "s")} no selected control set names (an older set's, or signed again since)",
+                "nothing to do: older control sets may still name them");
         }
     }
+
+    private static readonly KeyPath Services = KeyPath.Root.Child("Services");
 
     /// <summary>What a write a crash interrupted leaves: installs, staged files, replaced copies and dumps in progress.</summary>
     private static IEnumerable<DoctorFinding> Leftovers(MachineDirectory machine)

@@ -38,7 +38,7 @@ internal static class DemoCommand
             var started = context.Time.GetTimestamp();
             var rows = RunAsync(context, faults, withVerifier, stop.Token).GetAwaiter().GetResult();
             var total = context.Time.GetElapsedTime(started);
-            return context.Report(rows, CliJson.Default.NotMyFaultRowArray, () => Print(context, rows, withVerifier, total));
+            return context.Report(rows, CliJson.Default.NotMyFaultRowArray, () => Print(context, rows, total));
 
             void Stop(PosixSignalContext signal)
             {
@@ -73,7 +73,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void Print(CommandContext context, IReadOnlyList<NotMyFaultRow> rows, bool withVerifier, TimeSpan total)
+    private static void Print(CommandContext context, IReadOnlyList<NotMyFaultRow> rows, TimeSpan total)
     {
         var table = new TextTable("Fault", "Verifier", "Bug check", "Blamed", "Failure bucket", "Confidence", "Other suspects", "Took");
         foreach (var row in rows)

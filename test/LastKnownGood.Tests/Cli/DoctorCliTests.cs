@@ -58,6 +58,23 @@ public sealed class DoctorCliTests
     }
 
     [Fact]
+    public async Task AMachineWithItsBackup_PassesEveryCheck_AndNoFileIsWrittenOrMade()
+    {
+        using var machine = await TestMachine.CreateAsync();
+        await machine.LkgAsync("reg", "set", @"SYSTEM\CurrentControlSet\Control\Recovery", "AcceptAfter", "0", "--type", "dword");
+        await machine.LkgAsync("boot", "--until", "accepted", "--timeout", "60s");
+        Assert.True(File.Exists(machine.Directory.BackupPath));
+        var before = Snapshot(machine.Root);
+
+        var result = await machine.TryLkgAsync("doctor", "--json");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Output);
+        Assert.All(Checks(result).Values, findings => Assert.DoesNotContain(findings, f => f.Severity != "info"));
+        // The backup is read as it is: not switched to WAL, no -wal or -shm made beside it.
+        Assert.Equal(before, Snapshot(machine.Root));
+    }
+
+    [Fact]
     public async Task WithoutAMachine_SaysHowToMakeOne()
     {
         using var temp = new TempDirectory();

@@ -48,7 +48,7 @@ public sealed class DriverTemplateTests : IDisposable
     [Fact]
     public async Task ADriverBuiltAgainstALaterSdk_IsRefusedByTheKernel_InOneSentence()
     {
-        var package = await NewDriverAsync("Future", sdkVersion: "1.0.0");
+        var package = await NewDriverAsync("Future", sdkVersion: "1.1.0");
 
         using var machine = await TestMachine.CreateAsync();
         await machine.LkgAsync("sign", package, "--key", "test");
@@ -57,7 +57,7 @@ public sealed class DriverTemplateTests : IDisposable
         await machine.LkgAsync("boot", "--until", "1-boots", "--timeout", "60s");
 
         var log = (await machine.LkgAsync("logs", "-b", "all")).Output;
-        Assert.Contains("it was built against LastKnownGood.Sdk 1.0.0, and this kernel serves 0.9.0: build it against LastKnownGood.Sdk 0.x, at most 0.9.0", log);
+        Assert.Contains("it was built against LastKnownGood.Sdk 1.1.0, and this kernel serves 1.0.0: build it against LastKnownGood.Sdk 1.x, at most 1.0.0", log);
         Assert.DoesNotContain("Future: ready", log);
     }
 

@@ -31,5 +31,7 @@ public sealed class DurationsTests
     [InlineData("25d")]
     [InlineData("NaN")]
     [InlineData("1w")]
+    [InlineData("0.5ms")]
+    [InlineData("0.0001")]
     public void TryParse_AnythingElse_IsRefused(string text) => Assert.False(Durations.TryParse(text, out _));
 }
