@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace LastKnownGood.Hosting;
 
-/// <summary>Registers <see cref="LastKnownGoodHostedService"/>: a Generic Host that lkg supervises as a service.</summary>
+/// <summary>Registers <see cref="LastKnownGoodHostedService"/>: a Generic Host supervised as a service by lkg.</summary>
 public static class LastKnownGoodHostingExtensions
 {
     /// <summary>Reports the host to lkg (or any sd_notify service manager) when <c>NOTIFY_SOCKET</c> is set; does nothing otherwise.</summary>

@@ -35,7 +35,7 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
     private static readonly Lazy<IAnsiConsole> Terminal = new(() =>
     {
         var console = AnsiConsole.Console;
-        if (System.Console.IsOutputRedirected)
+        if (Piped)
         {
             console.Profile.Width = PipedWidth;
         }
@@ -47,13 +47,16 @@ internal sealed class CommandContext(MachineDirectory machine, bool json, TimePr
         return console;
     });
 
+    /// <summary>Whether standard output is a pipe or a file rather than a terminal: plain text there, no spinner, no box drawing (DESIGN §14).</summary>
+    public static bool Piped => System.Console.IsOutputRedirected;
+
     /// <summary>
     /// A long wait (a pre-flight, a demo's boots, a service's start, a shutdown): on a terminal, a
     /// spinner with <paramref name="what"/> while <paramref name="work"/> runs; in a pipe or with
     /// --json, nothing is shown, so that the output is only the answer (DESIGN §14).
     /// </summary>
     public T Waiting<T>(string what, Func<T> work) =>
-        Json || System.Console.IsOutputRedirected
+        Json || Piped
             ? work()
             : Console.Status().Spinner(Spinner.Known.Dots).Start(Markup.Escape(what), _ => work());
 

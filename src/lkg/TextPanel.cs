@@ -18,7 +18,7 @@ internal sealed record TextPanel(string? Header, IReadOnlyList<string> Lines)
 
     public void Write(CommandContext context)
     {
-        if (System.Console.IsOutputRedirected)
+        if (CommandContext.Piped)
         {
             if (Header is not null)
             {

@@ -18,8 +18,6 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<TableCell[]> _rows = [];
 
-    public int Count => _rows.Count;
-
     public TextTable Add(params TableCell[] cells)
     {
         if (cells.Length != headers.Length)
@@ -33,7 +31,7 @@ internal sealed class TextTable(params string[] headers)
 
     public void Write(CommandContext context)
     {
-        if (System.Console.IsOutputRedirected)
+        if (CommandContext.Piped)
         {
             WritePlain(System.Console.Out);
             return;
@@ -54,7 +52,7 @@ internal sealed class TextTable(params string[] headers)
     }
 
     /// <summary>The plain form, as a pipe gets it.</summary>
-    public void WritePlain(TextWriter output)
+    private void WritePlain(TextWriter output)
     {
         var lines = _rows.Select(r => r.Select(c => OneLine(c.Text)).ToArray()).Prepend(headers).ToList();
         var widths = Enumerable.Range(0, headers.Length).Select(i => lines.Max(l => l[i].Length)).ToArray();

@@ -10,6 +10,9 @@ namespace LastKnownGood.Cli;
 /// </summary>
 public static partial class Durations
 {
+    /// <summary>Timers count milliseconds.</summary>
+    public static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Timers take at most 2^31 - 1 milliseconds: a little under 25 days.</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromDays(24);
 
@@ -22,7 +25,7 @@ public static partial class Durations
         var match = Parts().Match(text);
         var seconds = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare) ? bare
             : match.Success ? Sum(match) : 0;
-        duration = seconds >= 0.001 && seconds <= Longest.TotalSeconds ? TimeSpan.FromSeconds(seconds) : default;
+        duration = seconds >= Shortest.TotalSeconds && seconds <= Longest.TotalSeconds ? TimeSpan.FromSeconds(seconds) : default;
         return duration > TimeSpan.Zero;
     }
 

@@ -80,7 +80,7 @@ public sealed record PackageSignature(string Key, string PublicKey, string Diges
 
             signature = new(fields.String(0)!, fields.String(1)!, fields.String(2)!, fields.String(3), fields.String(4), fields.String(5))
             {
-                Identity = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+                Identity = IdentityOf(bytes),
             };
             error = "";
             return true;
@@ -91,11 +91,14 @@ public sealed record PackageSignature(string Key, string PublicKey, string Diges
         }
     }
 
+    private static string IdentityOf(ReadOnlySpan<byte> file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+
     /// <summary>
     /// Writes <c>signature.json</c> into the package atomically: a temporary file, flushed to
     /// disk, renamed over the old one, so a crash leaves the old signature or the new one.
+    /// Returns the signature with its <see cref="Identity"/>, the hash of what was written.
     /// </summary>
-    public void WriteTo(string packageDirectory)
+    public PackageSignature WriteTo(string packageDirectory)
     {
         var path = Path.Combine(packageDirectory, FileName);
         var temporary = TemporaryPath(packageDirectory);
@@ -120,7 +123,9 @@ public sealed record PackageSignature(string Key, string PublicKey, string Diges
                 stream.Flush(flushToDisk: true);
             }
 
+            var written = this with { Identity = IdentityOf(File.ReadAllBytes(temporary)) };
             File.Move(temporary, path, overwrite: true);
+            return written;
         }
         catch
         {

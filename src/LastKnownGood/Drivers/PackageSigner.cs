@@ -32,8 +32,7 @@ public static class PackageSigner
         // A temporary file left by a crashed signing would otherwise be counted as a package file.
         File.Delete(PackageSignature.TemporaryPath(packageDirectory));
         var digest = PackageDigest.Compute(packageDirectory);
-        var signature = new PackageSignature(key.Name, Convert.ToBase64String(key.PublicKey.Span), digest, SignatureEnvelope.Seal(key, Convert.FromHexString(digest)));
-        signature.WriteTo(packageDirectory);
-        return signature;
+        return new PackageSignature(key.Name, Convert.ToBase64String(key.PublicKey.Span), digest, SignatureEnvelope.Seal(key, Convert.FromHexString(digest)))
+            .WriteTo(packageDirectory);
     }
 }

@@ -40,8 +40,7 @@ public static class MachineDoctor
         findings.AddRange(Run("hive", () =>
         {
             hive = Hive.Open(machine.HivePath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
-            return hive.CheckForBackup().Select(problem => HiveFinding("hive", problem,
-                "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged"));
+            return hive.CheckForBackup().Select(problem => HiveFinding("hive", problem, RestoreRemedy));
         }));
         using (hive)
         {
@@ -67,22 +66,27 @@ public static class MachineDoctor
         catch (Exception e) when (e is LkgException or IOException or UnauthorizedAccessException)
         {
             return [new(check, DoctorSeverity.Error, $"it could not be checked: {e.Message.TrimEnd('.')}",
-                check == "hive" ? "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged" : "make it readable to this user, then run lkg doctor again")];
+                check == "hive" ? RestoreRemedy : "make it readable to this user, then run lkg doctor again")];
         }
     }
 
     private static DoctorFinding[] NotChecked(string check) =>
         [new(check, DoctorSeverity.Info, "not checked: the hive could not be opened", "mend the hive first (above), then run lkg doctor again")];
 
+    /// <summary>What to do about a damaged hive: the boot manager restores it when it opens it.</summary>
+    private const string RestoreRemedy = "lkg boot restores the hive from its backup, system.db.lkg, when it opens a hive whose sets are damaged";
+
     /// <summary>A problem of a hive's full check, with what to do for its kind.</summary>
-    private static DoctorFinding HiveFinding(string check, string problem, string setRemedy) => problem switch
+    private static DoctorFinding HiveFinding(string check, HiveProblem problem, string setRemedy, string prefix = "") => problem.Kind switch
     {
-        _ when problem.StartsWith("SQLite's integrity check", StringComparison.Ordinal) => new(check, DoctorSeverity.Error, problem,
+        HiveProblemKind.Database => new(check, DoctorSeverity.Error, prefix + problem.Text,
             "the database file itself is damaged: while no boot manager runs, copy system.db.lkg (the backup of the last accepted boot) over system.db, and check the disk"),
-        _ when problem.Contains(" row ", StringComparison.Ordinal) && problem.EndsWith("left out", StringComparison.Ordinal) => new(check, DoctorSeverity.Warning, problem,
+        HiveProblemKind.Row => new(check, DoctorSeverity.Warning, prefix + problem.Text,
             "lkg status and lkg history leave the row out and say so; the control sets are sound; check the disk if it happens again"),
-        _ => new(check, DoctorSeverity.Error, problem, setRemedy),
+        _ => new(check, DoctorSeverity.Error, prefix + problem.Text, setRemedy),
     };
+
+    private const string NoBackupRemedy = "the next accepted boot writes a new backup; until then, the hive has no sound copy to be restored from";
 
     private static IEnumerable<DoctorFinding> Backup(MachineDirectory machine, TimeProvider time)
     {
@@ -94,19 +98,17 @@ public static class MachineDoctor
 
         if (Internal.FileStatus.Of(machine.BackupPath) is { IsRegularFile: false } status)
         {
-            return [new("backup", DoctorSeverity.Error, $"system.db.lkg is {status.Kind}, not a regular file", $"remove it (rm {machine.BackupPath}); the next accepted boot writes a new backup")];
+            return [new("backup", DoctorSeverity.Error, $"the backup, system.db.lkg, is {status.Kind}, not a regular file", $"remove it (rm {machine.BackupPath}); the next accepted boot writes a new backup")];
         }
 
         try
         {
             using var backup = Hive.Open(machine.BackupPath, time, HiveAccess.ReadOnly, HiveVerification.OnRead);
-            return [.. backup.CheckForBackup().Select(problem => HiveFinding("backup", $"system.db.lkg: {problem}",
-                "the next accepted boot writes a new backup; until then, the hive has no sound copy to be restored from"))];
+            return [.. backup.CheckForBackup().Select(problem => HiveFinding("backup", problem, NoBackupRemedy, "system.db.lkg: "))];
         }
         catch (LkgException e)
         {
-            return [new("backup", DoctorSeverity.Error, $"system.db.lkg cannot be used: {e.Message.TrimEnd('.')}",
-                "the next accepted boot writes a new backup; until then, the hive has no sound copy to be restored from")];
+            return [new("backup", DoctorSeverity.Error, $"the backup, system.db.lkg, cannot be used: {e.Message.TrimEnd('.')}", NoBackupRemedy)];
         }
     }
 

@@ -72,22 +72,22 @@ public sealed partial class Hive
     /// the hash trees of the sets <c>Select</c> names, and the check of every sealed row
     /// (<see cref="RowCheck"/>). Empty when the hive is whole; else what is wrong, in words.
     /// </summary>
-    public IReadOnlyList<string> CheckForBackup()
+    public IReadOnlyList<HiveProblem> CheckForBackup()
     {
         try
         {
             var problems = _database.Query("PRAGMA integrity_check", r => r.GetString(0)).Where(line => line != "ok").Take(10).ToList();
             if (problems.Count > 0)
             {
-                return [.. problems.Select(p => $"SQLite's integrity check: {p}")];
+                return [.. problems.Select(p => new HiveProblem(HiveProblemKind.Database, $"SQLite's integrity check: {p}"))];
             }
 
             VerifySelected(HiveVerification.SelectedSets);
-            return [.. MachineSchema.SealedTables.SelectMany(table => RowCheck.FindDamaged(_database, table)).Select(d => d.ToString())];
+            return [.. MachineSchema.SealedTables.SelectMany(table => RowCheck.FindDamaged(_database, table)).Select(d => new HiveProblem(HiveProblemKind.Row, d.ToString()))];
         }
         catch (LkgException e)
         {
-            return [e.Message.TrimEnd('.')];
+            return [new(HiveProblemKind.ControlSet, e.Message.TrimEnd('.'))];
         }
     }
 

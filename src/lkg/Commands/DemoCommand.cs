@@ -107,7 +107,7 @@ internal static class DemoCommand
     private static void WriteTimeline(CommandContext context, IReadOnlyDictionary<string, CrowdStrikeRun> runs)
     {
         static string Time(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds,6:+0.0;-0.0} s");
-        if (System.Console.IsOutputRedirected)
+        if (CommandContext.Piped)
         {
             var lines = new TextTable("Mode", "Time", "Event");
             foreach (var (mode, run) in runs)

@@ -49,7 +49,7 @@ internal static class HistoryCommand
             }
 
             // In a pipe, plain lines straight to standard output: the console's markup rendering costs more than reading a row.
-            using var pipe = System.Console.IsOutputRedirected ? new StreamWriter(System.Console.OpenStandardOutput()) : null;
+            using var pipe = CommandContext.Piped ? new StreamWriter(System.Console.OpenStandardOutput()) : null;
             Action<string[], string?> write = pipe is not null
                 ? (cells, _) => pipe.WriteLine(string.Join("  ", cells).TrimEnd())
                 : (cells, colour) => context.Console.MarkupLine(Markup(cells, colour));

@@ -50,7 +50,7 @@ internal static class LogsCommand
             }
 
             // In a pipe, plain lines straight to standard output, flushed as they come: no markup, no escape codes.
-            using var pipe = System.Console.IsOutputRedirected ? new StreamWriter(System.Console.OpenStandardOutput()) { AutoFlush = true } : null;
+            using var pipe = CommandContext.Piped ? new StreamWriter(System.Console.OpenStandardOutput()) { AutoFlush = true } : null;
             foreach (var line in lines)
             {
                 if (pipe is not null)

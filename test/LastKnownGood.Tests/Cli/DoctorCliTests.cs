@@ -46,7 +46,7 @@ public sealed class DoctorCliTests
         Assert.Equal((ExitCodes.Failed, ExitCodes.Failed), (result.ExitCode, text.ExitCode));
         var checks = Checks(result);
         Assert.Contains(checks["hive"], f => f.Severity == "warning" && f.Problem.Contains("control_sets row 1 is damaged", StringComparison.Ordinal));
-        Assert.Contains(checks["backup"], f => f.Severity == "error" && f.Problem.StartsWith("system.db.lkg cannot be used", StringComparison.Ordinal));
+        Assert.Contains(checks["backup"], f => f.Severity == "error" && f.Problem.StartsWith("the backup, system.db.lkg, cannot be used", StringComparison.Ordinal));
         Assert.Contains(checks["trust"], f => f.Problem == "TestSigning is on: a driver signed by any key loads" && f.Remedy.Contains("TestSigning 0", StringComparison.Ordinal));
         Assert.Contains(checks["keys"], f => f.Severity == "error" && f.Remedy == $"chmod 600 {key}, and make a new key if others may have copied it");
         Assert.Contains(checks["packages"], f => f.Severity == "error" && f.Problem.Contains("was changed after it was signed", StringComparison.Ordinal));
