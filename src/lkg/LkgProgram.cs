@@ -1,4 +1,5 @@
 using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
 
 namespace LastKnownGood.Cli;
 
@@ -22,6 +23,12 @@ internal static class LkgProgram
             : throw new LkgException(NtStatus.ObjectNameNotFound,
                 $"The kernel's program {file} is missing: every boot's kernel runs in lkg-host, installed beside lkg; reinstall lkg, or build the solution.");
     }
+
+    /// <summary>
+    /// The reader of kernels' dumps, which runs lkg-host: unlike <see cref="Host"/>, a missing
+    /// lkg-host is not an error here, only a dump the analysis says it could not read.
+    /// </summary>
+    public static DumpReader Dumps() => new(Beside("lkg-host"));
 
     private static KernelCommandLine Beside(string program)
     {

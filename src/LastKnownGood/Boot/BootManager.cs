@@ -91,7 +91,7 @@ public sealed partial class BootManager(MachineDirectory machine, MachineLock ma
 
     private BootPlan Decide()
     {
-        var context = RecoveryContext.Read(hive, machine);
+        var context = RecoveryContext.Read(hive, machine, new DumpReader(options.Kernel));
         return RecoveryPolicies.For(context.Options.Policy).Decide(context);
     }
 

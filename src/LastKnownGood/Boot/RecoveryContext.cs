@@ -8,15 +8,16 @@ namespace LastKnownGood.Boot;
 /// <summary>
 /// What a recovery policy decides from: the boots <see cref="BootLog.ReadForDecision"/> reads
 /// (newest first, none still running), <c>Select</c>, the <c>Control\Recovery</c> knobs of
-/// <c>Default</c>, and the hive, read only, for the crash records and control sets of those boots.
+/// <c>Default</c>, and the hive, read only, for the crash records and control sets of those boots,
+/// with lkg-host to read a dump that the analysis of a crash needs.
 /// </summary>
-public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadOnlyList<BootRecord> History, Select Select, RecoveryOptions Options)
+public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadOnlyList<BootRecord> History, Select Select, RecoveryOptions Options, DumpReader Dumps)
 {
     /// <summary>The context the boot manager decides in now.</summary>
-    public static RecoveryContext Read(Hive hive, MachineDirectory machine)
+    public static RecoveryContext Read(Hive hive, MachineDirectory machine, DumpReader dumps)
     {
         var select = hive.ReadSelect();
-        return new RecoveryContext(hive, machine, BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default));
+        return new RecoveryContext(hive, machine, BootLog.ReadForDecision(hive), select, RecoveryOptions.Read(hive, select.Default), dumps);
     }
 
     /// <summary>The run of failed boots at the head of the history, oldest first, as a report lists them.</summary>
@@ -35,7 +36,7 @@ public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadO
 
     /// <summary>The analysis of the crash record of boot <paramref name="boot"/>, or null when it left none.</summary>
     public CrashAnalysis? Analysis(int boot) =>
-        CrashLog.FindForBoot(Hive, boot) is { } crash ? new Analyzer(Hive, Machine).Analyze(crash) : null;
+        CrashLog.FindForBoot(Hive, boot) is { } crash ? new Analyzer(Hive, Machine, Dumps).Analyze(crash) : null;
 
     /// <summary>The bisection a boot was part of, from its recovery report; null for a boot of none (or a report that does not verify).</summary>
     public Bisection? BisectionOf(BootRecord boot) =>

@@ -1,5 +1,3 @@
-using Microsoft.Diagnostics.Runtime;
-
 namespace LastKnownGood.Diagnostics;
 
 public sealed partial class Analyzer
@@ -29,10 +27,10 @@ public sealed partial class Analyzer
 
         try
         {
-            var stack = DumpReader.Read(path, DriverModules.OwnerOf(hive, crash.ControlSet, machine));
+            var stack = dumps.Read(path, DriverModules.OwnerOf(hive, crash.ControlSet, machine));
             return (stack.Frames, $"the dump {crash.Dump}: {stack.Why}");
         }
-        catch (Exception e) when (e is LkgException or IOException or InvalidDataException or ClrDiagnosticsException)
+        catch (Exception e) when (e is LkgException or System.ComponentModel.Win32Exception)
         {
             // An unreadable dump leaves the record as the only evidence, which the confidence says.
             return ([], $"none (the dump {crash.Dump} cannot be read: {e.Message.TrimEnd('.')})");

@@ -13,7 +13,7 @@ namespace LastKnownGood.Diagnostics;
 /// <c>dumps/</c> holds a readable one. It only reads; a control set since deleted leaves those
 /// parts empty.
 /// </summary>
-public sealed partial class Analyzer(Hive hive, MachineDirectory machine)
+public sealed partial class Analyzer(Hive hive, MachineDirectory machine, DumpReader dumps)
 {
     private readonly DriverStore _drivers = new(machine);
 

@@ -10,6 +10,7 @@ namespace LastKnownGood.Diagnostics;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CrashFrame[]))]
 [JsonSerializable(typeof(PoolEvidence))]
+[JsonSerializable(typeof(DumpStack))]
 [JsonSerializable(typeof(ulong[]))]
 [JsonSerializable(typeof(string[]))]
 internal sealed partial class CrashJson : JsonSerializerContext;

@@ -17,7 +17,7 @@ internal static class AnalyzeCommand
             var crash = result.GetValue(id) is { } number
                 ? CrashFormat.Find(hive, number)
                 : CrashLog.Newest(hive) ?? throw new LkgException(NtStatus.ObjectNameNotFound, "The machine has no crash records, so there is nothing to analyze.");
-            var analysis = new Analyzer(hive, context.Machine).Analyze(crash);
+            var analysis = new Analyzer(hive, context.Machine, LkgProgram.Dumps()).Analyze(crash);
             return context.Report(analysis, CliJson.Default.CrashAnalysis, () =>
             {
                 foreach (var line in AnalysisFormat.Lines(analysis))

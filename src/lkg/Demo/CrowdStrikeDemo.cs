@@ -129,7 +129,7 @@ internal sealed class CrowdStrikeDemo(ThrowawayMachines machines, TimeProvider t
             var crash = CrashLog.FindForBoot(hive, boot.Number);
             if (crash is not null)
             {
-                blamed ??= new Analyzer(hive, machine).Analyze(crash).FollowupName;
+                blamed ??= new Analyzer(hive, machine, LkgProgram.Dumps()).Analyze(crash).FollowupName;
             }
 
             var how = crash is not null ? $"bug check {StopCodeJsonConverter.Format(crash.Code)} {crash.Name} in {crash.Component ?? "unknown"}" : BootNames.Name(boot.Outcome);

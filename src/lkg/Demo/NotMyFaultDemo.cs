@@ -73,7 +73,7 @@ internal sealed class NotMyFaultDemo(ThrowawayMachines machines, TimeProvider ti
             return new(fault, verifier, null, null, null, null, null, [], seconds, note);
         }
 
-        var analysis = new Analyzer(hive, machine).Analyze(crash);
+        var analysis = new Analyzer(hive, machine, LkgProgram.Dumps()).Analyze(crash);
         return new(fault, verifier, BugCheckSummary.Of(crash), analysis.FollowupName, analysis.ModuleName,
             analysis.FailureBucketId, analysis.Confidence, analysis.Suspects, seconds, null);
     }

@@ -49,7 +49,7 @@ public sealed class BugCheckDumpTests
         Assert.Empty(Directory.EnumerateFiles(machine.Directory.DumpsPath, "*" + DumpFile.WritingSuffix));
         using (var hive = machine.Directory.OpenHive(TimeProvider.System))
         {
-            var dump = DumpReader.Read(Path.Combine(machine.Directory.DumpsPath, crash.Dump!), DriverModules.OwnerOf(hive, crash.ControlSet, machine.Directory));
+            var dump = Lkg.Dumps.Read(Path.Combine(machine.Directory.DumpsPath, crash.Dump!), DriverModules.OwnerOf(hive, crash.ControlSet, machine.Directory));
             Assert.Equal("the thread in the kernel's bug check", dump.Why);
             Assert.Contains(dump.Frames, f => f.Owner == "NotMyFault");
         }

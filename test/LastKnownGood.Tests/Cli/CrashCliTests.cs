@@ -201,6 +201,6 @@ public sealed class CrashCliTests : IDisposable
     private CrashAnalysis AnalyzeInProcess(long id)
     {
         using var hive = Machine.OpenHive(TimeProvider.System);
-        return new Analyzer(hive, Machine).Analyze(CrashLog.Get(hive, id)!);
+        return new Analyzer(hive, Machine, Lkg.Dumps).Analyze(CrashLog.Get(hive, id)!);
     }
 }

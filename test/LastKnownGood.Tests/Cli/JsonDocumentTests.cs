@@ -234,6 +234,22 @@ public sealed class JsonDocumentTests(JsonDocumentFixture fixture) : IClassFixtu
         Assert.True(new FileInfo(Path.Combine(root, "dumps", dump)).Length > 0, $"{dump} is empty");
     }
 
+    /// <summary>
+    /// A stack overflow leaves a record without frames, so its blame comes from the dump, which
+    /// only a runtime can read: the native lkg has lkg-host read it. (Its first native build read
+    /// it in its own process, failed, and blamed MachineOwner.)
+    /// </summary>
+    [Fact]
+    public async Task StackOverflow_UnderTheNativeLkg_IsBlamedOnTheDriver_FromItsDump()
+    {
+        var demo = await Lkg.RunPublishedAsync(fixture.AotLkg, ["demo", "notmyfault", "--fault", "stack-overflow", "--json"], fixture.Machine.Environment);
+
+        Assert.True(demo.ExitCode == 0, demo.Error);
+        using var rows = JsonDocument.Parse(demo.Output);
+        var row = Assert.Single(rows.RootElement.EnumerateArray());
+        Assert.Equal(("NotMyFault", "0x1E_NotMyFault!NotMyFaultDriver.Recurse"), (row.GetProperty("blamed").GetString(), row.GetProperty("bucket").GetString()));
+    }
+
     private async Task<Lkg.Result[]> RunningBootAsync(Func<string[], Task<Lkg.Result>> lkg)
     {
         fixture.Restore();

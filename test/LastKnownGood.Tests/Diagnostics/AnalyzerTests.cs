@@ -115,7 +115,7 @@ public sealed partial class AnalyzerTests : IDisposable
     private CrashAnalysis Analyze(CrashRecord crash)
     {
         var id = CrashLog.Append(_hive.Path, crash);
-        return new Analyzer(_hive, new MachineDirectory(_temp.Path)).Analyze(CrashLog.Get(_hive, id)!);
+        return new Analyzer(_hive, new MachineDirectory(_temp.Path), Lkg.Dumps).Analyze(CrashLog.Get(_hive, id)!);
     }
 
     private void SetTriage(string name, string target) =>

@@ -19,7 +19,7 @@ public sealed class DumpReaderTests
         var recorded = crash.Frames.First(f => f.Owner is not null);
         var dumped = dump.Frames.First(f => f.Owner is not null);
         Assert.Equal((recorded.Owner, recorded.Type, recorded.Method, recorded.MethodToken), (dumped.Owner, dumped.Type, dumped.Method, dumped.MethodToken));
-        Assert.Contains(dump.DriverModules, m => m.EndsWith("FaultDriver.dll", StringComparison.Ordinal));
+        Assert.Contains(dump.Modules, m => m.EndsWith("FaultDriver.dll", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -34,6 +34,22 @@ public sealed class DumpReaderTests
         Assert.Equal((null, 0), (crash.Component, crash.Frames.Count));
         var dump = Read(machine, crash);
         Assert.Equal(("NotMyFault", "NotMyFault.NotMyFaultDriver", "Recurse"), (dump.Frames[0].Owner, dump.Frames[0].Type, dump.Frames[0].Method));
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotADump_IsRefusedInOneLine_ByLkgHost_AndTheReaderSaysTheSame()
+    {
+        using var temp = new TempDirectory();
+        var notADump = temp.Combine("not-a-dump.dmp");
+        File.WriteAllText(notADump, "these bytes are no ELF core file\n");
+
+        var read = await Lkg.RunHostAsync(DumpReader.Role, notADump);
+
+        Assert.Equal((1, ""), (read.ExitCode, read.Output));
+        Assert.Matches(@"^[^\n]*\w[^\n]*$", read.Error);
+        Assert.DoesNotContain("   at ", read.Error, StringComparison.Ordinal);
+        var refused = Assert.Throws<LkgException>(() => Lkg.Dumps.Read(notADump, _ => null));
+        Assert.Equal(read.Error, refused.Message);
     }
 
     private static async Task<TestMachine> CreateMachineAsync(string driver, string fault)
@@ -51,6 +67,6 @@ public sealed class DumpReaderTests
     {
         Assert.NotNull(crash.Dump);
         using var hive = machine.Directory.OpenHive(TimeProvider.System);
-        return DumpReader.Read(Path.Combine(machine.Directory.DumpsPath, crash.Dump), DriverModules.OwnerOf(hive, crash.ControlSet, machine.Directory));
+        return Lkg.Dumps.Read(Path.Combine(machine.Directory.DumpsPath, crash.Dump), DriverModules.OwnerOf(hive, crash.ControlSet, machine.Directory));
     }
 }

@@ -120,7 +120,7 @@ public sealed class ImprovedRecoveryTests : IDisposable
         Assert.True(GuardedWrite.Write(_hive, "test", "budget 22", e => e.SetValue(Parameters, "Budget", RegistryValue.Dword(22))).Changed);
     }
 
-    private BootPlan Decide() => ImprovedRecovery.Instance.Decide(RecoveryContext.Read(_hive, _machine));
+    private BootPlan Decide() => ImprovedRecovery.Instance.Decide(RecoveryContext.Read(_hive, _machine, Lkg.Dumps));
 
     private void Accept()
     {

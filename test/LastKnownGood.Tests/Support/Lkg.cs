@@ -1,3 +1,6 @@
+using LastKnownGood.Boot;
+using LastKnownGood.Diagnostics;
+
 namespace LastKnownGood.Tests.Support;
 
 /// <summary>Runs the real lkg command line, or lkg-host, as a child process.</summary>
@@ -20,6 +23,12 @@ public static class Lkg
     /// <summary>Runs the lkg executable at <paramref name="executable"/>, such as a NativeAOT build, instead of the one beside the tests.</summary>
     public static async Task<Result> RunPublishedAsync(string executable, IEnumerable<string> args, IDictionary<string, string>? environment) =>
         await WaitAsync(ChildProcess.StartExecutable(executable, args, environment));
+
+    /// <summary>lkg-host beside the tests, as the boot manager and the analysis start it.</summary>
+    public static KernelCommandLine Host => new("dotnet", [Path.Combine(AppContext.BaseDirectory, "lkg-host.dll")]);
+
+    /// <summary>The reader of kernels' dumps, by lkg-host beside the tests.</summary>
+    public static DumpReader Dumps => new(Host);
 
     private static async Task<Result> WaitAsync(ChildProcess started)
     {
