@@ -24,12 +24,10 @@ hello() { dotnet "$work/hello/out/hello.dll"; }
 status() { "$published" ${words[status]}; }
 query() { "$published" ${words[query]}; }
 
-# valgrind 3.19 gives up on the DWARF 5 of lkg.dbg, which it finds beside lkg: count a copy without it.
-mkdir "$work/counted" && cp "$published" "$(dirname "$published")/libe_sqlite3.so" "$work/counted/"
 for command in status query; do
   read -r ratio ms hello_ms < <(paired_ratio "$command" hello "$pairs")
   line="lkg ${words[$command]}: median ${ms} ms against hello ${hello_ms} ms, paired ratio ${ratio}x over $pairs pairs"
-  a=$(instructions "$work/counted/lkg" ${words[$command]})
+  a=$(instructions "$published" ${words[$command]})
   b=$(instructions dotnet "$work/hello/out/hello.dll")
   if [[ -n "$a" && -n "$b" ]]; then
     line+=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "; instructions %d against %d, %.3fx", a, b, a / b }')
