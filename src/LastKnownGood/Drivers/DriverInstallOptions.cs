@@ -20,4 +20,7 @@ public sealed record DriverInstallOptions
 
     /// <summary>The load-order group; null keeps the existing one, if any.</summary>
     public string? Group { get; init; }
+
+    /// <summary>Installs a package that recovery quarantined all the same (<see cref="Recovery.GuardedWrite"/>).</summary>
+    public bool Force { get; init; }
 }

@@ -1,3 +1,4 @@
+using LastKnownGood.Recovery;
 using LastKnownGood.Registry;
 using LastKnownGood.Services;
 
@@ -10,7 +11,8 @@ public sealed partial class DriverStore
     /// <c>Default</c> control set (the set the write derives from), copies it into
     /// <c>drivers/&lt;identity&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
     /// ErrorControl, Group if given, <c>ImagePath</c> = the identity, <c>Version</c>) in one hive
-    /// write. Values not mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
+    /// write, on the guarded write path: a package that recovery quarantined is refused unless
+    /// forced. Values not mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
     /// A refused package changes nothing; if the hive write fails, the copied package stays
     /// (content-addressed, it is harmless) and the registry is unchanged. Throws
     /// <see cref="LkgException"/> with the reason when it refuses.
@@ -37,13 +39,13 @@ public sealed partial class DriverStore
         var key = KeyPath.Root.Child("Services").Child(manifest.Name);
         var values = ServiceValues(key, defaultSet == 0 ? null : hive.OpenKey(defaultSet, key), manifest, identity, options);
         var copied = Store(source, identity, policy);
-        var write = hive.Write(author, $"driver install {manifest.Name} {manifest.Version}", editor =>
+        var write = GuardedWrite.Write(hive, author, $"driver install {manifest.Name} {manifest.Version}", editor =>
         {
             foreach (var (name, value) in values)
             {
                 editor.SetValue(key, name, value);
             }
-        });
+        }, options.Force);
         return new(manifest, integrity.Digest!, identity, Path.Combine(Root, identity), copied, write, integrity);
     }
 

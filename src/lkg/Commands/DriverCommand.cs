@@ -30,7 +30,8 @@ internal static class DriverCommand
         var start = new Option<string?>("--start") { Description = "boot, system, auto, demand or disabled, or 0-4 (default: the existing entry's, else demand)." };
         var errorControl = new Option<string?>("--error-control") { Description = "ignore, normal, severe or critical, or 0-3 (default: the existing entry's, else normal)." };
         var group = new Option<string?>("--group") { Description = "The load-order group (default: the existing entry's, else none)." };
-        var command = new Command("install", "Install a signed driver package and register it under Services.") { package, mode, start, errorControl, group };
+        var force = new Option<bool>("--force") { Description = "Install the package even if recovery quarantined it (lkg quarantine list)." };
+        var command = new Command("install", "Install a signed driver package and register it under Services.") { package, mode, start, errorControl, group, force };
         command.SetHandler(time, (context, result) =>
         {
             var options = new DriverInstallOptions
@@ -39,6 +40,7 @@ internal static class DriverCommand
                 Start = Choice<StartType>(result.GetValue(start), "--start", "boot, system, auto, demand, disabled or 0-4"),
                 ErrorControl = Choice<ErrorControl>(result.GetValue(errorControl), "--error-control", "ignore, normal, severe, critical or 0-3"),
                 Group = result.GetValue(group) is { } g ? ValidGroup(g) : null,
+                Force = result.GetValue(force),
             };
             using var hive = context.OpenHive();
             DriverInstallResult installed;
