@@ -34,9 +34,22 @@ public sealed record RecoveryContext(Hive Hive, MachineDirectory Machine, IReadO
     /// <summary>The analysis of a boot's crash record, or null for a boot that left none.</summary>
     public CrashAnalysis? Analysis(BootRecord boot) => Analysis(boot.Number);
 
-    /// <summary>The analysis of the crash record of boot <paramref name="boot"/>, or null when it left none.</summary>
-    public CrashAnalysis? Analysis(int boot) =>
-        CrashLog.FindForBoot(Hive, boot) is { } crash ? new Analyzer(Hive, Machine, Dumps).Analyze(crash) : null;
+    /// <summary>
+    /// The analysis of the crash record of boot <paramref name="boot"/>, or null when it left none;
+    /// made once per boot and decision, since one that reads a dump starts lkg-host to read it.
+    /// </summary>
+    public CrashAnalysis? Analysis(int boot)
+    {
+        if (!_analyses.TryGetValue(boot, out var analysis))
+        {
+            analysis = CrashLog.FindForBoot(Hive, boot) is { } crash ? new Analyzer(Hive, Machine, Dumps).Analyze(crash) : null;
+            _analyses[boot] = analysis;
+        }
+
+        return analysis;
+    }
+
+    private readonly Dictionary<int, CrashAnalysis?> _analyses = [];
 
     /// <summary>The bisection a boot was part of, from its recovery report; null for a boot of none (or a report that does not verify).</summary>
     public Bisection? BisectionOf(BootRecord boot) =>

@@ -11,8 +11,10 @@ public sealed partial class DriverStore
     /// <c>Default</c> control set (the set the write derives from), copies it into
     /// <c>drivers/&lt;identity&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
     /// ErrorControl, Group if given, <c>ImagePath</c> = the identity, <c>Version</c>) in one hive
-    /// write, on the guarded write path: a package that recovery quarantined is refused unless
-    /// forced. Values not mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
+    /// write. A package that recovery quarantined (its <c>ImagePath</c>, the package's identity) is
+    /// refused before anything is copied, unless forced; the other values a convicted install
+    /// wrote (its Type, Start, ...) are a fixed package's too, and never refuse it. Values not
+    /// mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
     /// A refused package changes nothing; if the hive write fails, the copied package stays
     /// (content-addressed, it is harmless) and the registry is unchanged. Throws
     /// <see cref="LkgException"/> with the reason when it refuses.
@@ -37,19 +39,28 @@ public sealed partial class DriverStore
         var manifest = integrity.Manifest!;
         var identity = integrity.Identity!;
         var key = KeyPath.Root.Child("Services").Child(manifest.Name);
-        var values = ServiceValues(key, defaultSet == 0 ? null : hive.OpenKey(defaultSet, key), manifest, identity, options);
+        var existing = defaultSet == 0 ? null : hive.OpenKey(defaultSet, key);
+        var imagePath = RegistryValue.String(identity);
+        if (!options.Force && !(existing is not null && existing.TryGetValue(ImagePathValue, out var installed) && installed.Equals(imagePath)))
+        {
+            Quarantine.Check(hive, key, ImagePathValue, imagePath);
+        }
+
+        var values = ServiceValues(key, existing, manifest, imagePath, options);
         var copied = Store(source, identity, policy);
-        var write = GuardedWrite.Write(hive, author, $"driver install {manifest.Name} {manifest.Version}", editor =>
+        var write = hive.Write(author, $"driver install {manifest.Name} {manifest.Version}", editor =>
         {
             foreach (var (name, value) in values)
             {
                 editor.SetValue(key, name, value);
             }
-        }, options.Force);
+        });
         return new(manifest, integrity.Digest!, identity, Path.Combine(Root, identity), copied, write, integrity);
     }
 
-    private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, string imagePath, DriverInstallOptions options)
+    private const string ImagePathValue = "ImagePath";
+
+    private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, RegistryValue imagePath, DriverInstallOptions options)
     {
         uint Current(string name, uint fallback) =>
             existing is not null && existing.TryGetValue(name, out var value) && value.Kind == RegistryValueKind.Dword ? value.AsDword() : fallback;
@@ -73,7 +84,7 @@ public sealed partial class DriverStore
             ("Type", RegistryValue.Dword(options.Type is { } type ? (uint)type : existingType)),
             ("Start", RegistryValue.Dword(options.Start is { } start ? (uint)start : Current("Start", (uint)StartType.Demand))),
             ("ErrorControl", RegistryValue.Dword(options.ErrorControl is { } errorControl ? (uint)errorControl : Current("ErrorControl", (uint)ErrorControl.Normal))),
-            ("ImagePath", RegistryValue.String(imagePath)),
+            (ImagePathValue, imagePath),
             ("Version", RegistryValue.String(manifest.Version.ToString())),
         };
         if (options.Group is { } group)

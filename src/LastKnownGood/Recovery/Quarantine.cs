@@ -93,8 +93,16 @@ public static class Quarantine
     /// <summary>Refuses <paramref name="difference"/> when what it writes is a held culprit: the sentence names it, why it is held, and the crash that convicted it.</summary>
     public static void Check(Hive hive, RegistryDifference difference)
     {
-        if (difference is { New: { } value, Name: { } name } && ComponentOf(difference.Key) is { } component
-            && Held(hive, component).FirstOrDefault(e => e.Matches(component, difference.Key, name, value)) is { } culprit)
+        if (difference is { New: { } value, Name: { } name })
+        {
+            Check(hive, difference.Key, name, value);
+        }
+    }
+
+    /// <summary>Refuses writing <paramref name="value"/> as <paramref name="name"/> in <paramref name="key"/> when it is a held culprit.</summary>
+    public static void Check(Hive hive, KeyPath key, string name, RegistryValue value)
+    {
+        if (ComponentOf(key) is { } component && Held(hive, component).FirstOrDefault(e => e.Matches(component, key, name, value)) is { } culprit)
         {
             throw new LkgException(NtStatus.AccessDenied, Refusal(culprit));
         }
