@@ -11,9 +11,10 @@ public sealed partial class DriverStore
     /// <c>Default</c> control set (the set the write derives from), copies it into
     /// <c>drivers/&lt;identity&gt;/</c>, then writes <c>Services\&lt;Name&gt;</c> (Type, Start,
     /// ErrorControl, Group if given, <c>ImagePath</c> = the identity, <c>Version</c>) in one hive
-    /// write. A package that recovery quarantined (its <c>ImagePath</c>, the package's identity) is
-    /// refused before anything is copied, unless forced; the other values a convicted install
-    /// wrote (its Type, Start, ...) are a fixed package's too, and never refuse it. Values not
+    /// write. A package that recovery quarantined (its <c>ImagePath</c>, the package's identity),
+    /// or the same files signed again, is refused before anything is copied, unless forced; the
+    /// other values a convicted install wrote (its Type, Start, ...) are a fixed package's too,
+    /// and never refuse it. Values not
     /// mentioned, such as <c>Parameters</c> or <c>Content</c>, are kept.
     /// A refused package changes nothing; if the hive write fails, the copied package stays
     /// (content-addressed, it is harmless) and the registry is unchanged. Throws
@@ -44,6 +45,7 @@ public sealed partial class DriverStore
         if (!options.Force && !(existing is not null && existing.TryGetValue(ImagePathValue, out var installed) && installed.Equals(imagePath)))
         {
             Quarantine.Check(hive, key, ImagePathValue, imagePath);
+            RefuseQuarantinedFiles(hive, manifest, key, integrity.Digest!);
         }
 
         var values = ServiceValues(key, existing, manifest, imagePath, options);
@@ -59,6 +61,33 @@ public sealed partial class DriverStore
     }
 
     private const string ImagePathValue = "ImagePath";
+
+    /// <summary>
+    /// Refuses a package that holds the same files as a quarantined one, signed again: the
+    /// quarantine holds the code that crashed, which another signature does not change. The held
+    /// package is found in the store by its identity, which its <c>ImagePath</c> entry names.
+    /// </summary>
+    private void RefuseQuarantinedFiles(Hive hive, DriverManifest manifest, KeyPath key, string digest)
+    {
+        var held = Quarantine.Held(hive, manifest.Name).Where(e => e.Name == ImagePathValue && e.Key.Equals(key.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
+        if (held.Count == 0 || !Directory.Exists(Root))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(Root))
+        {
+            var identity = QuarantineEntry.IdentityOf(RegistryValue.String(Path.GetFileName(directory)));
+            if (held.FirstOrDefault(e => e.Identity == identity) is { } culprit
+                && PackageSignature.TryRead(directory, out var signature, out _) && signature.Digest == digest)
+            {
+                throw new LkgException(NtStatus.AccessDenied,
+                    $"{manifest.Name} {manifest.Version} holds the same files as the package quarantined in entry {culprit.Id}"
+                    + (culprit.Crash is { } crash ? $" (crash {crash})" : "") + $", signed again: {culprit.Reason}; "
+                    + $"give --force to install it all the same, or release it with lkg quarantine release {culprit.Id}.");
+            }
+        }
+    }
 
     private static List<(string Name, RegistryValue Value)> ServiceValues(KeyPath key, KeyNode? existing, DriverManifest manifest, RegistryValue imagePath, DriverInstallOptions options)
     {
