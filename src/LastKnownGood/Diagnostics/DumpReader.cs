@@ -65,7 +65,8 @@ public sealed class DumpReader(KernelCommandLine host)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, CrashJson.Default.DumpStack) is { Why: not null, Frames: not null } stack ? stack
+            return JsonSerializer.Deserialize(json, CrashJson.Default.DumpStack) is { Why: not null, Frames: not null } stack
+                && stack.Frames.All(f => f is { Module: not null, Type: not null, Method: not null }) ? stack
                 : throw new LkgException(NtStatus.DataError, $"lkg-host {Role} wrote no stack");
         }
         catch (JsonException e)

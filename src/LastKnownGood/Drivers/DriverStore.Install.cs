@@ -65,27 +65,47 @@ public sealed partial class DriverStore
     /// <summary>
     /// Refuses a package that holds the same files as a quarantined one, signed again: the
     /// quarantine holds the code that crashed, which another signature does not change. The held
-    /// package is found in the store by its identity, which its <c>ImagePath</c> entry names.
+    /// package is found in the store by its identity, which its <c>ImagePath</c> entry names (an
+    /// older install's <c>ImagePath</c> is its files' digest, compared as it is).
     /// </summary>
     private void RefuseQuarantinedFiles(Hive hive, DriverManifest manifest, KeyPath key, string digest)
     {
-        var held = Quarantine.Held(hive, manifest.Name).Where(e => e.Name == ImagePathValue && e.Key.Equals(key.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
-        if (held.Count == 0 || !Directory.Exists(Root))
+        var held = Quarantine.Held(hive, manifest.Name)
+            .Where(e => e.Name.Equals(ImagePathValue, StringComparison.OrdinalIgnoreCase) && e.Key.Equals(key.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
+        if (held.Count == 0)
         {
             return;
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(Root))
+        var culprit = held.FirstOrDefault(e => e.Identity == QuarantineEntry.IdentityOf(RegistryValue.String(digest))) ?? HeldWithTheseFiles(held, digest);
+        if (culprit is not null)
         {
-            var identity = QuarantineEntry.IdentityOf(RegistryValue.String(Path.GetFileName(directory)));
-            if (held.FirstOrDefault(e => e.Identity == identity) is { } culprit
-                && PackageSignature.TryRead(directory, out var signature, out _) && signature.Digest == digest)
+            throw new LkgException(NtStatus.AccessDenied,
+                $"{manifest.Name} {manifest.Version} holds the same files as the package quarantined in entry {culprit.Id}"
+                + (culprit.Crash is { } crash ? $" (crash {crash})" : "") + $", signed again: {culprit.Reason}; "
+                + $"give --force to install it all the same, or release it with lkg quarantine release {culprit.Id}.");
+        }
+    }
+
+    private QuarantineEntry? HeldWithTheseFiles(List<QuarantineEntry> held, string digest)
+    {
+        try
+        {
+            foreach (var directory in Directory.Exists(Root) ? Directory.EnumerateDirectories(Root) : [])
             {
-                throw new LkgException(NtStatus.AccessDenied,
-                    $"{manifest.Name} {manifest.Version} holds the same files as the package quarantined in entry {culprit.Id}"
-                    + (culprit.Crash is { } crash ? $" (crash {crash})" : "") + $", signed again: {culprit.Reason}; "
-                    + $"give --force to install it all the same, or release it with lkg quarantine release {culprit.Id}.");
+                var identity = QuarantineEntry.IdentityOf(RegistryValue.String(Path.GetFileName(directory)));
+                if (held.FirstOrDefault(e => e.Identity == identity) is { } culprit
+                    && PackageSignature.TryRead(directory, out var signature, out _) && string.Equals(signature.Digest, digest, StringComparison.OrdinalIgnoreCase))
+                {
+                    return culprit;
+                }
             }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LkgException(NtStatus.AccessDenied, $"The driver store {Root} cannot be read to check the package against the quarantine ({e.Message.TrimEnd('.')}); make it readable, or give --force.");
         }
     }
 

@@ -56,6 +56,8 @@ public sealed class DumpReaderTests
     [Theory]
     [InlineData("not json")]
     [InlineData("{}")]
+    [InlineData("{\"why\": \"x\", \"frames\": [null]}")]
+    [InlineData("{\"why\": \"x\", \"frames\": [{\"module\": \"m\"}]}")]
     [InlineData("")]
     public void AnAnswerThatIsNoStack_IsAnLkgException(string answer)
     {
