@@ -17,11 +17,10 @@ internal static class LkgProgram
     public static KernelCommandLine Host()
     {
         var host = Beside("lkg-host");
-        var file = host.Arguments is [var assembly] ? assembly : host.FileName;
-        return File.Exists(file)
+        return File.Exists(host.ProgramFile)
             ? host
             : throw new LkgException(NtStatus.ObjectNameNotFound,
-                $"The kernel's program {file} is missing: every boot's kernel runs in lkg-host, installed beside lkg; reinstall lkg, or build the solution.");
+                $"The kernel's program {host.ProgramFile} is missing: every boot's kernel runs in lkg-host, installed beside lkg; reinstall lkg, or build the solution.");
     }
 
     /// <summary>

@@ -27,10 +27,9 @@ public sealed class DumpReader(KernelCommandLine host)
     /// </summary>
     public DumpStack Read(string dumpPath, Func<string, string?> ownerOf)
     {
-        var program = host.Arguments is [var assembly] ? assembly : host.FileName;
-        if (!File.Exists(program))
+        if (!File.Exists(host.ProgramFile))
         {
-            throw new LkgException(NtStatus.ObjectNameNotFound, $"lkg-host, which reads dumps, is missing ({program}); reinstall lkg.");
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"lkg-host, which reads dumps, is missing ({host.ProgramFile}); reinstall lkg.");
         }
 
         var info = new ProcessStartInfo(host.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -82,8 +82,7 @@ public sealed partial class DriverStore
         {
             throw new LkgException(NtStatus.AccessDenied,
                 $"{manifest.Name} {manifest.Version} holds the same files as the package quarantined in entry {culprit.Id}"
-                + (culprit.Crash is { } crash ? $" (crash {crash})" : "") + $", signed again: {culprit.Reason}; "
-                + $"give --force to install it all the same, or release it with lkg quarantine release {culprit.Id}.");
+                + (culprit.Crash is { } crash ? $" (crash {crash})" : "") + $", signed again: {culprit.Reason}; " + Quarantine.Remedy(culprit, "install"));
         }
     }
 

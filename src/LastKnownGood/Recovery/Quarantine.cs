@@ -112,8 +112,11 @@ public static class Quarantine
     public static string Refusal(QuarantineEntry culprit) =>
         (culprit.Kind == "content" ? $"{culprit.Component}'s {culprit.Name} ({culprit.Identity[..Math.Min(culprit.Identity.Length, 19)]}…)" : $@"{culprit.Key}\{culprit.Name} with this value")
         + $" is quarantined (entry {culprit.Id}"
-        + (culprit.Crash is { } crash ? $", crash {crash}" : "") + $"): {culprit.Reason}; "
-        + $"give --force to write it all the same, or release it with lkg quarantine release {culprit.Id}.";
+        + (culprit.Crash is { } crash ? $", crash {crash}" : "") + $"): {culprit.Reason}; " + Remedy(culprit, "write");
+
+    /// <summary>What a refused write can do about <paramref name="culprit"/>: the end of every refusal's sentence.</summary>
+    public static string Remedy(QuarantineEntry culprit, string verb) =>
+        $"give --force to {verb} it all the same, or release it with lkg quarantine release {culprit.Id}.";
 
     /// <summary>The component whose <c>Services\&lt;Name&gt;</c> subtree holds <paramref name="key"/>, if any.</summary>
     public static string? ComponentOf(KeyPath key) =>
