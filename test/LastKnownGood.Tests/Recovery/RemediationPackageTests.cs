@@ -107,6 +107,7 @@ public sealed class RemediationPackageTests : IDisposable
     [InlineData("traversal", @"the archive is refused: it holds the path ""../evil"", which is not a plain relative path")]
     [InlineData("symlink", @"the archive is refused: it holds ""link"", a SymbolicLink entry; a package holds regular files only")]
     [InlineData("garbage", "the archive is refused: it is not a readable tar file")]
+    [InlineData("empty", "the archive is refused: it is not a readable tar file (it holds no entries)")]
     [InlineData("malformed", "remediation.json:1: the JSON is malformed")]
     [InlineData("quarantined", "Sensor's good-291.sys (sha256:")]
     [InlineData("revoked", "is signed by a revoked key")]
@@ -191,6 +192,10 @@ public sealed class RemediationPackageTests : IDisposable
                 var junk = _temp.Combine("junk.lkgfix");
                 File.WriteAllBytes(junk, RandomNumberGenerator.GetBytes(4096));
                 return junk;
+            case "empty":
+                var empty = _temp.Combine("empty.lkgfix");
+                File.WriteAllBytes(empty, new byte[1024]);
+                return empty;
         }
 
         var good = Pack(_vendor);

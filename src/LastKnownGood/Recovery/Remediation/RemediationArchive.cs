@@ -109,6 +109,11 @@ public static class RemediationArchive
                         throw Refused($"it holds \"{Quote.Short(name)}\", a {entry.EntryType} entry; a package holds regular files only");
                 }
             }
+
+            if (count == 0)
+            {
+                throw Refused("it is not a readable tar file (it holds no entries)");
+            }
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
