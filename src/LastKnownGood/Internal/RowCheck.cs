@@ -91,13 +91,17 @@ internal static class RowCheck
             .OfType<DamagedRow>()];
 
     /// <summary>The canonical encoding's hash, over the encoding written out whole (one call into the hash, not one a field).</summary>
-    public static byte[] Compute(string table, IReadOnlyDictionary<string, object?> columns)
+    public static byte[] Compute(string table, Dictionary<string, object?> columns)
     {
         var encoding = new ArrayBufferWriter<byte>(512);
         AppendText(encoding, table);
-        foreach (var (name, value) in columns.OrderBy(c => c.Key, StringComparer.Ordinal))
+        var names = new string[columns.Count];
+        columns.Keys.CopyTo(names, 0);
+        Array.Sort(names, StringComparer.Ordinal);
+        foreach (var name in names)
         {
             AppendText(encoding, name);
+            var value = columns[name];
             switch (value)
             {
                 case null:

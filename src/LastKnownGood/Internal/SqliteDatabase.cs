@@ -331,7 +331,7 @@ internal sealed unsafe class SqliteDatabase : IDisposable
         for (var index = 1; index <= Sqlite.ParameterCount(statement); index++)
         {
             var name = Marshal.PtrToStringUTF8((nint)Sqlite.ParameterName(statement, index));
-            var found = Array.FindIndex(parameters, p => p.Name == name);
+            var found = IndexOf(parameters, name);
             if (found < 0)
             {
                 throw new InvalidOperationException($"No value is given for the parameter {name}.");
@@ -350,6 +350,20 @@ internal sealed unsafe class SqliteDatabase : IDisposable
                 var value => throw new ArgumentException($"The hive does not store a {value.GetType().Name} ({name})."),
             });
         }
+    }
+
+    /// <summary>A loop, not <c>Array.FindIndex</c>: that, over a tuple, is compiled just in time at every start.</summary>
+    private static int IndexOf((string Name, object? Value)[] parameters, string? name)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (parameters[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int Bind(nint statement, int index, byte[] value, bool text)

@@ -15,9 +15,19 @@ internal sealed unsafe class SqliteRow(nint statement)
     /// <summary>The column's name as the query gives it (its table column's name, unless renamed with AS).</summary>
     public string ColumnName(int column)
     {
-        _names ??= [.. Enumerable.Range(0, ColumnCount).Select(c => Marshal.PtrToStringUTF8((nint)Sqlite.ColumnName(statement, c))
-            ?? throw new InvalidOperationException($"Column {c} has no name."))];
+        _names ??= ReadNames();
         return _names[column];
+    }
+
+    private string[] ReadNames()
+    {
+        var names = new string[ColumnCount];
+        for (var c = 0; c < names.Length; c++)
+        {
+            names[c] = Marshal.PtrToStringUTF8((nint)Sqlite.ColumnName(statement, c)) ?? throw new InvalidOperationException($"Column {c} has no name.");
+        }
+
+        return names;
     }
 
     public bool IsDBNull(int column) => Sqlite.ColumnType(statement, column) == Sqlite.NullColumn;

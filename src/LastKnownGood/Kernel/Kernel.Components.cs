@@ -14,8 +14,8 @@ public sealed partial class Kernel
     private ServiceHost? _services;
     private UserModeDriverHost? _userModeDrivers;
 
-    /// <summary>Each component's type, from its first report on, for the reports that name it only.</summary>
-    private readonly ConcurrentDictionary<string, ServiceType> _componentTypes = new(RegistryNames.Comparer);
+    /// <summary>Each component's type as its reports name it, from its first report on, for the reports that name the component only.</summary>
+    private readonly ConcurrentDictionary<string, string> _componentTypes = new(RegistryNames.Comparer);
 
     /// <summary>
     /// Starts one component of the plan by the host for its <c>Type</c> (DESIGN §6). An Auto or
@@ -91,6 +91,9 @@ public sealed partial class Kernel
         KillStrays();
     }
 
+    /// <summary>The number of the boot this kernel runs, when a boot manager started it.</summary>
+    internal int? BootNumber => _options.Boot;
+
     /// <summary>
     /// Records a component's state for <c>lkg status</c> (<see cref="ComponentLog"/>): where it
     /// stands, its process (null: none now) and, when known, how often it has been restarted this
@@ -98,21 +101,18 @@ public sealed partial class Kernel
     /// writes it with the next batch. The name must have been reported with its entry first,
     /// as the start path does; a name never reported is ignored.
     /// </summary>
-    /// <summary>The number of the boot this kernel runs, when a boot manager started it.</summary>
-    internal int? BootNumber => _options.Boot;
-
     internal void ReportComponent(string name, ComponentState state, int? processId = null, int? restarts = null)
     {
         if (_componentTypes.TryGetValue(name, out var type))
         {
-            Events.Report(name, TypeName(type), state, processId, restarts);
+            Events.Report(name, type, state, processId, restarts);
         }
     }
 
     /// <summary>The first report of a component of the plan, which says its type.</summary>
     private void ReportComponent(ServiceEntry entry, ComponentState state)
     {
-        _componentTypes.TryAdd(entry.Name, entry.Type);
+        _componentTypes.TryAdd(entry.Name, TypeName(entry.Type));
         ReportComponent(entry.Name, state);
     }
 

@@ -5,7 +5,7 @@ namespace LastKnownGood.Kernel;
 
 public sealed partial class Kernel
 {
-    private readonly Dictionary<string, List<(LoadedDriver Driver, Action<KernelEvent> Handler)>> _dispatch = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Subscription>> _dispatch = new(StringComparer.Ordinal);
     private int? _sealedFingerprint;
 
     /// <summary>Registers a driver's handler for a kernel event type.</summary>
@@ -19,7 +19,7 @@ public sealed partial class Kernel
                 _dispatch[eventType] = handlers = [];
             }
 
-            handlers.Add((driver, handler));
+            handlers.Add(new(driver, handler));
             if (_sealedFingerprint is not null)
             {
                 _sealedFingerprint = Fingerprint();
@@ -36,7 +36,7 @@ public sealed partial class Kernel
     /// </summary>
     public void Dispatch(KernelEvent kernelEvent, string? component = null)
     {
-        List<(LoadedDriver Driver, Action<KernelEvent> Handler)> handlers;
+        List<Subscription> handlers;
         lock (_dispatch)
         {
             CheckProtectedStructures();
@@ -111,4 +111,7 @@ public sealed partial class Kernel
 
         return hash.ToHashCode();
     }
+
+    /// <summary>A driver's handler for one event type. A class, not a tuple: LINQ and lists over a tuple are compiled just in time at every start.</summary>
+    private sealed record Subscription(LoadedDriver Driver, Action<KernelEvent> Handler);
 }

@@ -28,9 +28,17 @@ public static class Revocations
     }
 
     /// <summary>The revoked keys, by base64 SubjectPublicKeyInfo, with when and why in words. A damaged row still revokes: its key column is read as it is.</summary>
-    public static IReadOnlyDictionary<string, string> Read(Hive hive) =>
-        hive.Database.Query("SELECT public_key, name, created, reason FROM revoked_keys", r => (Key: r.GetString(0), Why: $"\"{r.GetString(1)}\" was revoked at {r.GetString(2)}: {r.GetString(3)}"))
-            .ToDictionary(r => r.Key, r => r.Why, StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, string> Read(Hive hive)
+    {
+        // A loop over the rows, not LINQ over tuples: every boot reads this, and that is compiled just in time at each start.
+        var revoked = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in hive.Database.Stream("SELECT public_key, name, created, reason FROM revoked_keys", r => r))
+        {
+            revoked.Add(row.GetString(0), $"\"{row.GetString(1)}\" was revoked at {row.GetString(2)}: {row.GetString(3)}");
+        }
+
+        return revoked;
+    }
 
     private const string Table = "revoked_keys";
 

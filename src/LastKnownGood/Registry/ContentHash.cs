@@ -62,6 +62,9 @@ public readonly record struct ContentHash
         return true;
     }
 
+    /// <summary>The first 32 bits, a key for a table that checks the whole hash on a hit.</summary>
+    internal int Prefix => (int)(_word0 >> 32);
+
     public void WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, _word0);

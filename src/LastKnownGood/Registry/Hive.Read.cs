@@ -8,9 +8,10 @@ public sealed partial class Hive
     {
         try
         {
+            // Read as an array, not as a Select: a list of a struct of ours is compiled just in time at every start.
             return _database.Query("SELECT current, default_set, failed, last_known_good FROM select_sets WHERE id = 1",
-                r => new Select(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3))) is [var select]
-                ? select
+                r => new[] { r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3) }) is [[var current, var @default, var failed, var lastKnownGood]]
+                ? new Select(current, @default, failed, lastKnownGood)
                 : throw new HiveCorruptException($"{Path} has no Select row; the hive is missing a critical key.");
         }
         catch (OverflowException)

@@ -15,8 +15,8 @@ public sealed partial class Hive
     {
         var baseRoot = verifiedBase is { } b ? GetControlSet(b).Root : (ContentHash?)null;
         int nodes = 0, blobs = 0;
-        var pending = new Stack<(ContentHash Hash, ContentHash? Base)>();
-        pending.Push((GetControlSet(id).Root, baseRoot));
+        var pending = new Stack<PendingNode>();
+        pending.Push(new(GetControlSet(id).Root, baseRoot));
         while (pending.TryPop(out var entry))
         {
             if (entry.Hash == entry.Base)
@@ -42,12 +42,15 @@ public sealed partial class Hive
             foreach (var subkey in node.Subkeys)
             {
                 var baseSubkey = baseNode is not null && baseNode.TryGetSubkey(subkey.Name, out var link) ? link.Hash : (ContentHash?)null;
-                pending.Push((subkey.Hash, baseSubkey));
+                pending.Push(new(subkey.Hash, baseSubkey));
             }
         }
 
         return new VerificationReport(nodes, blobs);
     }
+
+    /// <summary>A node still to verify, and its counterpart in the verified base set. A class: a stack of a struct of ours is compiled just in time at every start.</summary>
+    private sealed record PendingNode(ContentHash Hash, ContentHash? Base);
 
     private void VerifyFile(FileReference file, bool contents)
     {
@@ -116,9 +119,12 @@ public sealed partial class Hive
         }
 
         VerifyControlSet(select.Default);
-        foreach (var id in select.Named.Where(id => id != select.Default))
+        foreach (var id in select.Named)
         {
-            VerifyControlSet(id, verifiedBase: select.Default);
+            if (id != select.Default)
+            {
+                VerifyControlSet(id, verifiedBase: select.Default);
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace LastKnownGood.Registry;
 
 /// <summary>
@@ -26,10 +28,10 @@ public sealed partial class KeyNode
         return index >= 0;
     }
 
-    public bool TryGetSubkey(string name, out SubkeyLink link)
+    public bool TryGetSubkey(string name, [MaybeNullWhen(false)] out SubkeyLink link)
     {
         var index = IndexOf(Subkeys, name, static s => s.Name);
-        link = index >= 0 ? Subkeys[index] : default;
+        link = index >= 0 ? Subkeys[index] : null;
         return index >= 0;
     }
 

@@ -40,10 +40,12 @@ public static class RegistryNames
             return Fail($"The {what} \"{Quote.Short(name)}\" is longer than {maxLength} characters, the limit; shorten it.", out error);
         }
 
-        var control = name.FirstOrDefault(char.IsControl);
-        if (control != default || name.Contains('\0'))
+        foreach (var c in name)
         {
-            return Fail($"The {what} \"{Quote.Short(name)}\" contains the control character U+{(int)control:X4}; use printable characters only.", out error);
+            if (char.IsControl(c))
+            {
+                return Fail($"The {what} \"{Quote.Short(name)}\" contains the control character U+{(int)c:X4}; use printable characters only.", out error);
+            }
         }
 
         error = "";

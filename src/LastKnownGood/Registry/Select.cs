@@ -7,9 +7,31 @@ namespace LastKnownGood.Registry;
 public readonly record struct Select(int Current, int Default, int Failed, int LastKnownGood)
 {
     /// <summary>The four values by their registry names, in Windows' order.</summary>
-    public IEnumerable<(string Name, int ControlSet)> Values =>
+    public (string Name, int ControlSet)[] Values =>
         [(nameof(Current), Current), (nameof(Default), Default), (nameof(Failed), Failed), (nameof(LastKnownGood), LastKnownGood)];
 
-    /// <summary>The sets this names, without zeros and repeats.</summary>
-    public IEnumerable<int> Named => Values.Select(v => v.ControlSet).Where(id => id != 0).Distinct();
+    /// <summary>
+    /// The sets this names, without zeros and repeats, in the order of <see cref="Values"/>. A loop,
+    /// not LINQ: every boot reads it, and LINQ over <c>int</c> is compiled just in time at each start.
+    /// </summary>
+    public List<int> Named
+    {
+        get
+        {
+            var named = new List<int>(4);
+            Add(Current);
+            Add(Default);
+            Add(Failed);
+            Add(LastKnownGood);
+            return named;
+
+            void Add(int id)
+            {
+                if (id != 0 && !named.Contains(id))
+                {
+                    named.Add(id);
+                }
+            }
+        }
+    }
 }

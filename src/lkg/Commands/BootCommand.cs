@@ -43,7 +43,7 @@ internal static class BootCommand
             supervisor?.Stopping();
             if (context.Json)
             {
-                var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n), RecoveryLog.ReadForBoots(hive, n, n).FirstOrDefault().Value));
+                var boots = reporter.Started.Select(n => BootDocument.From(BootLog.Get(hive, n), CrashLog.FindForBoot(hive, n), RecoveryLog.ReadForBoots(hive, n, n).FirstOrDefault()?.Value));
                 CommandContext.WriteJson(new BootRunDocument(BootNames.Name(outcome), [.. boots], SelectDocument.From(hive.ReadSelect())), CliJson.Default.BootRunDocument);
             }
 

@@ -77,8 +77,17 @@ public sealed unsafe partial class KernelPool : IDisposable
         _capacity = capacity & ~(Granularity - 1);
         _specialPoolOwners = [.. specialPoolOwners ?? []];
         _base = (byte*)NativeMemory.AlignedAlloc((nuint)_capacity, Granularity);
-        Array.Fill(_binHeads, NoBlock);
-        Array.Fill(_lookasideHeads, NoBlock);
+        // Loops, not Array.Fill: that, over int, is compiled just in time at every start of the kernel.
+        for (var i = 0; i < _binHeads.Length; i++)
+        {
+            _binHeads[i] = NoBlock;
+        }
+
+        for (var i = 0; i < _lookasideHeads.Length; i++)
+        {
+            _lookasideHeads[i] = NoBlock;
+        }
+
         Header(0) = new PoolHeader { PreviousSize = 0, BlockSize = _capacity, State = PoolBlockState.Free };
         InsertFree(0);
     }

@@ -5,14 +5,20 @@ namespace LastKnownGood.Registry.Internal;
 /// Key nodes by hash. Every node read from the database is hashed and compared with its
 /// address before it is used; decoded nodes are cached, which is safe because they never change.
 /// </summary>
+/// <remarks>
+/// The cache is keyed by the hash's first 32 bits and each entry holds its whole hash, which a
+/// hit must match: two nodes with the same first bits take turns, and a node is never mistaken
+/// for another. Not a dictionary keyed by <see cref="ContentHash"/>: ReadyToRun cannot compile the
+/// framework's dictionary over a struct of ours, so every start of the kernel compiled it.
+/// </remarks>
 internal sealed class NodeStore(SqliteDatabase database)
 {
     private const int CacheLimit = 200_000;
 
-    private readonly Dictionary<ContentHash, KeyNode> _cache = [];
+    private readonly Dictionary<int, CachedNode> _cache = [];
 
     public KeyNode Load(ContentHash hash) =>
-        _cache.TryGetValue(hash, out var node) ? node : LoadVerified(hash);
+        _cache.TryGetValue(hash.Prefix, out var cached) && cached.Hash == hash ? cached.Node : LoadVerified(hash);
 
     /// <summary>Reads and checks a node from the database, bypassing the cache.</summary>
     public KeyNode LoadVerified(ContentHash hash) => Remember(hash, ReadChecked(hash));
@@ -50,7 +56,10 @@ internal sealed class NodeStore(SqliteDatabase database)
     {
         foreach (var hash in deleted)
         {
-            _cache.Remove(hash);
+            if (_cache.TryGetValue(hash.Prefix, out var cached) && cached.Hash == hash)
+            {
+                _cache.Remove(hash.Prefix);
+            }
         }
     }
 
@@ -61,7 +70,9 @@ internal sealed class NodeStore(SqliteDatabase database)
             _cache.Clear();
         }
 
-        _cache[hash] = node;
+        _cache[hash.Prefix] = new(hash, node);
         return node;
     }
+
+    private sealed record CachedNode(ContentHash Hash, KeyNode Node);
 }
