@@ -50,11 +50,14 @@ public sealed partial class Kernel
     {
         if (_options.Boot is { } number)
         {
-            // What lkg status shows once the boot is ready: every component's state as it is now, not a batch behind.
+            // Ready is when the last component started, the moment a kernel run by hand prints it. The mark
+            // waits for the event log's flush, so that what lkg status shows once the boot is ready is every
+            // component's state as it is now, not a batch behind; that bookkeeping is not the boot's start.
+            var ready = _time.GetUtcNow();
             Events.Flush(ReadyFlushTimeout);
             WithHive((hive, _) =>
             {
-                BootLog.MarkReady(hive, number, _time.GetUtcNow());
+                BootLog.MarkReady(hive, number, ready);
                 return 0;
             });
         }
