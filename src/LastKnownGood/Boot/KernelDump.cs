@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using LastKnownGood.Diagnostics;
 using LastKnownGood.Machines;
@@ -134,39 +133,18 @@ internal static class KernelDump
 
     private static async Task<string?> RunAsync(string createDump, string path, int processId, DumpType type)
     {
-        var info = new ProcessStartInfo(createDump) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-f", path, type == DumpType.Full ? "--full" : "--normal", $"{processId}"])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
+        HelperProcess.Outcome? outcome;
         try
         {
-            process = Process.Start(info)!;
+            outcome = await HelperProcess.RunAsync(createDump, ["-f", path, type == DumpType.Full ? "--full" : "--normal", $"{processId}"], CreateDumpTimeout);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
         {
             return $"createdump could not run: {e.Message}";
         }
 
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(CreateDumpTimeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                return $"createdump did not finish within {CreateDumpTimeout.TotalSeconds:0} s and was stopped";
-            }
-
-            return process.ExitCode == 0 && new FileInfo(path).Length > 0 ? null
-                : $"createdump exited with {process.ExitCode}: {(await error).Trim()} {(await output).Trim()}".TrimEnd();
-        }
+        return outcome is null ? $"createdump did not finish within {CreateDumpTimeout.TotalSeconds:0} s and was stopped"
+            : outcome.ExitCode == 0 && new FileInfo(path).Length > 0 ? null
+            : $"createdump exited with {outcome.ExitCode}: {outcome.Error.Trim()} {outcome.Output.Trim()}".TrimEnd();
     }
 }

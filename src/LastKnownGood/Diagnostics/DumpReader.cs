@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LastKnownGood.Boot;
 
@@ -32,28 +31,16 @@ public sealed class DumpReader(KernelCommandLine host)
             throw new LkgException(NtStatus.ObjectNameNotFound, $"lkg-host, which reads dumps, is missing ({host.ProgramFile}); reinstall lkg.");
         }
 
-        var info = new ProcessStartInfo(host.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[.. host.Arguments, Role, dumpPath])
+        // Waited for here: an analysis is a synchronous step of the decision and of lkg analyze.
+        var outcome = HelperProcess.RunAsync(host.FileName, [.. host.Arguments, Role, dumpPath], Timeout).GetAwaiter().GetResult()
+            ?? throw new LkgException(NtStatus.IoTimeout, $"reading it took longer than {Timeout.TotalSeconds:0} s");
+        if (outcome.ExitCode != 0)
         {
-            info.ArgumentList.Add(argument);
+            var why = outcome.Error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            throw new LkgException(NtStatus.DataError, why ?? $"lkg-host {Role} exited with {outcome.ExitCode}");
         }
 
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill();
-            throw new LkgException(NtStatus.IoTimeout, $"reading it took longer than {Timeout.TotalSeconds:0} s");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            var why = error.Result.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            throw new LkgException(NtStatus.DataError, why ?? $"lkg-host {Role} exited with {process.ExitCode}");
-        }
-
-        var stack = Parse(output.Result);
+        var stack = Parse(outcome.Output);
         return stack with { Frames = [.. stack.Frames.Select(f => f with { Owner = f.ModulePath is { } module ? ownerOf(module) : null })] };
     }
 

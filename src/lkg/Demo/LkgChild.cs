@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LastKnownGood.Cli.Demo;
 
 /// <summary>An lkg command run as a child process, as a user would type it, with its output kept out of the demo's.</summary>
@@ -20,29 +18,7 @@ internal static class LkgChild
     public static async Task<(int ExitCode, string Error)> TryRunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancel)
     {
         var program = LkgProgram.Self();
-        var info = new ProcessStartInfo(program.FileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in program.Arguments.Concat(args))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancel);
-        var error = process.StandardError.ReadToEndAsync(cancel);
-        await process.WaitForExitAsync(cancel);
-        await output;
-        return (process.ExitCode, (await error).Trim());
+        var outcome = (await HelperProcess.RunAsync(program.FileName, [.. program.Arguments, .. args], Timeout.InfiniteTimeSpan, environment, cancel))!;
+        return (outcome.ExitCode, outcome.Error.Trim());
     }
 }
