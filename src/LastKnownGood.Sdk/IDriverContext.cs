@@ -33,7 +33,11 @@ public interface IDriverContext
     /// <summary>Runs <paramref name="work"/> on a kernel worker thread.</summary>
     NtStatus QueueWorkItem(Action work);
 
-    /// <summary>Runs <paramref name="callback"/> after <paramref name="dueTime"/>, then every <paramref name="period"/> (zero: once).</summary>
+    /// <summary>
+    /// Runs <paramref name="callback"/> after <paramref name="dueTime"/>, then every <paramref name="period"/> (zero: once).
+    /// Disposing <paramref name="timer"/> cancels it and waits for a callback already running: once it returns, the
+    /// callback never runs again, so <see cref="IDriver.Unload"/> disposes its timers before it frees what they touch.
+    /// </summary>
     NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer);
 
     /// <summary>Creates a lock that the kernel can order and watch (deadlock detection applies to these).</summary>

@@ -76,11 +76,11 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer)
     {
         kernel.Gate();
-        timer = new Timer(_ => kernel.Call(driver, CallSite.WorkItem, () =>
+        timer = new DriverTimer(dueTime, period, () => kernel.Call(driver, CallSite.WorkItem, () =>
         {
             callback();
             return NtStatus.Success;
-        }), null, dueTime, period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : period);
+        }));
         kernel.Gate();
         return NtStatus.Success;
     }

@@ -92,11 +92,11 @@ internal sealed class RemoteDriverContext(string driver, KernelConnection kernel
 
     public NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer)
     {
-        timer = new Timer(_ => host.Boundary(CallSite.WorkItem, () =>
+        timer = new DriverTimer(dueTime, period, () => host.Boundary(CallSite.WorkItem, () =>
         {
             callback();
             return NtStatus.Success;
-        }), null, dueTime, period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : period);
+        }));
         return NtStatus.Success;
     }
 
