@@ -31,9 +31,22 @@ public sealed class DumpReader(KernelCommandLine host)
             throw new LkgException(NtStatus.ObjectNameNotFound, $"lkg-host, which reads dumps, is missing ({host.ProgramFile}); reinstall lkg.");
         }
 
-        // Waited for here: an analysis is a synchronous step of the decision and of lkg analyze.
-        var outcome = HelperProcess.RunAsync(host.FileName, [.. host.Arguments, Role, dumpPath], Timeout).GetAwaiter().GetResult()
-            ?? throw new LkgException(NtStatus.IoTimeout, $"reading it took longer than {Timeout.TotalSeconds:0} s");
+        HelperProcess.Outcome? outcome;
+        try
+        {
+            // Waited for here: an analysis is a synchronous step of the decision and of lkg analyze.
+            outcome = HelperProcess.RunAsync(host.FileName, [.. host.Arguments, Role, dumpPath], Timeout).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            throw new LkgException(NtStatus.ObjectNameNotFound, $"lkg-host, which reads dumps, could not run ({e.Message.TrimEnd('.')}); reinstall lkg.");
+        }
+
+        if (outcome is null)
+        {
+            throw new LkgException(NtStatus.IoTimeout, $"reading it took longer than {Timeout.TotalSeconds:0} s");
+        }
+
         if (outcome.ExitCode != 0)
         {
             var why = outcome.Error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();

@@ -76,11 +76,11 @@ internal sealed class DriverContext(Kernel kernel, LoadedDriver driver) : IDrive
     public NtStatus SetTimer(TimeSpan dueTime, TimeSpan period, Action callback, out IDisposable? timer)
     {
         kernel.Gate();
-        timer = new DriverTimer(dueTime, period, () => kernel.Call(driver, CallSite.WorkItem, () =>
+        timer = driver.Keep(new DriverTimer(dueTime, period, () => kernel.Call(driver, CallSite.WorkItem, () =>
         {
             callback();
             return NtStatus.Success;
-        }));
+        })));
         kernel.Gate();
         return NtStatus.Success;
     }

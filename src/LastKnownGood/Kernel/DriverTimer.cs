@@ -2,11 +2,11 @@ namespace LastKnownGood.Kernel;
 
 /// <summary>
 /// A driver's timer (<see cref="IDriverContext.SetTimer"/>), in kernel mode and in a user-mode
-/// host alike. Disposing it cancels it and waits for a callback already running, as a Windows
+/// host alike. Disposing it cancels it and waits for every callback already running, as a Windows
 /// driver cancels its timer and flushes its DPCs before it unloads: once <see cref="Dispose"/>
-/// returns, the callback never runs again, so an <c>Unload</c> that disposes the timer and then
-/// frees what the callback touches is safe. Disposed from its own callback, it cancels without
-/// waiting for itself.
+/// returns, no callback runs, so an <c>Unload</c> that disposes the timer and then frees what the
+/// callbacks touch is safe. Every call waits, the first or not. From one of its own callbacks it
+/// waits for the others, not for the callback it is called from.
 /// </summary>
 internal sealed class DriverTimer : IDisposable
 {
@@ -14,18 +14,39 @@ internal sealed class DriverTimer : IDisposable
     private static DriverTimer? _inCallback;
 
     private readonly Timer _timer;
-    private int _disposed;
+    private readonly object _gate = new();
+
+    /// <summary>Callbacks in the driver's code now, and of those, how many are disposing this timer.</summary>
+    private int _running;
+    private int _disposingFromCallbacks;
+    private bool _disposed;
 
     /// <summary>Runs <paramref name="tick"/> after <paramref name="dueTime"/>, then every <paramref name="period"/> (zero: once).</summary>
     public DriverTimer(TimeSpan dueTime, TimeSpan period, Action tick) =>
         _timer = new Timer(_ => Tick(tick), null, dueTime, period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : period);
 
+    public bool IsDisposed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed;
+            }
+        }
+    }
+
     private void Tick(Action tick)
     {
-        // A tick the thread pool took before the timer was disposed runs no driver code after it.
-        if (Volatile.Read(ref _disposed) != 0)
+        lock (_gate)
         {
-            return;
+            // A tick the thread pool took before the timer was disposed runs no driver code after it.
+            if (_disposed)
+            {
+                return;
+            }
+
+            _running++;
         }
 
         var outer = _inCallback;
@@ -37,26 +58,46 @@ internal sealed class DriverTimer : IDisposable
         finally
         {
             _inCallback = outer;
+            lock (_gate)
+            {
+                _running--;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        var fromCallback = _inCallback == this;
+        lock (_gate)
         {
-            return;
-        }
+            if (!_disposed)
+            {
+                _disposed = true;
+                _timer.Dispose();
+            }
 
-        if (_inCallback == this)
-        {
-            _timer.Dispose();
-            return;
-        }
+            if (fromCallback)
+            {
+                _disposingFromCallbacks++;
+                Monitor.PulseAll(_gate);
+            }
 
-        using var done = new ManualResetEvent(false);
-        if (_timer.Dispose(done))
-        {
-            done.WaitOne();
+            try
+            {
+                // From a callback: until every other one has ended or is disposing too. Else: until every one has ended.
+                while (_running > (fromCallback ? _disposingFromCallbacks : 0))
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+            finally
+            {
+                if (fromCallback)
+                {
+                    _disposingFromCallbacks--;
+                }
+            }
         }
     }
 }

@@ -112,12 +112,19 @@ public sealed partial class Kernel : IDisposable, IHostServices
     /// <summary>Unloads one driver; the pool must hold none of its blocks afterwards when pool tracking is on.</summary>
     internal void Unload(LoadedDriver driver)
     {
+        var timersLeft = 0;
         Call(driver, CallSite.Unload, () =>
         {
             driver.Instance.Unload();
+            timersLeft = driver.DisposeTimers();
             CheckPoolAtUnload(driver);
             return NtStatus.Success;
         });
+        if (timersLeft > 0)
+        {
+            Events.Write("kernel", $"{driver.Name} left {timersLeft} timer(s) set at its unload; the kernel cancelled them. Dispose a driver's timers in its Unload.", EventLevel.Warning);
+        }
+
         Events.Write("kernel", $"unloaded {driver.Name}");
     }
 }

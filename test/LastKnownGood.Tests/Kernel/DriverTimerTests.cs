@@ -1,4 +1,5 @@
 using LastKnownGood.Kernel;
+using LastKnownGood.Services;
 
 namespace LastKnownGood.Tests.Kernel;
 
@@ -40,6 +41,52 @@ public sealed class DriverTimerTests
     }
 
     [Fact]
+    public async Task ASecondDispose_WhileACallbackThatDisposedItStillRuns_WaitsForThatCallback()
+    {
+        using var disposedInCallback = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var finished = false;
+        DriverTimer? timer = null;
+        timer = new DriverTimer(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), () =>
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref timer) is not null);
+            timer!.Dispose();
+            disposedInCallback.Set();
+            release.Wait();
+            Volatile.Write(ref finished, true);
+        });
+        disposedInCallback.Wait();
+
+        var unloading = Task.Run(timer.Dispose);
+        var returnedWhileTheCallbackRan = await Task.WhenAny(unloading, Task.Delay(300)) == unloading;
+        release.Set();
+        await unloading;
+
+        Assert.False(returnedWhileTheCallbackRan, "the second Dispose returned while the callback still ran");
+        Assert.True(Volatile.Read(ref finished));
+    }
+
+    [Fact]
+    public async Task TheTimersADriverLeftSet_AreDisposedAfterItsUnload_AndCounted()
+    {
+        var driver = new LoadedDriver(1, new ServiceEntry("Leaver", ServiceType.KernelDriver, StartType.System, ErrorControl.Normal, "Leaver"), new NullDriver(), "1.0.0");
+        var ticks = 0;
+        var disposedByTheDriver = driver.Keep(new DriverTimer(TimeSpan.FromHours(1), TimeSpan.FromHours(1), () => { }));
+        disposedByTheDriver.Dispose();
+        var left = driver.Keep(new DriverTimer(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), () => Interlocked.Increment(ref ticks)));
+        SpinWait.SpinUntil(() => Volatile.Read(ref ticks) > 0);
+
+        var count = driver.DisposeTimers();
+        var ticksAtUnload = Volatile.Read(ref ticks);
+        await Task.Delay(50);
+
+        Assert.Equal(1, count);
+        Assert.True(left.IsDisposed);
+        Assert.Equal(ticksAtUnload, Volatile.Read(ref ticks));
+        Assert.Equal(0, driver.DisposeTimers());
+    }
+
+    [Fact]
     public async Task Dispose_FromItsOwnCallback_ReturnsAndStopsTheTimer()
     {
         var ticks = 0;
@@ -60,5 +107,14 @@ public sealed class DriverTimerTests
         await Task.Delay(100);
 
         Assert.Equal(ticksAfterDispose, Volatile.Read(ref ticks));
+    }
+
+    private sealed class NullDriver : IDriver
+    {
+        public NtStatus DriverEntry(IDriverContext context) => NtStatus.Success;
+
+        public void Unload()
+        {
+        }
     }
 }
