@@ -27,10 +27,7 @@ public sealed class DriverTimerTests
         });
         started.Wait();
 
-        var disposing = Task.Run(timer.Dispose);
-        var returnedWhileTheCallbackRan = await Task.WhenAny(disposing, Task.Delay(300)) == disposing;
-        release.Set();
-        await disposing;
+        var returnedWhileTheCallbackRan = await DisposeReturnsBeforeReleaseAsync(timer, release);
         var ticksAtDispose = Volatile.Read(ref ticks);
         var finishedAtDispose = Volatile.Read(ref finished);
         await Task.Delay(50);
@@ -57,10 +54,7 @@ public sealed class DriverTimerTests
         });
         disposedInCallback.Wait();
 
-        var unloading = Task.Run(timer.Dispose);
-        var returnedWhileTheCallbackRan = await Task.WhenAny(unloading, Task.Delay(300)) == unloading;
-        release.Set();
-        await unloading;
+        var returnedWhileTheCallbackRan = await DisposeReturnsBeforeReleaseAsync(timer, release);
 
         Assert.False(returnedWhileTheCallbackRan, "the second Dispose returned while the callback still ran");
         Assert.True(Volatile.Read(ref finished));
@@ -107,6 +101,16 @@ public sealed class DriverTimerTests
         await Task.Delay(100);
 
         Assert.Equal(ticksAfterDispose, Volatile.Read(ref ticks));
+    }
+
+    /// <summary>Disposes <paramref name="timer"/> on another thread; whether that returned before <paramref name="release"/> let the callback end.</summary>
+    private static async Task<bool> DisposeReturnsBeforeReleaseAsync(DriverTimer timer, ManualResetEventSlim release)
+    {
+        var disposing = Task.Run(timer.Dispose);
+        var returned = await Task.WhenAny(disposing, Task.Delay(300)) == disposing;
+        release.Set();
+        await disposing;
+        return returned;
     }
 
     private sealed class NullDriver : IDriver
